@@ -1,0 +1,49 @@
+"""cadretext: computational analysis of Chinese news reports about cadre training programs.
+
+The public API, re-exported from the pipeline modules::
+
+    from cadretext import load_corpus, clean_text, split_units, tokenize
+
+    corpus = load_corpus("seeds/")               # one row per report, cleaned, with metadata
+    units = split_units(corpus, "paragraph")     # paragraphs keep their document's metadata
+    tokens = tokenize(units["text"], cache=True)  # list[list[str]], aligned with units
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .clean import (
+    clean_text,
+    normalize_whitespace,
+    remove_pinyin_glosses,
+    split_sentences,
+    split_units,
+    to_simplified,
+)
+from .corpus import SkippedInputWarning, corpus_hash, extract_metadata, load_corpus
+from .errors import CadretextError
+from .lexicons import load_wordlist
+from .tokenize import TokenCache, default_cache_dir, tokenize
+
+try:
+    __version__ = version("cadretext")
+except PackageNotFoundError:  # running from a source tree without installing
+    __version__ = "0+unknown"
+
+__all__ = [
+    "CadretextError",
+    "SkippedInputWarning",
+    "TokenCache",
+    "__version__",
+    "clean_text",
+    "corpus_hash",
+    "default_cache_dir",
+    "extract_metadata",
+    "load_corpus",
+    "load_wordlist",
+    "normalize_whitespace",
+    "remove_pinyin_glosses",
+    "split_sentences",
+    "split_units",
+    "to_simplified",
+    "tokenize",
+]

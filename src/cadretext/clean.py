@@ -1,0 +1,483 @@
+"""Cleaning scraped Chinese news text: pinyin glosses, script, boilerplate, normalisation, units.
+
+Scraped reports arrive with page furniture (site footers, related-article lists, SEO place-name
+lists, share-group numbers), sometimes in traditional characters, sometimes with pinyin glosses
+inserted after each character (``學(xué)習(xí)``). :func:`clean_text` removes all of that and
+**records every removal**, so a researcher can audit what the analysis did not see.
+:func:`split_units` cuts documents into paragraphs or sentences, the units topic models and
+classifiers need when a corpus has few documents.
+
+The boilerplate rules are hand-written on purpose: no library knows Chinese news-site furniture
+(trafilatura does this for HTML, but scraped reports mostly arrive as flattened text).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Any, Literal, overload
+
+import pandas as pd
+
+__all__ = [
+    "clean_text",
+    "normalize_script",
+    "normalize_whitespace",
+    "remove_pinyin_glosses",
+    "split_sentences",
+    "split_units",
+    "to_simplified",
+]
+
+# --------------------------------------------------------------------------- pinyin glosses
+# A pinyin syllable: optional initial + final, tone marks on vowels or a tone digit. Written as a
+# grammar rather than a table of 400 syllables; it is the structure that tells a gloss such as
+# "(xué)" from real parenthesised text such as "(庄晓丽)" or "(GDP)".
+_TONED = {
+    "a": "āáǎà",
+    "e": "ēéěè",
+    "i": "īíǐì",
+    "o": "ōóǒò",
+    "u": "ūúǔù",
+    "ü": "ǖǘǚǜ",
+}
+_DETONE = {toned: base for base, marks in _TONED.items() for toned in marks}
+_INITIAL = r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+_FINAL = (
+    r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|üan|van|"
+    r"ai|ei|ao|ou|an|en|er|in|un|ün|vn|ia|ie|iu|ua|uo|ui|üe|ve|ue|a|o|e|i|u|ü|v)"
+)
+_SYLLABLE = re.compile(rf"{_INITIAL}{_FINAL}r?[1-5]?")
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_GLOSS_CANDIDATE = re.compile(
+    rf"(?<=[{_CJK}])\s?[(（]\s*([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüv1-5' ]{{1,40}}?)\s*[)）]"
+    rf"(?:[ \t](?=[{_CJK}]))?"
+)
+
+
+def _is_pinyin(content: str) -> bool:
+    """True if ``content`` is one or more pinyin syllables (space-separated, or tone-marked).
+
+    Untoned multi-syllable strings ("china") are *not* treated as pinyin, to protect English.
+    """
+    chunks = content.replace("'", " ").split()
+    if not chunks:
+        return False
+    for chunk in chunks:
+        base = "".join(_DETONE.get(ch, ch) for ch in chunk)
+        if _SYLLABLE.fullmatch(base):
+            continue
+        if base != chunk and re.fullmatch(rf"(?:{_SYLLABLE.pattern})+", base):
+            continue  # tone-marked run of syllables such as "xuéxí"
+        return False
+    return True
+
+
+def remove_pinyin_glosses(text: str, *, removed: list[dict] | None = None) -> str:
+    """Remove pinyin glosses inserted after Chinese characters, keep real parentheses.
+
+    Parameters
+    ----------
+    text : str
+    removed : list, optional
+        If given, one ``{"kind": "pinyin_gloss", "text": ..., "line": ...}`` record is appended
+        per removed gloss.
+
+    Examples
+    --------
+    >>> remove_pinyin_glosses("學(xué)習(xí) 個(ge) 人 县(市、区) (庄晓丽) 数据(GDP)")
+    '學習 個人 县(市、区) (庄晓丽) 数据(GDP)'
+    """
+
+    def repl(match: re.Match[str]) -> str:
+        if not _is_pinyin(match.group(1)):
+            return match.group(0)
+        if removed is not None:
+            line = text.count("\n", 0, match.start()) + 1
+            removed.append({"kind": "pinyin_gloss", "text": match.group(0).strip(), "line": line})
+        return ""
+
+    return _GLOSS_CANDIDATE.sub(repl, text)
+
+
+# --------------------------------------------------------------------------- script
+@lru_cache(maxsize=4)
+def _converter(config: str) -> Any:
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str, *, config: str = "t2s") -> str:
+    """Convert traditional characters to simplified with OpenCC (phrase-aware, not char-by-char).
+
+    Examples
+    --------
+    >>> to_simplified("婁底市選派幹部學習")
+    '娄底市选派干部学习'
+    """
+    return _converter(config).convert(text)
+
+
+_FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}  # ０-９
+_FULLWIDTH_ALNUM.update({c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
+_FULLWIDTH_ALNUM.update({c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)})  # ａ-ｚ
+_SPACES = {0x3000: " ", 0x00A0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x202F: " "}
+_INVISIBLE = {0x200B: None, 0x200C: None, 0x200D: None, 0x2060: None, 0xFEFF: None}
+_TRANSLATE = {**_FULLWIDTH_ALNUM, **_SPACES, **_INVISIBLE}
+
+
+def _normalize_chars(text: str) -> str:
+    # NFKC would also fold full-width punctuation (，。：) into ASCII, so only digits, letters and
+    # spaces are mapped; Chinese punctuation is kept as written.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text.translate(_TRANSLATE))
+
+
+def normalize_script(text: str, *, to_simplified_: bool = True, remove_glosses: bool = True) -> str:
+    """Character-level normalisation only: full-width alphanumerics, glosses, traditional script.
+
+    Line structure is preserved, so line numbers still point into the raw file.
+    """
+    text = _normalize_chars(text)
+    if remove_glosses:
+        text = remove_pinyin_glosses(text)
+    if to_simplified_:
+        text = to_simplified(text)
+    return text
+
+
+_SPACE_BETWEEN_CJK = re.compile(
+    rf"(?<=[{_CJK}\u3000-\u303f\uff00-\uffef\d])[ \t]+(?=[{_CJK}\u3000-\u303f\uff00-\uffef])|"
+    rf"(?<=[{_CJK}\u3000-\u303f\uff00-\uffef])[ \t]+(?=\d)"
+)
+
+
+def normalize_whitespace(text: str) -> str:
+    """Strip lines, drop empty ones, collapse runs of spaces, remove spaces between CJK characters.
+
+    Examples
+    --------
+    >>> normalize_whitespace("  以思想破冰 引领发展突围 \\n\\n\\n 企业19 家 in  Hangzhou ")
+    '以思想破冰引领发展突围\\n企业19家 in Hangzhou'
+    """
+    lines = []
+    for line in text.split("\n"):
+        line = re.sub(r"[ \t\f\v]+", " ", line).strip()
+        if line:
+            lines.append(_SPACE_BETWEEN_CJK.sub("", line))
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- boilerplate
+_FOOTER = re.compile(
+    r"^(?:主办单位|主办|承办单位|承办|协办单位|技术支持|技术服务|运营维护|版权所有|版权声明|"
+    r"copyright|©|网站标识码|网站地图|联系我们|关于我们|免责声明|法律声明|"
+    r"欢迎您?访问|欢迎光临|本站|网站声明|投稿邮箱|举报电话|违法和不良信息举报)"
+    r"|ICP备|ICP证|公网安备|您是第.{0,12}位(?:来访者|访客|访问者)|访问量[:：]",
+    re.IGNORECASE,
+)
+_EDITOR = re.compile(
+    r"^[【\[(（]?\s*(?:责任编辑|责编|编辑|主编|审核|审校|审签|校对|编审|终审|初审|复审|"
+    r"来源|文章来源|稿件来源|信息来源|作者|供稿|通讯员|摄影|摄像|标签|关键词|关键字|"
+    r"分享到|扫一扫|打印本页|关闭窗口|字号)\s*[:：]"
+)
+_METADATA = re.compile(
+    r"^(?:(?:发布|发表|更新|发稿)?(?:时间|日期)|文章来源|来源|作者|浏览次数|点击数|阅读量)\s*[:：]"
+)
+_DATE_ONLY = re.compile(
+    r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"
+)
+_SHARE_GROUP = re.compile(r"(?:交流群|QQ群|微信群|读者群|粉丝群|群号)\s*[:：]?\s*\d{5,}", re.I)
+_TAIL_MARKER = re.compile(
+    r"^(?:相关信息|相关阅读|相关新闻|相关文章|相关链接|相关推荐|相关报道|推荐阅读|延伸阅读|"
+    r"热门推荐|热点推荐|热门文章|猜你喜欢|精彩推荐|往期回顾|更多新闻|更多阅读|more\b|"
+    r"上一篇|下一篇)",
+    re.IGNORECASE,
+)
+_PLACE_SUFFIX = re.compile(r"(?:省|市|县|区|州|旗|盟|镇|乡|岛)$")
+_PUNCT = re.compile(r"[，。！？；、,.!?;:：“”\"'‘’《》()（）]")
+
+
+def _is_place_list(line: str) -> bool:
+    items = [it.strip() for it in re.split(r"[|｜]", line) if it.strip()]
+    if len(items) < 5 or len(items) < line.count("|") + line.count("｜") - 1:
+        return False
+    if any(len(it) > 8 or _PUNCT.search(it) for it in items):
+        return False
+    return sum(bool(_PLACE_SUFFIX.search(it)) for it in items) >= 0.7 * len(items)
+
+
+def _is_pagination(line: str) -> bool:
+    if re.fullmatch(r"\d{1,3}", line):
+        return True
+    nav = re.fullmatch(r"(?:首页|上一页|下一页|尾页|末页|\d{1,3}|\s|[>»<«.…])+", line)
+    return bool(nav) and bool(re.search(r"上一页|下一页|首页|尾页|末页", line))
+
+
+def _classify_line(line: str, index: int, n_lines: int, offset_share: float) -> str | None:
+    """Return the boilerplate kind of one stripped line, or None for article text."""
+    short = len(line) <= 40
+    if _FOOTER.search(line) and len(line) <= 80:
+        return "site_footer"
+    if _SHARE_GROUP.search(line) and len(line) <= 120:
+        return "share_group"
+    if _is_place_list(line):
+        return "seo_place_list"
+    if short and index < 6 and (_DATE_ONLY.match(line) or _METADATA.match(line)):
+        return "metadata"
+    if short and _EDITOR.match(line):
+        return "editor_source_line"
+    if _is_pagination(line):
+        return "pagination"
+    if len(line) <= 30 and offset_share >= 0.3 and _TAIL_MARKER.match(line):
+        return "related_block"
+    return None
+
+
+def _strip_boilerplate(text: str, removed: list[dict] | None) -> str:
+    lines = text.split("\n")
+    total = max(sum(len(x) for x in lines), 1)
+    keep: list[str] = []
+    offset = 0
+    in_tail = False
+    prev_kind: str | None = None
+    for index, raw_line in enumerate(lines):
+        line = raw_line.strip()
+        share = offset / total
+        offset += len(raw_line)
+        if not line:
+            keep.append(raw_line)
+            continue
+        kind = "related_block" if in_tail else _classify_line(line, index, len(lines), share)
+        if (
+            kind is None
+            and prev_kind == "metadata"
+            and index < 6
+            and len(line) <= 15
+            and not _PUNCT.search(line)
+        ):
+            kind = "metadata"  # a bare site name printed under the date line
+        if kind == "related_block":
+            in_tail = True
+        prev_kind = kind
+        if kind is None:
+            keep.append(raw_line)
+        elif removed is not None:
+            removed.append({"kind": kind, "text": line, "line": index + 1})
+    return "\n".join(keep)
+
+
+# --------------------------------------------------------------------------- clean_text
+@overload
+def clean_text(
+    raw: str,
+    *,
+    to_simplified: bool = ...,
+    remove_glosses: bool = ...,
+    remove_boilerplate: bool = ...,
+    normalize: bool = ...,
+    return_removed: Literal[False] = ...,
+) -> str: ...
+
+
+@overload
+def clean_text(
+    raw: str,
+    *,
+    to_simplified: bool = ...,
+    remove_glosses: bool = ...,
+    remove_boilerplate: bool = ...,
+    normalize: bool = ...,
+    return_removed: Literal[True],
+) -> tuple[str, list[dict]]: ...
+
+
+def clean_text(
+    raw: str,
+    *,
+    to_simplified: bool = True,
+    remove_glosses: bool = True,
+    remove_boilerplate: bool = True,
+    normalize: bool = True,
+    return_removed: bool = False,
+) -> str | tuple[str, list[dict]]:
+    """Clean one scraped report, optionally returning an audit of everything removed.
+
+    Steps, in order: full-width digits/letters to ASCII and odd spaces to plain ones; pinyin
+    glosses removed (``學(xué)習(xí)`` -> ``學習``, real parentheses kept); traditional ->
+    simplified with OpenCC; boilerplate lines removed (site footers, editor/source lines,
+    header metadata lines, share-group numbers, SEO place-name lists, pagination, and
+    everything from a "相关信息/下一篇/MORE" marker in the latter part of the page to the end);
+    whitespace normalised (one paragraph per line, no spaces between Chinese characters).
+    Chinese punctuation is kept.
+
+    Parameters
+    ----------
+    raw : str
+        The text as read from the file.
+    to_simplified, remove_glosses, remove_boilerplate, normalize : bool
+        Switch each step off to study its effect.
+    return_removed : bool
+        If True, return ``(text, removed)`` where ``removed`` lists dicts with ``kind``
+        (``pinyin_gloss``, ``site_footer``, ``editor_source_line``, ``metadata``,
+        ``share_group``, ``seo_place_list``, ``pagination``, ``related_block``), ``text``
+        (what was removed) and ``line`` (1-based line in ``raw``).
+
+    Returns
+    -------
+    str or (str, list of dict)
+
+    Examples
+    --------
+    >>> clean_text("婁底市選派幹部學(xué)習(xí)\\n主辦單位:中共湖南省委組織部")
+    '娄底市选派干部学习'
+    >>> text, removed = clean_text("正文。\\nICP备案号:湘ICP备17016663号-1", return_removed=True)
+    >>> removed[0]["kind"], removed[0]["line"]
+    ('site_footer', 2)
+    """
+    removed: list[dict] | None = [] if return_removed else None
+    text = _normalize_chars(raw)
+    if remove_glosses:
+        text = remove_pinyin_glosses(text, removed=removed)
+    if to_simplified:
+        converted = _converter("t2s").convert(text)
+        if removed is not None and converted != text:
+            n = sum(a != b for a, b in zip(text, converted, strict=False))
+            removed.append({"kind": "t2s_converted", "text": f"{n} characters", "line": None})
+        text = converted
+    if remove_boilerplate:
+        text = _strip_boilerplate(text, removed)
+    if normalize:
+        text = normalize_whitespace(text)
+    if return_removed:
+        assert removed is not None
+        return text, removed
+    return text
+
+
+# --------------------------------------------------------------------------- units
+@lru_cache(maxsize=1)
+def _jionlp() -> Any:
+    # jionlp prints a banner on import; keep it out of stdout (the CLI writes JSONL there).
+    with contextlib.redirect_stdout(io.StringIO()):
+        import jionlp
+    return jionlp
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split Chinese text into sentences with jionlp (closing quotes stay with their sentence).
+
+    Every character of ``text`` except line breaks ends up in exactly one sentence, so offsets
+    can be recovered by accumulating lengths over the lines.
+
+    Examples
+    --------
+    >>> split_sentences("他说：“好。”我们走吧！真的吗?")
+    ['他说：“好。”', '我们走吧！', '真的吗?']
+    """
+    out: list[str] = []
+    for line in text.split("\n"):
+        if line.strip():
+            out.extend(s for s in _jionlp().split_sentence(line, criterion="coarse") if s.strip())
+    return out
+
+
+_HEADING_MAX = 20
+_SENTENCE_END = re.compile(r"[。！？!?…；;”」』\"]$")
+
+
+def _paragraphs(text: str, merge_headings: bool) -> list[str]:
+    paras = [p.strip() for p in text.split("\n") if p.strip()]
+    if not merge_headings:
+        return paras
+    # Short lines without final punctuation are section headings ("跟班学习", "寻发展良方");
+    # alone they make useless units, so they are prefixed to the paragraph that follows.
+    out: list[str] = []
+    pending: list[str] = []
+    for para in paras:
+        if len(para) <= _HEADING_MAX and not _SENTENCE_END.search(para):
+            pending.append(para)
+            continue
+        out.append("\n".join([*pending, para]) if pending else para)
+        pending = []
+    if pending:
+        out.append("\n".join(pending))
+    return out
+
+
+def split_units(
+    corpus: pd.DataFrame,
+    unit: Literal["paragraph", "sentence", "document"] = "paragraph",
+    *,
+    text_column: str = "text",
+    merge_headings: bool = True,
+    min_chars: int = 1,
+) -> pd.DataFrame:
+    """One row per paragraph or sentence, keeping each document's metadata.
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        As returned by :func:`cadretext.load_corpus` (needs ``doc_id`` and ``text_column``).
+    unit : {"paragraph", "sentence", "document"}
+        Paragraphs are the lines of the cleaned text, with short heading lines merged into the
+        paragraph they introduce (``merge_headings``). ``"document"`` returns one unit per row.
+    min_chars : int
+        Units shorter than this are dropped (headings are merged first, so nothing is lost
+        with the default of 1).
+
+    Returns
+    -------
+    DataFrame
+        ``unit_id`` (``"<doc_id>#p3"`` / ``"#s12"``), ``doc_id``, ``position`` (0-based within
+        the document), ``text``, then the document's other columns except ``raw_text`` and
+        ``removed``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"doc_id": ["a"], "text": ["跟班学习\\n干部赴常州学习。他们很认真。"]})
+    >>> split_units(df)["text"].tolist()
+    ['跟班学习\\n干部赴常州学习。他们很认真。']
+    >>> split_units(df, "sentence")["unit_id"].tolist()
+    ['a#s0', 'a#s1', 'a#s2']
+    """
+    from .errors import ParameterError
+
+    if unit not in ("paragraph", "sentence", "document"):
+        raise ParameterError(f"unit must be 'paragraph', 'sentence' or 'document', not {unit!r}")
+    for col in ("doc_id", text_column):
+        if col not in corpus.columns:
+            raise ParameterError(f"split_units needs a {col!r} column in the corpus")
+    meta_cols = [
+        c for c in corpus.columns if c not in {"doc_id", text_column, "raw_text", "removed"}
+    ]
+    tag = {"paragraph": "p", "sentence": "s", "document": "d"}[unit]
+    rows: list[dict] = []
+    for record in corpus.to_dict("records"):
+        text = record[text_column] or ""
+        if unit == "paragraph":
+            pieces = _paragraphs(text, merge_headings)
+        elif unit == "sentence":
+            pieces = split_sentences(text)
+        else:
+            pieces = [text]
+        position = 0
+        for piece in pieces:
+            if len(piece) < min_chars:
+                continue
+            row = {
+                "unit_id": f"{record['doc_id']}#{tag}{position}",
+                "doc_id": record["doc_id"],
+                "position": position,
+                "text": piece,
+            }
+            row.update({c: record[c] for c in meta_cols})
+            rows.append(row)
+            position += 1
+    columns = ["unit_id", "doc_id", "position", "text", *meta_cols]
+    return pd.DataFrame(rows, columns=columns)

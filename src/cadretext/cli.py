@@ -1,0 +1,206 @@
+"""The ``cadretext`` command: inspect each stage of the pipeline from the shell.
+
+``cadretext summary PATH``   load, clean and tokenize a corpus; print one line per document.
+``cadretext clean PATH``     cleaned text and the audit of what was removed, as JSON Lines.
+``cadretext tokens PATH``    tokens per document (or paragraph/sentence), as JSON Lines.
+
+Errors about the input are printed as one line naming the file; the exit status is 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+import warnings
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from . import __version__
+from ._io import atomic_write_text
+from .errors import CadretextError
+
+
+def _add_corpus_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders of reports")
+    p.add_argument("--manifest", help="metadata table (default: manifest.csv in the folder)")
+    p.add_argument("--text-column", default="text", help="text field of JSONL/CSV input")
+    p.add_argument("--encoding", help="force an encoding instead of detecting it")
+    p.add_argument("--strict", action="store_true", help="stop at the first unreadable input")
+
+
+def _add_output_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-o", "--output", help="write here (atomically) instead of standard output")
+
+
+def _add_token_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--n-jobs", type=int, default=1, help="worker processes (-1: all cores)")
+    p.add_argument("--cache", help="token cache folder (default: the user cache folder)")
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
+    p.add_argument("--lexicon", help="word list file to use instead of the packaged lexicon")
+    p.add_argument("--stopwords", help="stopword file to use instead of the default lists")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cadretext",
+        description="Analyse Chinese news reports about cadre training programs.",
+    )
+    parser.add_argument("--version", action="version", version=f"cadretext {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("summary", help="load, clean and tokenize a corpus; print a table")
+    _add_corpus_args(p)
+    _add_token_args(p)
+    p.set_defaults(func=cmd_summary)
+
+    p = sub.add_parser("clean", help="cleaned text and removal audit as JSON Lines")
+    _add_corpus_args(p)
+    _add_output_args(p)
+    p.set_defaults(func=cmd_clean)
+
+    p = sub.add_parser("tokens", help="tokens as JSON Lines")
+    _add_corpus_args(p)
+    _add_output_args(p)
+    _add_token_args(p)
+    p.add_argument(
+        "--unit",
+        choices=["document", "paragraph", "sentence"],
+        default="document",
+        help="one record per document (default), paragraph or sentence",
+    )
+    p.set_defaults(func=cmd_tokens)
+    return parser
+
+
+# --------------------------------------------------------------------------- helpers
+def _load(args: argparse.Namespace):
+    from .corpus import load_corpus
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # skipped inputs are reported below, once each
+        corpus = load_corpus(
+            args.paths,
+            manifest=args.manifest,
+            text_column=args.text_column,
+            encoding=args.encoding,
+            errors="raise" if args.strict else "skip",
+        )
+    for item in corpus.attrs.get("skipped", []):
+        where = item["path"] + (f", line {item['line']}" if item.get("line") else "")
+        print(f"cadretext: skipped {where}: {item['problem']}", file=sys.stderr)
+    return corpus
+
+
+def _cache(args: argparse.Namespace) -> Any:
+    if args.no_cache:
+        return None
+    return args.cache or True
+
+
+def _tokenize(args: argparse.Namespace, texts: Sequence[str]) -> list[list[str]]:
+    from .tokenize import tokenize
+
+    return tokenize(
+        list(texts),
+        lexicon=args.lexicon,
+        stopwords=args.stopwords,
+        n_jobs=args.n_jobs,
+        cache=_cache(args),
+    )
+
+
+def _emit(args: argparse.Namespace, lines: Iterable[str]) -> None:
+    if getattr(args, "output", None):
+        buf = io.StringIO()
+        for line in lines:
+            buf.write(line + "\n")
+        path = atomic_write_text(args.output, buf.getvalue())
+        print(f"cadretext: wrote {path}", file=sys.stderr)
+    else:
+        for line in lines:
+            sys.stdout.write(line + "\n")
+
+
+def _clean_value(value: Any) -> Any:
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def _dumps(record: dict[str, Any]) -> str:
+    return json.dumps({k: _clean_value(v) for k, v in record.items()}, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------- commands
+def cmd_clean(args: argparse.Namespace) -> int:
+    corpus = _load(args)
+    fields = ["doc_id", "path", "title", "date", "source", "program_type", "text", "removed"]
+    _emit(args, (_dumps({f: row[f] for f in fields}) for row in corpus.to_dict("records")))
+    return 0
+
+
+def cmd_tokens(args: argparse.Namespace) -> int:
+    from .clean import split_units
+
+    corpus = _load(args)
+    units = split_units(corpus, args.unit)
+    tokens = _tokenize(args, units["text"].tolist())
+    id_col = "doc_id" if args.unit == "document" else "unit_id"
+    _emit(
+        args,
+        (
+            _dumps({"id": uid, "doc_id": did, "tokens": toks})
+            for uid, did, toks in zip(units[id_col], units["doc_id"], tokens, strict=True)
+        ),
+    )
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    corpus = _load(args)
+    tokens = _tokenize(args, corpus["text"].tolist())
+    table = pd.DataFrame(
+        {
+            "doc_id": corpus["doc_id"],
+            "program_type": corpus["program_type"],
+            "date": corpus["date"],
+            "source": corpus["source"],
+            "raw_chars": corpus["raw_text"].str.len(),
+            "clean_chars": corpus["n_chars"],
+            "removed": [
+                sum(1 for r in rem if r["kind"] != "t2s_converted") for rem in corpus["removed"]
+            ],
+            "tokens": [len(t) for t in tokens],
+            "types": [len(set(t)) for t in tokens],
+            "duplicate_of": corpus["duplicate_of"],
+        }
+    ).fillna("")
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
+        print(table.to_string(index=False))
+    print(
+        f"\n{len(corpus)} documents, {int(table['clean_chars'].sum())} characters after "
+        f"cleaning, {int(table['tokens'].sum())} tokens, "
+        f"{len({w for t in tokens for w in t})} distinct words."
+    )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except CadretextError as exc:
+        print(f"cadretext: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `cadretext tokens ... | head`
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

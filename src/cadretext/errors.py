@@ -1,0 +1,71 @@
+"""Errors that speak to the user.
+
+Every error cadretext raises on purpose is a :class:`CadretextError`. Errors about an input file
+carry the file (and the line, where there is one) and say what to do about it, so a researcher
+never has to read a traceback from deep inside a library to find the bad file in a folder of 10,000.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class CadretextError(Exception):
+    """Base class of every error cadretext raises on purpose."""
+
+
+class ParameterError(CadretextError, ValueError):
+    """A function or command-line parameter has a value cadretext cannot use."""
+
+
+class InputFileError(CadretextError):
+    """A problem with one input file; names the file and, where known, the line.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file at fault.
+    problem : str
+        What is wrong, in words a user can act on.
+    line : int, optional
+        1-based line number inside the file.
+    """
+
+    def __init__(self, path: str | Path, problem: str, *, line: int | None = None):
+        self.path = str(path)
+        self.problem = problem
+        self.line = line
+        where = f"{self.path}, line {line}" if line is not None else self.path
+        super().__init__(f"{where}: {problem}")
+
+
+class EmptyFileError(InputFileError):
+    """The file is empty or holds only whitespace."""
+
+
+class BinaryFileError(InputFileError):
+    """The file is not text (an image, a PDF, a zip...)."""
+
+
+class DecodingError(InputFileError):
+    """The file's bytes are not text in any encoding cadretext recognises."""
+
+
+class MalformedRecordError(InputFileError):
+    """A line of a JSONL file or a row of a CSV file cannot be parsed."""
+
+
+class MissingColumnError(InputFileError):
+    """A JSONL/CSV file or a manifest lacks a column cadretext needs."""
+
+
+class UnsupportedFormatError(InputFileError):
+    """The file's extension is not one cadretext reads."""
+
+
+class ManifestError(InputFileError):
+    """The manifest (file -> metadata table) is malformed."""
+
+
+class NoDocumentsError(CadretextError):
+    """Nothing readable was found in the paths given."""

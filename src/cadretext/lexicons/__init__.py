@@ -1,0 +1,143 @@
+"""Packaged word lists (lexicons, stopwords, seed terms), loaded with :mod:`importlib.resources`.
+
+Each list is a UTF-8 text file with one entry per line: the entry, optionally followed by
+whitespace and a tag (a jieba POS tag for the domain lexicon). Lines starting with ``#`` are
+comments; a ``# version: X`` comment versions the file. Users can pass their own list (a path or
+an iterable of words) anywhere a packaged list is used.
+
+Examples
+--------
+>>> from cadretext.lexicons import load_wordlist
+>>> wl = load_wordlist("domain_words")
+>>> "跟班学习" in wl.words and wl.version != ""
+True
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from .._io import sha256_of
+from ..errors import InputFileError, ParameterError
+
+__all__ = ["WordList", "as_wordlist", "available", "load_wordlist"]
+
+
+@dataclass(frozen=True)
+class WordList:
+    """An ordered, de-duplicated list of entries with optional tags, a version and a content hash.
+
+    Attributes
+    ----------
+    name : str
+        Packaged name (``"domain_words"``), a file path, or ``"<custom>"`` for an iterable.
+    words : tuple of str
+        The entries, in file order, without duplicates.
+    tags : dict
+        Entry -> tag, for entries that carry one.
+    version : str
+        The file's ``# version:`` value, or ``""``.
+    sha256 : str
+        Hash of the entries and tags: two lists with the same hash tokenize identically.
+    """
+
+    name: str
+    words: tuple[str, ...]
+    tags: dict[str, str] = field(default_factory=dict)
+    version: str = ""
+    sha256: str = ""
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._set
+
+    @property
+    def _set(self) -> frozenset[str]:
+        cached = self.__dict__.get("_set_cache")
+        if cached is None:
+            cached = frozenset(self.words)
+            object.__setattr__(self, "_set_cache", cached)
+        return cached
+
+
+def available() -> list[str]:
+    """Names of the packaged word lists."""
+    return sorted(
+        p.name[:-4] for p in resources.files(__name__).iterdir() if p.name.endswith(".txt")
+    )
+
+
+def _parse(lines: Iterable[str], name: str) -> WordList:
+    words: list[str] = []
+    tags: dict[str, str] = {}
+    seen: set[str] = set()
+    version = ""
+    for raw in lines:
+        line = raw.strip().lstrip("\ufeff")
+        if not line:
+            continue
+        if line.startswith("#"):
+            body = line.lstrip("#").strip()
+            if body.lower().startswith("version:") and not version:
+                version = body.split(":", 1)[1].strip()
+            continue
+        parts = line.split()
+        word = parts[0]
+        if word in seen:
+            continue
+        seen.add(word)
+        words.append(word)
+        if len(parts) > 1:
+            tags[word] = parts[1]
+    digest = sha256_of([f"{w}\t{tags.get(w, '')}" for w in words])
+    return WordList(name=name, words=tuple(words), tags=tags, version=version, sha256=digest)
+
+
+def load_wordlist(name_or_path: str | os.PathLike[str]) -> WordList:
+    """Load a packaged list by name (``"domain_words"``) or any list file by path.
+
+    Raises
+    ------
+    ParameterError
+        If the name is neither a packaged list nor an existing file.
+    """
+    path = Path(name_or_path)
+    if path.suffix == ".txt" or os.sep in str(name_or_path) or path.exists():
+        if not path.is_file():
+            raise ParameterError(f"word list file not found: {path}")
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputFileError(path, "word lists must be UTF-8 text") from exc
+        return _parse(text.splitlines(), str(path))
+    resource = resources.files(__name__) / f"{name_or_path}.txt"
+    if not resource.is_file():
+        raise ParameterError(
+            f"no packaged word list named {name_or_path!r}; available: {', '.join(available())}"
+        )
+    return _parse(resource.read_text(encoding="utf-8").splitlines(), str(name_or_path))
+
+
+def as_wordlist(
+    value: str | os.PathLike[str] | Iterable[str] | WordList | bool | None, default: str
+) -> WordList | None:
+    """Resolve a user's ``lexicon=``/``stopwords=`` argument.
+
+    ``None``/``True`` -> the packaged default; ``False`` -> no list; a name or path -> that list;
+    an iterable of words -> those words.
+    """
+    if value is None or value is True:
+        return load_wordlist(default)
+    if value is False:
+        return None
+    if isinstance(value, WordList):
+        return value
+    if isinstance(value, str | os.PathLike):
+        return load_wordlist(value)
+    return _parse((str(w) for w in value), "<custom>")
