@@ -53,7 +53,7 @@ _FINAL = (
 _SYLLABLE = re.compile(rf"{_INITIAL}{_FINAL}r?[1-5]?")
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _GLOSS_CANDIDATE = re.compile(
-    rf"(?<=[{_CJK}])\s?[(（]\s*([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüv1-5' ]{{1,40}}?)\s*[)）]"
+    rf"(?<=[{_CJK}])[ \t]?[(（][ \t]*([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüv1-5' ]{{1,40}}?)[ \t]*[)）]"
     rf"(?:[ \t](?=[{_CJK}]))?"
 )
 
@@ -88,8 +88,8 @@ def remove_pinyin_glosses(text: str, *, removed: list[dict] | None = None) -> st
 
     Examples
     --------
-    >>> remove_pinyin_glosses("學(xué)習(xí) 個(ge) 人 县(市、区) (庄晓丽) 数据(GDP)")
-    '學習 個人 县(市、区) (庄晓丽) 数据(GDP)'
+    >>> remove_pinyin_glosses("學(xué)習(xí) 個(ge) 人 县(市、区) (庄晓丽) 数据(GDP)")  # the space after a gloss goes too
+    '學習個人 县(市、区) (庄晓丽) 数据(GDP)'
     """
 
     def repl(match: re.Match[str]) -> str:
@@ -238,7 +238,7 @@ def _classify_line(line: str, index: int, n_lines: int, offset_share: float) -> 
     return None
 
 
-def _strip_boilerplate(text: str, removed: list[dict] | None) -> str:
+def _strip_boilerplate(text: str, removed: list[dict] | None, raw_lines: list[str]) -> str:
     lines = text.split("\n")
     total = max(sum(len(x) for x in lines), 1)
     keep: list[str] = []
@@ -267,7 +267,9 @@ def _strip_boilerplate(text: str, removed: list[dict] | None) -> str:
         if kind is None:
             keep.append(raw_line)
         elif removed is not None:
-            removed.append({"kind": kind, "text": line, "line": index + 1})
+            # the audit shows the line as it was in the file (before script conversion)
+            original = raw_lines[index].strip() if index < len(raw_lines) else line
+            removed.append({"kind": kind, "text": original, "line": index + 1})
     return "\n".join(keep)
 
 
@@ -324,8 +326,9 @@ def clean_text(
     return_removed : bool
         If True, return ``(text, removed)`` where ``removed`` lists dicts with ``kind``
         (``pinyin_gloss``, ``site_footer``, ``editor_source_line``, ``metadata``,
-        ``share_group``, ``seo_place_list``, ``pagination``, ``related_block``), ``text``
-        (what was removed) and ``line`` (1-based line in ``raw``).
+        ``share_group``, ``seo_place_list``, ``pagination``, ``related_block``, and one
+        ``t2s_converted`` summary), ``text`` (the removed line as it stands in ``raw``) and
+        ``line`` (1-based line number in ``raw``).
 
     Returns
     -------
@@ -350,7 +353,8 @@ def clean_text(
             removed.append({"kind": "t2s_converted", "text": f"{n} characters", "line": None})
         text = converted
     if remove_boilerplate:
-        text = _strip_boilerplate(text, removed)
+        raw_lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        text = _strip_boilerplate(text, removed, raw_lines)
     if normalize:
         text = normalize_whitespace(text)
     if return_removed:
@@ -387,7 +391,7 @@ def split_sentences(text: str) -> list[str]:
 
 
 _HEADING_MAX = 20
-_SENTENCE_END = re.compile(r"[。！？!?…；;”」』\"]$")
+_SENTENCE_END = re.compile(r"[。！？!?…；;][”」』\"’]*$")
 
 
 def _paragraphs(text: str, merge_headings: bool) -> list[str]:

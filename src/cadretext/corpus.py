@@ -376,7 +376,7 @@ def _read_jsonl(path: Path, encoding: str | None, text_column: str, skipped: lis
         records.append((lineno, record))
     if records and not any(text_column in record for _, record in records):
         raise MissingColumnError(
-            path, f"no record has a {text_column!r} field; pass text_column=... to name it"
+            path, f"no {text_column!r} field in any record; pass text_column=... to name it"
         )
     docs: list[_Doc] = []
     for lineno, record in records:

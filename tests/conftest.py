@@ -1,0 +1,34 @@
+"""Shared fixtures: the seed corpus, loaded once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def seed_file(prefix: str) -> Path:
+    """The seed file whose name starts with ``prefix`` ("000" ... "004")."""
+    (match,) = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+    return match
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def seed_corpus():
+    from cadretext import load_corpus
+
+    return load_corpus(SEEDS)
+
+
+@pytest.fixture(scope="session")
+def seed_raw() -> dict[str, str]:
+    return {p.name[:3]: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}

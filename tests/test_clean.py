@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from cadretext import clean_text, normalize_whitespace, remove_pinyin_glosses, split_units
+from cadretext.errors import ParameterError
+
+GLOSS = re.compile(r"[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü ]+[)）]")
+
+
+# --------------------------------------------------------------------------- pinyin glosses
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("學(xué)習(xí)", "學習"),
+        ("個(ge) 人", "個人"),
+        ("個(ge)人", "個人"),
+        ("發(fā)展（fā）", "發展"),
+        ("學習(xuéxí)", "學習"),
+        ("学(xue2)习", "学习"),
+        ("县(市、区)", "县(市、区)"),
+        ("(庄晓丽)", "(庄晓丽)"),
+        ("国内生产总值(GDP)", "国内生产总值(GDP)"),
+        ("中国(china)", "中国(china)"),
+        ("第一条(一)", "第一条(一)"),
+        ("编号(2023)", "编号(2023)"),
+    ],
+)
+def test_pinyin_glosses(raw: str, expected: str) -> None:
+    assert remove_pinyin_glosses(raw) == expected
+
+
+def test_gloss_audit_records_each_gloss() -> None:
+    removed: list[dict] = []
+    remove_pinyin_glosses("學(xué)習(xí)\n個(ge) 人", removed=removed)
+    assert [(r["text"], r["line"]) for r in removed] == [("(xué)", 1), ("(xí)", 1), ("(ge)", 2)]
+
+
+# --------------------------------------------------------------------------- seeds
+def test_003_becomes_simplified_without_glosses(seed_raw) -> None:
+    text = clean_text(seed_raw["003"])
+    assert not GLOSS.search(text)
+    for traditional in "學習婁選競發質黨區縣為":
+        assert traditional not in text
+    assert "娄底市委分批选派县处级优秀年轻干部到杭州市委党校主体班沉浸式竞学" in text
+    assert "“三高四新”美好蓝图" in text
+    assert text.startswith("娄底市:外派竞学为干部提能发展提质\n")
+
+
+@pytest.mark.parametrize("key", ["002", "003"])
+def test_footers_and_place_list_removed(seed_raw, key: str) -> None:
+    text = clean_text(seed_raw[key])
+    for junk in [
+        "主办单位",
+        "技术支持",
+        "ICP",
+        "欢迎您访问",
+        "来访者",
+        "交流群",
+        "2223934",
+        "红河县",
+        "德惠市",
+        "相关信息",
+        "MORE",
+        "下一篇",
+        "凉水河论坛",
+        "治国理政",
+        "编辑:",
+        "来源:",
+        "标签",
+    ]:
+        assert junk not in text, junk
+    last = text.rstrip().split("\n")[-1]
+    assert last.endswith("。"), last  # the article's own last paragraph ends the text
+
+
+def test_002_keeps_its_article(seed_raw) -> None:
+    text = clean_text(seed_raw["002"])
+    assert text.startswith("以思想破冰引领发展突围\n导语:")
+    assert "● 跟班学习有利于深化合作" in text
+    assert text.endswith("打造全域协同重要增长极。")
+
+
+EXPECTED_REMOVALS = {
+    "000": [("metadata", 3), ("editor_source_line", 66)],
+    "001": [("editor_source_line", 31)],
+    "004": [],
+}
+
+
+@pytest.mark.parametrize("key", sorted(EXPECTED_REMOVALS))
+def test_clean_articles_keep_every_paragraph(seed_raw, key: str) -> None:
+    raw = seed_raw[key]
+    text, removed = clean_text(raw, return_removed=True)
+    assert [(r["kind"], r["line"]) for r in removed] == EXPECTED_REMOVALS[key]
+    removed_lines = {r["line"] for r in removed}
+    paragraphs = text.split("\n")
+    kept = [
+        normalize_whitespace(line)
+        for i, line in enumerate(raw.split("\n"), start=1)
+        if line.strip() and i not in removed_lines
+    ]
+    assert paragraphs == kept
+
+
+def test_removed_audit_quotes_the_raw_file(seed_raw) -> None:
+    raw = seed_raw["003"]
+    _, removed = clean_text(raw, return_removed=True)
+    lines = raw.split("\n")
+    kinds = {r["kind"] for r in removed}
+    assert {"pinyin_gloss", "t2s_converted", "metadata", "site_footer", "seo_place_list"} <= kinds
+    for r in removed:
+        if r["kind"] not in ("pinyin_gloss", "t2s_converted"):
+            assert lines[r["line"] - 1].strip() == r["text"]
+    footer = [r["text"] for r in removed if r["kind"] == "site_footer"]
+    assert "主辦單位:中共湖南省委組織部" in footer  # quoted as written, traditional
+
+
+def test_clean_text_switches(seed_raw) -> None:
+    raw = seed_raw["003"]
+    assert "婁底" in clean_text(raw, to_simplified=False)
+    assert "(xué)" in clean_text(raw, remove_glosses=False, to_simplified=False)
+    assert "主办单位" in clean_text(raw, remove_boilerplate=False)
+
+
+def test_normalisation_of_width_and_space() -> None:
+    text = clean_text("２０２３年　ＡＢＣ公司\u200b发布\r\n\r\n  第二段　 内容，保留标点！ ")
+    # spaces between Chinese and Latin script are kept; between Chinese characters they go
+    assert text == "2023年 ABC公司发布\n第二段内容，保留标点！"
+
+
+def test_related_marker_early_in_page_is_not_a_tail() -> None:
+    raw = "相关链接\n" + "这是正文第一段，内容很长。" * 20 + "\n这是正文第二段。"
+    assert "这是正文第二段" in clean_text(raw)
+
+
+# --------------------------------------------------------------------------- units
+def test_split_units_paragraphs_merge_headings(seed_corpus) -> None:
+    units = split_units(seed_corpus, "paragraph")
+    assert units["unit_id"].is_unique
+    assert set(units["doc_id"]) == set(seed_corpus["doc_id"])
+    one = units[units["doc_id"].str.startswith("000")]
+    assert list(one["position"]) == list(range(len(one)))
+    heading = one[one["text"].str.startswith("跟班学习\n寻发展良方\n")]
+    assert len(heading) == 1 and heading.iloc[0]["text"].endswith("跟班学习的10名干部。")
+    quoted_heading = one[one["text"].str.startswith("在真锤实炼中勤修“内功”\n一路奔波")]
+    assert len(quoted_heading) == 1
+    assert (units["program_type"].notna()).all()
+    assert "raw_text" not in units.columns
+
+
+def test_split_units_sentences_cover_the_text(seed_corpus) -> None:
+    units = split_units(seed_corpus, "sentence")
+    for doc_id, group in units.groupby("doc_id"):
+        text = seed_corpus.set_index("doc_id").loc[doc_id, "text"]
+        assert "".join(group["text"]) == text.replace("\n", "")
+    assert len(units) > 5 * 20
+
+
+def test_split_units_bad_unit() -> None:
+    with pytest.raises(ParameterError, match="unit"):
+        split_units(pd.DataFrame({"doc_id": ["a"], "text": ["x"]}), "chapter")

@@ -1,0 +1,288 @@
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import warnings
+from pathlib import Path
+
+import opencc
+import pandas as pd
+import pytest
+
+from cadretext import SkippedInputWarning, clean_text, load_corpus
+from cadretext.corpus import CORPUS_COLUMNS, extract_metadata, flag_near_duplicates
+from cadretext.errors import (
+    BinaryFileError,
+    DecodingError,
+    EmptyFileError,
+    MalformedRecordError,
+    ManifestError,
+    MissingColumnError,
+    NoDocumentsError,
+    ParameterError,
+    UnsupportedFormatError,
+)
+
+from .conftest import SEEDS, seed_file
+
+PARAGRAPH = (
+    "为加大年轻干部培养力度，拓宽干部实践锻炼渠道，商丘市选派10名年轻干部到江苏省常州市，"
+    "开展为期6个月的跟班学习。学员们深入企业、园区和乡镇调研，学习先进的发展理念。"
+)
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+# --------------------------------------------------------------------------- seeds
+def test_seed_corpus_shape_and_labels(seed_corpus) -> None:
+    assert list(seed_corpus.columns[: len(CORPUS_COLUMNS)]) == CORPUS_COLUMNS
+    labels = dict(zip(seed_corpus["doc_id"].str[:3], seed_corpus["program_type"], strict=True))
+    assert labels == {
+        "000": "secondment",
+        "001": "party_school",
+        "002": "secondment",
+        "003": "party_school",
+        "004": "closed_training",
+    }
+    assert seed_corpus["duplicate_of"].isna().all()
+    assert seed_corpus["send_place"].str.startswith("河南省商丘市").iloc[0]
+    assert seed_corpus.attrs["skipped"] == []
+    first = seed_corpus.iloc[0]
+    assert first["text"] == clean_text(first["raw_text"])
+
+
+def test_seed_files_are_the_shared_seeds() -> None:
+    shared = SEEDS.parents[1] / "shared" / "seeds"
+    if not shared.is_dir():
+        pytest.skip("shared/seeds is not beside this checkout")
+    for path in shared.glob("*.txt"):
+        assert (SEEDS / path.name).read_bytes() == path.read_bytes()
+
+
+EXPECTED_META = {
+    "000": (
+        "深入学习贯彻党的二十大精神 | 以思想破冰为发展聚力赋能",
+        "2023-03-16",
+        "河南日报",
+        None,
+    ),
+    "001": (None, None, "闽南网", None),
+    "002": ("以思想破冰 引领发展突围", "2021-07-28", "房县文学", "中国电源产业网"),
+    "003": ("娄底市:外派竞学为干部提能发展提质", "2024-01-29", "红星云", None),
+    "004": (None, None, None, None),
+}
+
+
+@pytest.mark.parametrize("key", sorted(EXPECTED_META))
+def test_metadata_read_from_each_seed(key: str) -> None:
+    meta = extract_metadata(seed_file(key).read_text(encoding="utf-8"))
+    assert (meta["title"], meta["date"], meta["source"], meta["site"]) == EXPECTED_META[key]
+
+
+def test_metadata_without_manifest_comes_from_the_text() -> None:
+    df = load_corpus(SEEDS, manifest=False)
+    row = df[df["doc_id"].str.startswith("003")].iloc[0]
+    assert (row["title"], row["date"], row["source"]) == EXPECTED_META["003"][:3]
+    assert df["program_type"].isna().all()
+
+
+def test_manifest_wins_over_header(tmp_path: Path) -> None:
+    shutil.copy(seed_file("000"), tmp_path / "a.txt")
+    (tmp_path / "manifest.csv").write_text(
+        "file,title,program_type,host_place\na.txt,My title,secondment,江苏省常州市\n",
+        encoding="utf-8",
+    )
+    row = load_corpus(tmp_path).iloc[0]
+    assert row["title"] == "My title"
+    assert row["date"] == "2023-03-16"  # blank in the manifest: filled from the header
+    assert row["host_place"] == "江苏省常州市"
+
+
+def test_input_files_are_never_modified(tmp_path: Path) -> None:
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    before = _digest(tmp_path / "seeds")
+    load_corpus(tmp_path / "seeds")
+    assert _digest(tmp_path / "seeds") == before
+
+
+# --------------------------------------------------------------------------- encodings
+@pytest.mark.parametrize(
+    ("encoding", "script"),
+    [("gb18030", "s"), ("gbk", "s"), ("big5", "t"), ("utf-8-sig", "s"), ("utf-16", "s")],
+)
+def test_encodings_detected(tmp_path: Path, encoding: str, script: str) -> None:
+    text = "跟班学习干部赴常州\n" + PARAGRAPH
+    if script == "t":
+        text = opencc.OpenCC("s2tw").convert(text)  # Taiwan standard: what Big5 encodes
+    (tmp_path / "doc.txt").write_bytes(text.encode(encoding))
+    df = load_corpus(tmp_path)
+    assert df.iloc[0]["raw_text"] == text
+    assert df.iloc[0]["text"] == clean_text(text)
+    assert "商丘市选派10名年轻干部" in df.iloc[0]["text"]  # traditional converted too
+    family = {"gbk": "gb18030"}.get(encoding, encoding.split("-sig")[0])
+    assert df.iloc[0]["encoding"].replace("_", "-").startswith(family.replace("_", "-")[:5])
+
+
+def test_forced_encoding(tmp_path: Path) -> None:
+    (tmp_path / "doc.txt").write_bytes(PARAGRAPH.encode("gb18030"))
+    assert load_corpus(tmp_path, encoding="gb18030").iloc[0]["encoding"] == "gb18030"
+    with pytest.raises(DecodingError, match=r"doc\.txt"):
+        load_corpus(tmp_path / "doc.txt", encoding="utf-8", errors="raise")
+
+
+# --------------------------------------------------------------------------- other formats
+def test_jsonl_and_csv_records(tmp_path: Path) -> None:
+    rows = [
+        {"id": "r1", "text": PARAGRAPH, "program_type": "secondment", "date": "2023年3月5日"},
+        {"id": "r2", "text": "中央党校专题培训班开班。" * 5, "title": "党校"},
+    ]
+    (tmp_path / "a.jsonl").write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8"
+    )
+    pd.DataFrame({"body": [PARAGRAPH], "doc_id": ["c1"]}).to_csv(tmp_path / "b.csv", index=False)
+    df = load_corpus(tmp_path / "a.jsonl")
+    assert list(df["doc_id"]) == ["r1", "r2"]
+    assert df.iloc[0]["date"] == "2023-03-05"
+    assert df.iloc[1]["title"] == "党校"
+    df = load_corpus(tmp_path / "b.csv", text_column="body")
+    assert list(df["doc_id"]) == ["c1"] and df.iloc[0]["text"].startswith("为加大")
+
+
+def test_html_main_text(tmp_path: Path) -> None:
+    body = "".join(f"<p>{PARAGRAPH}第{i}段。</p>" for i in range(4))
+    html = (
+        "<html><head><title>商丘干部赴常州跟班学习</title>"
+        '<meta name="date" content="2023-03-16"></head><body>'
+        '<nav><a href="/">首页</a> | <a href="/news">新闻</a></nav>'
+        f"<article><h1>商丘干部赴常州跟班学习</h1>{body}</article>"
+        "<footer>主办单位：某某网 ICP备案号：豫ICP备000001号</footer></body></html>"
+    )
+    (tmp_path / "page.html").write_text(html, encoding="utf-8")
+    row = load_corpus(tmp_path).iloc[0]
+    assert row["title"] == "商丘干部赴常州跟班学习"
+    assert row["date"] == "2023-03-16"
+    assert "第3段" in row["text"] and "ICP" not in row["text"] and "首页" not in row["text"]
+
+
+# --------------------------------------------------------------------------- duplicates
+def test_near_duplicates_flagged_not_dropped(tmp_path: Path) -> None:
+    raw = seed_file("000").read_text(encoding="utf-8")
+    (tmp_path / "a_original.txt").write_text(raw, encoding="utf-8")
+    syndicated = "转载自河南日报\n" + raw.replace("编辑:李恒", "责任编辑:王五\n来源:商丘网")
+    (tmp_path / "b_repost.txt").write_text(syndicated, encoding="utf-8")
+    shutil.copy(seed_file("004"), tmp_path / "c_other.txt")
+    df = load_corpus(tmp_path)
+    assert len(df) == 3
+    flags = df.set_index("doc_id")["duplicate_of"]
+    assert flags["b_repost"] == "a_original"
+    assert flags[["a_original", "c_other"]].isna().all()
+
+
+def test_duplicate_clusters_point_at_first_member() -> None:
+    a = PARAGRAPH * 3
+    out = flag_near_duplicates([a, "完全不同的报道内容。" * 9, a + "附记", a], ["x", "y", "z", "w"])
+    assert out == [None, None, "x", "x"]
+
+
+# --------------------------------------------------------------------------- bad input
+def test_empty_and_whitespace_files(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "blank.txt").write_text(" \n\t\n　\n", encoding="utf-8")
+    for name in ("empty.txt", "blank.txt"):
+        with pytest.raises(EmptyFileError, match=name):
+            load_corpus(tmp_path / name, errors="raise")
+
+
+def test_binary_file(tmp_path: Path) -> None:
+    (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    with pytest.raises(BinaryFileError, match=r"image\.txt"):
+        load_corpus(tmp_path / "image.txt", errors="raise")
+
+
+def test_undecodable_file(tmp_path: Path) -> None:
+    (tmp_path / "junk.txt").write_bytes(b"\xff" * 64 + b"\x81\xff" * 32)  # invalid in all
+    with pytest.raises(DecodingError, match=r"junk\.txt"):
+        load_corpus(tmp_path / "junk.txt", errors="raise")
+
+
+def test_malformed_jsonl_line_named(tmp_path: Path) -> None:
+    good = json.dumps({"text": PARAGRAPH}, ensure_ascii=False)
+    (tmp_path / "x.jsonl").write_text(f"{good}\n{{not json\n{good}\n", encoding="utf-8")
+    with pytest.raises(MalformedRecordError, match=r"x\.jsonl, line 2"):
+        load_corpus(tmp_path / "x.jsonl", errors="raise")
+    with pytest.warns(SkippedInputWarning, match=r"x\.jsonl, line 2: invalid JSON"):
+        df = load_corpus(tmp_path / "x.jsonl")
+    assert list(df["doc_id"]) == ["x:1", "x:3"]
+    assert df.attrs["skipped"] == [
+        {"path": str(tmp_path / "x.jsonl"), "line": 2, "problem": df.attrs["skipped"][0]["problem"]}
+    ]
+
+
+def test_malformed_csv_row_named(tmp_path: Path) -> None:
+    (tmp_path / "x.csv").write_text(
+        f"id,text\n1,{PARAGRAPH}\n2,{PARAGRAPH},extra\n3,{PARAGRAPH}\n", encoding="utf-8"
+    )
+    with pytest.raises(MalformedRecordError, match=r"x\.csv, line 3: expected 2 fields"):
+        load_corpus(tmp_path / "x.csv", errors="raise")
+    with pytest.warns(SkippedInputWarning):
+        assert list(load_corpus(tmp_path / "x.csv")["doc_id"]) == ["1", "3"]
+
+
+@pytest.mark.parametrize("suffix", ["csv", "jsonl"])
+def test_missing_text_column(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"x.{suffix}"
+    if suffix == "csv":
+        path.write_text(f"id,body\n1,{PARAGRAPH}\n", encoding="utf-8")
+    else:
+        path.write_text(json.dumps({"body": PARAGRAPH}, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(MissingColumnError, match=rf"x\.{suffix}: no 'text'"):
+        load_corpus(path, errors="raise")
+
+
+def test_folder_reports_skipped_files_instead_of_crashing(tmp_path: Path) -> None:
+    shutil.copy(seed_file("001"), tmp_path / "good.txt")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF")
+    (tmp_path / ".hidden.txt").write_text("ignored", encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        df = load_corpus(tmp_path)
+    assert list(df["doc_id"]) == ["good"]
+    skipped = {Path(s["path"]).name: s["problem"] for s in df.attrs["skipped"]}
+    assert set(skipped) == {"empty.txt", "photo.jpg"}
+    assert "empty" in skipped["empty.txt"] and "unsupported" in skipped["photo.jpg"]
+    assert any("empty.txt" in str(w.message) for w in caught)
+
+
+def test_nothing_readable(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    with pytest.warns(SkippedInputWarning), pytest.raises(NoDocumentsError, match=r"empty\.txt"):
+        load_corpus(tmp_path)
+
+
+def test_unsupported_explicit_file_and_missing_path(tmp_path: Path) -> None:
+    (tmp_path / "a.pdf").write_bytes(b"%PDF-1.4")
+    with pytest.raises(UnsupportedFormatError, match=r"a\.pdf"):
+        load_corpus(tmp_path / "a.pdf", errors="raise")
+    with pytest.raises(ParameterError, match="no such file"):
+        load_corpus(tmp_path / "missing")
+
+
+def test_bad_manifest(tmp_path: Path) -> None:
+    shutil.copy(seed_file("001"), tmp_path / "a.txt")
+    (tmp_path / "manifest.csv").write_text("name,title\na.txt,x\n", encoding="utf-8")
+    with pytest.raises(MissingColumnError, match=r"manifest\.csv: a manifest needs a 'file'"):
+        load_corpus(tmp_path)
+    (tmp_path / "manifest.csv").write_text("file,title\na.txt,x\na.txt,y\n", encoding="utf-8")
+    with pytest.raises(ManifestError, match="line 3"):
+        load_corpus(tmp_path)
+
+
+def test_doc_id_collisions_are_disambiguated(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(PARAGRAPH, encoding="utf-8")
+    (tmp_path / "a.md").write_text("中央党校专题培训班开班。" * 5, encoding="utf-8")
+    df = load_corpus(tmp_path, duplicate_threshold=None)
+    assert df["doc_id"].is_unique and len(df) == 2

@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from cadretext import load_wordlist, split_units, tokenize
+from cadretext.errors import ParameterError
+from cadretext.tokenize import TokenCache, _Segmenter, default_stopwords
+
+CONTEXTS = ["我们认真开展{}工作。", "据了解，{}是关键。", "会上，市委强调要把{}落到实处"]
+
+
+def test_lexicon_is_large_versioned_and_simplified() -> None:
+    lex = load_wordlist("domain_words")
+    assert len(lex) >= 300
+    assert lex.version
+    for word in [
+        "跟班学习",
+        "挂职锻炼",
+        "中青班",
+        "主体班",
+        "封闭式培训",
+        "半军事化管理",
+        "中央党校",
+        "红旗渠干部学院",
+        "三高四新",
+        "六比六拼",
+        "十大攻坚战",
+        "双招双引",
+        "二十大精神",
+        "高质量发展",
+        "招商引资",
+    ]:
+        assert word in lex, word
+
+
+def test_every_lexicon_entry_is_one_token_in_context() -> None:
+    words = load_wordlist("domain_words").words
+    texts = [ctx.format(w) for w in words for ctx in CONTEXTS]
+    tokens = tokenize(texts, stopwords=False)
+    failures = [
+        (texts[i], toks) for i, toks in enumerate(tokens) if words[i // len(CONTEXTS)] not in toks
+    ]
+    assert failures == []
+
+
+def test_default_filtering() -> None:
+    (tokens,) = tokenize(["2022年9月19日，商丘市选派10名年轻干部到常州，开展为期6个月的跟班学习！"])
+    assert tokens == ["商丘市", "选派", "年轻干部", "常州", "开展", "为期", "跟班学习"]
+    for dropped in ["，", "！", "2022", "10", "的", "到", "名"]:
+        assert dropped not in tokens
+
+
+def test_switches_change_the_tokens() -> None:
+    text = ["我们选派10名干部到常州跟班学习。"]
+    assert "我们" not in tokenize(text)[0]
+    assert "我们" in tokenize(text, stopwords=False)[0]
+    assert "10" in tokenize(text, keep_numbers=True)[0]
+    assert "到" in tokenize(text, min_chars=1, stopwords=False)[0]
+    assert tokenize(text, lexicon=False)[0][-2:] == ["跟班", "学习"]
+    assert "常州跟班" in tokenize(["到常州跟班学习"], lexicon=["常州跟班"])[0]
+    assert "常州" not in tokenize(text, stopwords=["常州"])[0]
+
+
+def test_pos_filter_keeps_nouns_and_lexicon() -> None:
+    text = ["干部们积极参加跟班学习，交流工作经验。"]
+    nouns = tokenize(text, pos=["n"])[0]
+    assert "经验" in nouns and "干部" in nouns and "跟班学习" in nouns
+    assert "积极" not in nouns and "参加" not in nouns
+    assert "参加" in tokenize(text)[0]
+
+
+def test_lexicon_words_are_never_stopwords() -> None:
+    assert "三高四新" in tokenize(["实现三高四新"], stopwords=["三高四新", "实现"])[0]
+    assert "我们" in default_stopwords() and "记者" in default_stopwords()
+
+
+def test_accepts_series_and_dataframe(seed_corpus) -> None:
+    from_frame = tokenize(seed_corpus)
+    assert from_frame == tokenize(seed_corpus["text"]) == tokenize(list(seed_corpus["text"]))
+    assert len(from_frame) == 5 and all(len(t) > 300 for t in from_frame)
+    assert tokenize([]) == []
+    assert tokenize(["", None]) == [[], []]
+
+
+def test_bad_arguments() -> None:
+    with pytest.raises(ParameterError, match="list of texts"):
+        tokenize("一篇报道")
+    with pytest.raises(ParameterError, match="text 1"):
+        tokenize(["好", 3])
+    with pytest.raises(ParameterError, match="n_jobs"):
+        tokenize(["好"], n_jobs=0)
+    with pytest.raises(ParameterError, match="word list"):
+        tokenize(["好"], lexicon="/no/such/list.txt")
+
+
+def test_parallel_equals_serial(seed_corpus) -> None:
+    units = split_units(seed_corpus, "paragraph")["text"].tolist()
+    assert len(units) > 50
+    assert tokenize(units, n_jobs=2) == tokenize(units, n_jobs=1)
+
+
+# --------------------------------------------------------------------------- cache
+def test_cache_hit_does_not_resegment(tmp_path: Path, seed_corpus, monkeypatch) -> None:
+    texts = seed_corpus["text"].tolist()
+    cold = TokenCache(tmp_path)
+    first = tokenize(texts, cache=cold)
+    assert (cold.hits, cold.misses) == (0, 5)
+
+    def boom(self, text):
+        raise AssertionError("segmented although cached")
+
+    monkeypatch.setattr(_Segmenter, "__call__", boom)
+    warm = TokenCache(tmp_path)
+    assert tokenize(texts, cache=warm) == first
+    assert (warm.hits, warm.misses) == (5, 0)
+    with pytest.raises(AssertionError, match="segmented"):
+        tokenize(texts, cache=tmp_path, stopwords=False)  # other settings: other keys
+
+
+def test_corrupt_cache_entry_is_recomputed(tmp_path: Path) -> None:
+    texts = ["商丘市选派年轻干部赴常州跟班学习。", "中央党校专题培训。"]
+    expected = tokenize(texts, cache=tmp_path)
+    con = sqlite3.connect(tmp_path / "tokens.sqlite")
+    with con:
+        con.execute("UPDATE tokens SET value = ?", (b"not zlib at all",))
+    con.close()
+    store = TokenCache(tmp_path)
+    assert tokenize(texts, cache=store) == expected
+    assert store.corrupt == 2 and store.misses == 2
+    assert tokenize(texts, cache=TokenCache(tmp_path)) == expected  # repaired
+
+
+def test_corrupt_cache_file_is_set_aside(tmp_path: Path) -> None:
+    (tmp_path / "tokens.sqlite").write_bytes(b"garbage, not a database" * 100)
+    with pytest.warns(RuntimeWarning, match="unreadable"):
+        assert tokenize(["跟班学习"], cache=tmp_path) == [["跟班学习"]]
+    assert list(tmp_path.glob("tokens.sqlite.corrupt-*"))
+
+
+def test_default_cache_dir_from_environment(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("CADRETEXT_CACHE_DIR", str(tmp_path / "c"))
+    tokenize(["跟班学习"], cache=True)
+    assert (tmp_path / "c" / "tokens.sqlite").is_file()
