@@ -18,6 +18,7 @@ def atomic_write_text(path: str | Path, text: str, *, encoding: str = "utf-8") -
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; give the usual permissions
         with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
             fh.write(text)
         os.replace(tmp, path)
@@ -25,6 +26,12 @@ def atomic_write_text(path: str | Path, text: str, *, encoding: str = "utf-8") -
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def sha256_of(parts: Iterable[str | bytes]) -> str:

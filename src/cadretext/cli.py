@@ -3,6 +3,7 @@
 ``cadretext summary PATH``   load, clean and tokenize a corpus; print one line per document.
 ``cadretext clean PATH``     cleaned text and the audit of what was removed, as JSON Lines.
 ``cadretext tokens PATH``    tokens per document (or paragraph/sentence), as JSON Lines.
+``cadretext report``         run the notebooks on a corpus, render HTML reports (main job).
 
 Errors about the input are printed as one line naming the file; the exit status is 2.
 """
@@ -71,6 +72,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="one record per document (default), paragraph or sentence",
     )
     p.set_defaults(func=cmd_tokens)
+
+    p = sub.add_parser(
+        "report", help="run the notebooks on a corpus and render HTML reports (the main job)"
+    )
+    p.add_argument("--corpus", default="seeds", help="corpus folder or file (default: seeds)")
+    p.add_argument("--out", default="reports", help="output folder (default: reports)")
+    p.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
+    p.add_argument("--seed", type=int, default=0, help="random seed of every model (default 0)")
+    p.add_argument(
+        "--unit",
+        choices=["paragraph", "sentence", "document"],
+        default="paragraph",
+        help="unit of analysis for models (default: paragraph)",
+    )
+    p.add_argument("--notebooks", help="folder of jupytext notebooks (default: notebooks/)")
+    p.add_argument("--only", nargs="+", metavar="NAME", help="render only these notebooks")
+    p.set_defaults(func=cmd_report)
     return parser
 
 
@@ -186,6 +204,24 @@ def cmd_summary(args: argparse.Namespace) -> int:
         f"cleaning, {int(table['tokens'].sum())} tokens, "
         f"{len({w for t in tokens for w in t})} distinct words."
     )
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import render_reports
+
+    written = render_reports(
+        args.corpus,
+        args.out,
+        notebooks=args.notebooks,
+        only=args.only,
+        seed=args.seed,
+        unit=args.unit,
+        show_code=args.show_code,
+        progress=True,
+    )
+    for path in written:
+        print(path)
     return 0
 
 

@@ -47,7 +47,10 @@ __all__ = [
     "extract_metadata",
     "flag_near_duplicates",
     "load_corpus",
+    "place_flows",
     "read_text_file",
+    "removal_examples",
+    "removal_summary",
 ]
 
 CORPUS_COLUMNS = ["doc_id", "title", "date", "source", "program_type", "text", "raw_text", "path"]
@@ -700,3 +703,75 @@ def corpus_hash(corpus: pd.DataFrame) -> str:
     return sha256_of(
         part for row in corpus[["doc_id", "text"]].itertuples(index=False) for part in row
     )[:16]
+
+
+def removal_summary(corpus: pd.DataFrame) -> pd.DataFrame:
+    """Per document: characters before and after cleaning and the number of removals by kind.
+
+    Needs the ``raw_text``, ``text`` and ``removed`` columns :func:`load_corpus` produces.
+    """
+    rows = []
+    for rec in corpus[["doc_id", "raw_text", "text", "removed"]].to_dict("records"):
+        row: dict[str, Any] = {
+            "doc_id": rec["doc_id"],
+            "raw_chars": len(rec["raw_text"]),
+            "clean_chars": len(rec["text"]),
+        }
+        for item in rec["removed"]:
+            if item["kind"] != "t2s_converted":
+                row[item["kind"]] = row.get(item["kind"], 0) + 1
+        converted = [i for i in rec["removed"] if i["kind"] == "t2s_converted"]
+        row["t2s_converted"] = int(converted[0]["text"].split()[0]) if converted else 0
+        rows.append(row)
+    table = pd.DataFrame(rows).fillna(0)
+    counts = [c for c in table.columns if c not in ("doc_id", "raw_chars", "clean_chars")]
+    return table.astype({c: int for c in counts})
+
+
+def removal_examples(corpus: pd.DataFrame, *, per_kind: int = 3, width: int = 60) -> pd.DataFrame:
+    """Examples of what cleaning removed: up to ``per_kind`` per kind of removal, truncated.
+
+    Returns doc_id, kind, line and text (shortened to ``width`` characters with an ellipsis).
+    """
+    rows = []
+    for doc_id, removed in zip(corpus["doc_id"], corpus["removed"], strict=True):
+        for item in removed:
+            if item["kind"] == "t2s_converted":
+                continue
+            text = item["text"]
+            rows.append(
+                {
+                    "doc_id": doc_id,
+                    "kind": item["kind"],
+                    "line": item["line"],
+                    "text": text if len(text) <= width else text[: width - 1] + "…",
+                }
+            )
+    table = pd.DataFrame(rows, columns=["doc_id", "kind", "line", "text"])
+    return table.groupby("kind", sort=True, group_keys=False).head(per_kind).reset_index(drop=True)
+
+
+def place_flows(
+    corpus: pd.DataFrame, *, send: str = "send_place", host: str = "host_place"
+) -> pd.DataFrame:
+    """Sending -> host pairs recorded in the corpus metadata (manifest columns), one row each.
+
+    Several host places separated by ``;`` give one row per host. Returns columns doc_id,
+    program_type, send, host (empty if the corpus has no such columns).
+    """
+    columns = ["doc_id", "program_type", "send", "host"]
+    if send not in corpus.columns or host not in corpus.columns:
+        return pd.DataFrame(columns=columns)
+    pairs = corpus.assign(send=corpus[send], host=corpus[host].astype("string").str.split(";"))
+    pairs = pairs.explode("host").dropna(subset=["send", "host"])
+    pairs["host"] = pairs["host"].str.strip()
+    program = pairs.get("program_type")
+    return pd.DataFrame(
+        {
+            "doc_id": pairs["doc_id"],
+            "program_type": program,
+            "send": pairs["send"],
+            "host": pairs["host"],
+        },
+        columns=columns,
+    ).reset_index(drop=True)

@@ -1,0 +1,298 @@
+"""Execute the analysis notebooks on a corpus (papermill) and render them to HTML (nbconvert).
+
+:func:`render_reports` turns each jupytext notebook in ``notebooks/`` into a notebook, runs it
+with papermill (parameters: corpus path, seed, unit, K range), prepends a stamp (package
+versions, corpus hash, seed, lexicon version), and writes self-contained HTML: figures embedded
+as data URIs, no CDN script or stylesheet, so the pages open offline. ``reports/index.html``
+links them. Document text reaches the HTML only through escaped outputs (pandas tables, escaped
+text), and the rendered HTML is checked for stray ``<script>`` elements before it is written.
+"""
+
+from __future__ import annotations
+
+import html
+import platform
+import re
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from ._io import atomic_write_text
+from .errors import CadretextError, ParameterError
+
+__all__ = [
+    "NOTEBOOKS",
+    "NotebookError",
+    "ReportSpec",
+    "default_notebook_dir",
+    "render_reports",
+    "stamp",
+]
+
+
+class NotebookError(CadretextError):
+    """A notebook cell failed; the message names the notebook, the cell and the error."""
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """One notebook and how the index describes its report."""
+
+    stem: str
+    title: str
+    summary: str
+
+
+NOTEBOOKS: tuple[ReportSpec, ...] = (
+    ReportSpec(
+        "01_corpus",
+        "The corpus",
+        "What the corpus holds: documents, lengths, dates, sources and program types; what "
+        "cleaning removed from each report (with examples); near-duplicates; the places involved.",
+    ),
+)
+
+_PACKAGES = (
+    "cadretext",
+    "jieba",
+    "gensim",
+    "scikit-learn",
+    "pandas",
+    "opencc",
+    "jionlp",
+    "matplotlib",
+    "papermill",
+    "nbconvert",
+)
+
+
+def default_notebook_dir() -> Path:
+    """``notebooks/`` of the source tree this package was installed from (editable install)."""
+    return Path(__file__).resolve().parents[2] / "notebooks"
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in _PACKAGES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            continue
+    return out
+
+
+def stamp(corpus_path: str | Path, *, seed: int, label: str | None = None) -> dict[str, Any]:
+    """Provenance of a report: versions, corpus hash and size, seed, lexicon version and hash.
+
+    ``label`` is how the corpus is named in the report (default: ``corpus_path``).
+    """
+    from .corpus import corpus_hash, load_corpus
+    from .lexicons import load_wordlist
+
+    corpus = load_corpus(corpus_path)
+    lexicon = load_wordlist("domain_words")
+    return {
+        "corpus": label or str(corpus_path),
+        "documents": len(corpus),
+        "corpus_hash": corpus_hash(corpus),
+        "seed": seed,
+        "lexicon_version": lexicon.version,
+        "lexicon_sha256": lexicon.sha256[:16],
+        "rendered_utc": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
+        "versions": _versions(),
+    }
+
+
+def _stamp_markdown(info: dict[str, Any]) -> str:
+    versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items())
+    return (
+        "<small>\n\n"
+        f"**Provenance.** Corpus `{html.escape(info['corpus'])}` ({info['documents']} documents, "
+        f"hash `{info['corpus_hash']}`); seed {info['seed']}; lexicon version "
+        f"{info['lexicon_version']} (`{info['lexicon_sha256']}`); rendered "
+        f"{info['rendered_utc']} UTC.  \n{html.escape(versions)}\n\n</small>"
+    )
+
+
+_EXTERNAL = re.compile(
+    r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//"
+    r"|import\(\s*[\"']https?://|@import\s+url\(\s*[\"']?https?://",
+    re.I,
+)
+
+
+def _to_html(nb: Any, show_code: bool) -> str:
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab")
+    exporter.exclude_input = not show_code
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.embed_images = True
+    body, _ = exporter.from_notebook_node(nb)
+    # The lab template links require.js and MathJax from CDNs; the reports use neither (no
+    # widgets, no LaTeX), so those elements are dropped and the page opens offline.
+    body = re.sub(r"<script[^>]*\bsrc=[\"']https?://[^>]*>\s*</script>", "", body, flags=re.I)
+    body = re.sub(r"<link[^>]*\bhref=[\"']https?://[^>]*>", "", body, flags=re.I)
+    body = re.sub(
+        r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", "", body, flags=re.S
+    )
+    # ... and a module script that would import mermaid.js from a CDN (no diagrams here).
+    body = re.sub(
+        r"<script type=\"module\">(?:(?!</script>).)*?mermaid.*?</script>", "", body, flags=re.S
+    )
+    if _EXTERNAL.search(body):
+        raise CadretextError("rendered HTML still references an external resource")
+    return body
+
+
+def _cell_failure(exc: Exception, stem: str) -> NotebookError:
+    cell = getattr(exc, "exec_count", None) or getattr(exc, "cell_index", None)
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = getattr(exc, "evalue", str(exc))
+    where = f"cell {cell}" if cell is not None else "a cell"
+    return NotebookError(f"notebook {stem}.py, {where}: {ename}: {evalue}")
+
+
+def render_reports(
+    corpus: str | Path = "seeds",
+    out: str | Path = "reports",
+    *,
+    notebooks: str | Path | None = None,
+    only: Sequence[str] | None = None,
+    seed: int = 0,
+    unit: str = "paragraph",
+    k_min: int = 2,
+    k_max: int = 6,
+    show_code: bool = False,
+    progress: bool = True,
+    kernel_name: str = "python3",
+) -> list[Path]:
+    """Run every notebook on ``corpus`` and write one HTML report per notebook plus an index.
+
+    Parameters
+    ----------
+    corpus : path
+        Folder or file(s) :func:`cadretext.load_corpus` reads; passed to each notebook.
+    out : path
+        Output folder (created); each ``<notebook>.html`` and ``index.html`` is written
+        atomically.
+    notebooks : path, optional
+        Folder of jupytext ``.py`` notebooks; default: the source tree's ``notebooks/``.
+    only : list of str, optional
+        Stems to run (``["01_corpus"]``); default: all.
+    seed, unit, k_min, k_max
+        Papermill parameters of every notebook.
+    show_code : bool
+        Keep code cells in the HTML (hidden by default: the reports are for readers).
+
+    Returns
+    -------
+    list of Path
+        The HTML files written, index last.
+
+    Raises
+    ------
+    NotebookError
+        Naming the notebook and cell that failed.
+    """
+    import jupytext
+    import papermill
+
+    nb_dir = Path(notebooks) if notebooks else default_notebook_dir()
+    if not nb_dir.is_dir():
+        raise ParameterError(f"notebook folder not found: {nb_dir}")
+    corpus_path = Path(corpus).resolve()
+    if not corpus_path.exists():
+        raise ParameterError(f"corpus not found: {corpus}")
+    specs = [s for s in NOTEBOOKS if only is None or s.stem in only]
+    if only is not None and len(specs) != len(set(only)):
+        known = ", ".join(s.stem for s in NOTEBOOKS)
+        raise ParameterError(f"unknown notebook in {list(only)}; known: {known}")
+    out_dir = Path(out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    info = stamp(corpus_path, seed=seed, label=str(corpus))
+    params = {
+        "CORPUS": str(corpus_path),
+        "SEED": seed,
+        "UNIT": unit,
+        "K_MIN": k_min,
+        "K_MAX": k_max,
+        "OUT_DIR": str(out_dir.resolve()),
+    }
+    written: list[Path] = []
+    iterator: Any = specs
+    if progress:
+        from tqdm.auto import tqdm
+
+        iterator = tqdm(specs, desc="reports", unit="notebook")
+    with tempfile.TemporaryDirectory(prefix="cadretext-nb-") as tmp:
+        for spec in iterator:
+            source = nb_dir / f"{spec.stem}.py"
+            if not source.is_file():
+                raise ParameterError(f"notebook not found: {source}")
+            nb = jupytext.read(source)
+            nb.metadata["kernelspec"] = {
+                "name": kernel_name,
+                "display_name": "Python 3",
+                "language": "python",
+            }
+            in_path = Path(tmp) / f"{spec.stem}.ipynb"
+            out_path = Path(tmp) / f"{spec.stem}.out.ipynb"
+            jupytext.write(nb, in_path)
+            try:
+                executed = papermill.execute_notebook(
+                    str(in_path),
+                    str(out_path),
+                    parameters=params,
+                    cwd=str(nb_dir),
+                    kernel_name=kernel_name,
+                    progress_bar=False,
+                    log_output=False,
+                )
+            except papermill.PapermillExecutionError as exc:
+                raise _cell_failure(exc, spec.stem) from None
+            import nbformat
+
+            executed = nbformat.from_dict(executed)
+            executed.cells.insert(1, nbformat.v4.new_markdown_cell(_stamp_markdown(info)))
+            page = _to_html(executed, show_code)
+            written.append(atomic_write_text(out_dir / f"{spec.stem}.html", page))
+    written.append(atomic_write_text(out_dir / "index.html", _index_html(specs, info)))
+    return written
+
+
+def _index_html(specs: Sequence[ReportSpec], info: dict[str, Any]) -> str:
+    items = "\n".join(
+        f'<li><a href="{s.stem}.html">{html.escape(s.title)}</a>'
+        f"<p>{html.escape(s.summary)}</p></li>"
+        for s in specs
+    )
+    versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items())
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>cadretext reports</title>
+<style>
+body {{ font-family: system-ui, "Noto Sans SC", sans-serif; max-width: 52rem; margin: 2rem auto;
+       line-height: 1.5; color: #222; padding: 0 1rem; }}
+li {{ margin-bottom: 1rem; }} li a {{ font-size: 1.15rem; font-weight: 600; }}
+li p {{ margin: 0.2rem 0 0 0; }} footer {{ font-size: 0.8rem; color: #666; }}
+</style></head>
+<body>
+<h1>cadretext reports</h1>
+<p>Computational analysis of Chinese news reports about cadre training programs
+(secondment, party school, closed-format training), rendered from the notebooks in
+<code>notebooks/</code> on the corpus <code>{html.escape(info["corpus"])}</code>
+({info["documents"]} documents).</p>
+<ol>
+{items}
+</ol>
+<footer>Corpus hash {info["corpus_hash"]}; seed {info["seed"]}; lexicon version
+{html.escape(info["lexicon_version"])} ({info["lexicon_sha256"]}); rendered
+{info["rendered_utc"]} UTC; {html.escape(versions)}.</footer>
+</body></html>
+"""

@@ -1,0 +1,85 @@
+"""Execute the notebooks on the seeds and check the rendered HTML as a reader would get it."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cadretext.report import NOTEBOOKS, NotebookError, render_reports
+
+from .conftest import SEEDS
+
+EXTERNAL = re.compile(
+    r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//"
+    r"|import\(\s*[\"']https?://",
+    re.I,
+)
+SECTIONS = {
+    "01_corpus": [
+        "1. The corpus",
+        "Documents",
+        "What cleaning removed",
+        "Near-duplicates",
+        "Places",
+        "Words",
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("reports")
+    render_reports(SEEDS, out, progress=False)
+    return out
+
+
+def test_every_notebook_has_a_report_and_the_index_links_them(rendered: Path) -> None:
+    index = (rendered / "index.html").read_text(encoding="utf-8")
+    for spec in NOTEBOOKS:
+        assert (rendered / f"{spec.stem}.html").is_file()
+        assert f'href="{spec.stem}.html"' in index
+
+
+@pytest.mark.parametrize("stem", [s.stem for s in NOTEBOOKS])
+def test_report_is_complete_and_self_contained(rendered: Path, stem: str) -> None:
+    page = (rendered / f"{stem}.html").read_text(encoding="utf-8")
+    for heading in SECTIONS.get(stem, []):
+        assert re.search(rf"<h\d[^>]*>{re.escape(heading)}", page), heading
+    assert "data:image/png;base64," in page
+    assert not EXTERNAL.search(page)
+    assert "Provenance." in page and "lexicon version" in page
+    assert "Traceback" not in page
+    assert 'data-mime-type="application/vnd.jupyter.stderr"' not in page  # no printed warnings
+    assert not re.search(r'class="highlight hl-ipython3', page)  # code hidden by default
+    assert "findfont" not in page and "Glyph" not in page
+
+
+def test_document_text_is_escaped(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(next(SEEDS.glob("000_*.txt")), corpus / "a.txt")
+    (corpus / "evil.txt").write_text(
+        '<script>alert("pwned")</script>\n选派干部赴常州跟班学习。<img src=x onerror=alert(1)>\n',
+        encoding="utf-8",
+    )
+    render_reports(corpus, tmp_path / "out", only=["01_corpus"], progress=False, show_code=True)
+    page = (tmp_path / "out" / "01_corpus.html").read_text(encoding="utf-8")
+    assert '<script>alert("pwned")' not in page
+    assert "<img src=x" not in page
+    assert re.search(r'class="highlight hl-ipython3', page)  # --show-code keeps the code
+
+
+def test_failing_cell_names_notebook_and_cell(tmp_path: Path) -> None:
+    nb_dir = tmp_path / "nbs"
+    nb_dir.mkdir()
+    (nb_dir / "01_corpus.py").write_text(
+        '# %% tags=["parameters"]\nCORPUS = ""\n\n# %%\nx = 1\n\n# %%\n1 / 0\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(NotebookError, match=r"notebook 01_corpus\.py, cell \d+: ZeroDivisionError"):
+        render_reports(
+            SEEDS, tmp_path / "out", notebooks=nb_dir, only=["01_corpus"], progress=False
+        )
