@@ -52,9 +52,11 @@ _FINAL = (
 )
 _SYLLABLE = re.compile(rf"{_INITIAL}{_FINAL}r?[1-5]?")
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
+# The scan starts at the parenthesis (a fast literal search); the character before it is checked
+# by hand, which is much faster than a regex lookbehind tried at every position.
 _GLOSS_CANDIDATE = re.compile(
-    rf"(?<=[{_CJK}])[ \t]?[(（][ \t]*([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüv1-5' ]{{1,40}}?)[ \t]*[)）]"
-    rf"(?:[ \t](?=[{_CJK}]))?"
+    r"[(（][ \t]*([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüv1-5' ]{1,40}?)[ \t]*[)）]"
 )
 
 
@@ -92,15 +94,28 @@ def remove_pinyin_glosses(text: str, *, removed: list[dict] | None = None) -> st
     '學習個人 县(市、区) (庄晓丽) 数据(GDP)'
     """
 
-    def repl(match: re.Match[str]) -> str:
-        if not _is_pinyin(match.group(1)):
-            return match.group(0)
+    pieces: list[str] = []
+    last = 0
+    for match in _GLOSS_CANDIDATE.finditer(text):
+        start, end = match.span()
+        before = start - 1
+        if before >= 0 and text[before] in " \t":
+            before -= 1  # "個 (ge)": a space may separate the gloss from its character
+        if before < 0 or not _CJK_CHAR.match(text, before) or not _is_pinyin(match.group(1)):
+            continue
+        if before == start - 2:
+            start -= 1
+        if end < len(text) - 1 and text[end] in " \t" and _CJK_CHAR.match(text, end + 1):
+            end += 1  # "個(ge) 人": the space inserted after the gloss goes too
         if removed is not None:
-            line = text.count("\n", 0, match.start()) + 1
+            line = text.count("\n", 0, start) + 1
             removed.append({"kind": "pinyin_gloss", "text": match.group(0).strip(), "line": line})
-        return ""
-
-    return _GLOSS_CANDIDATE.sub(repl, text)
+        pieces.append(text[last:start])
+        last = end
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 # --------------------------------------------------------------------------- script
@@ -130,11 +145,20 @@ _INVISIBLE = {0x200B: None, 0x200C: None, 0x200D: None, 0x2060: None, 0xFEFF: No
 _TRANSLATE = {**_FULLWIDTH_ALNUM, **_SPACES, **_INVISIBLE}
 
 
+_NEEDS_TRANSLATE = re.compile("[" + "".join(re.escape(chr(c)) for c in _TRANSLATE) + "]")
+
+
 def _normalize_chars(text: str) -> str:
     # NFKC would also fold full-width punctuation (，。：) into ASCII, so only digits, letters and
-    # spaces are mapped; Chinese punctuation is kept as written.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", text.translate(_TRANSLATE))
+    # spaces are mapped; Chinese punctuation is kept as written. The checks before each step
+    # skip work on text that needs none (most text): cleaning must not cost more than jieba.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _NEEDS_TRANSLATE.search(text):
+        text = text.translate(_TRANSLATE)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text
 
 
 def normalize_script(text: str, *, to_simplified_: bool = True, remove_glosses: bool = True) -> str:
@@ -156,6 +180,9 @@ _SPACE_BETWEEN_CJK = re.compile(
 )
 
 
+_SPACE_RUN = re.compile(r"[ \t\f\v]+")
+
+
 def normalize_whitespace(text: str) -> str:
     """Strip lines, drop empty ones, collapse runs of spaces, remove spaces between CJK characters.
 
@@ -166,9 +193,10 @@ def normalize_whitespace(text: str) -> str:
     """
     lines = []
     for line in text.split("\n"):
-        line = re.sub(r"[ \t\f\v]+", " ", line).strip()
+        if " " in line or "\t" in line or "\f" in line or "\v" in line:
+            line = _SPACE_BETWEEN_CJK.sub("", _SPACE_RUN.sub(" ", line).strip())
         if line:
-            lines.append(_SPACE_BETWEEN_CJK.sub("", line))
+            lines.append(line)
     return "\n".join(lines)
 
 
@@ -220,6 +248,8 @@ def _is_pagination(line: str) -> bool:
 
 def _classify_line(line: str, index: int, n_lines: int, offset_share: float) -> str | None:
     """Return the boilerplate kind of one stripped line, or None for article text."""
+    if len(line) > 120 and "|" not in line and "｜" not in line:
+        return None  # a long paragraph: no rule below applies to it
     short = len(line) <= 40
     if _FOOTER.search(line) and len(line) <= 80:
         return "site_footer"
