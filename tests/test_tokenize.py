@@ -144,3 +144,32 @@ def test_default_cache_dir_from_environment(tmp_path: Path, monkeypatch) -> None
     monkeypatch.setenv("CADRETEXT_CACHE_DIR", str(tmp_path / "c"))
     tokenize(["跟班学习"], cache=True)
     assert (tmp_path / "c" / "tokens.sqlite").is_file()
+
+
+# --------------------------------------------------------------------------- rjieba backend
+def test_rjieba_backend_keeps_lexicon_and_agrees_with_jieba(seed_corpus) -> None:
+    words = load_wordlist("domain_words").words
+    texts = [CONTEXTS[0].format(w) for w in words]
+    fast = tokenize(texts, backend="rjieba", stopwords=False)
+    assert [w for w, toks in zip(words, fast, strict=True) if w not in toks] == []
+    sentences = split_units(seed_corpus, "sentence")["text"].tolist()
+    same = sum(
+        a == b
+        for a, b in zip(tokenize(sentences), tokenize(sentences, backend="rjieba"), strict=True)
+    )
+    assert same / len(sentences) >= 0.985
+
+
+def test_rjieba_pos_filter_and_cache_key(tmp_path: Path) -> None:
+    text = ["干部们积极参加跟班学习，交流工作经验。"]
+    nouns = tokenize(text, pos=["n"], backend="rjieba")[0]
+    assert "经验" in nouns and "跟班学习" in nouns and "参加" not in nouns
+    store = TokenCache(tmp_path)
+    tokenize(text, cache=store)
+    tokenize(text, cache=store, backend="rjieba")
+    assert store.misses == 2  # the backend is part of the cache key
+
+
+def test_unknown_backend() -> None:
+    with pytest.raises(ParameterError, match="backend"):
+        tokenize(["好"], backend="pkuseg")

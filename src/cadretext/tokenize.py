@@ -43,7 +43,7 @@ __all__ = [
 
 TOKENIZER_VERSION = "1"  # bump when the filtering rules change: invalidates cached tokens
 _SEP = "\x1f"  # unit separator: never part of a token
-_MIN_LEXICON_FREQ = 2000  # see _Segmenter: keeps lexicon entries whole in sentence context
+_MIN_LEXICON_FREQ = 2000  # see _lexicon_freq
 _HAS_CONTENT = re.compile(r"[\w]", re.UNICODE)
 _NUMBER = re.compile(
     r"^(?:[\d.,:：/%％+\-~～]+[万亿千百十]?|[零〇一二两三四五六七八九十百千万亿]+)"
@@ -69,6 +69,7 @@ class TokenizerConfig:
     keep_numbers: bool
     hmm: bool
     lexicon_version: str = ""
+    backend: str = "jieba"
 
     @cached_property
     def key(self) -> str:
@@ -81,8 +82,21 @@ class TokenizerConfig:
                 *sorted(self.stopwords),
                 f"\x00pos={','.join(self.pos) if self.pos else ''}",
                 f"min={self.min_chars};num={self.keep_numbers};hmm={self.hmm}",
+                f"backend={self.backend}={_backend_version(self.backend)}",
             ]
         )
+
+
+BACKENDS = ("jieba", "rjieba")
+
+
+def _backend_version(backend: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(backend)
+    except PackageNotFoundError:
+        return "?"
 
 
 def make_config(
@@ -93,8 +107,18 @@ def make_config(
     min_chars: int = 2,
     keep_numbers: bool = False,
     hmm: bool = True,
+    backend: str = "jieba",
 ) -> TokenizerConfig:
     """Resolve :func:`tokenize`'s keyword arguments into a :class:`TokenizerConfig`."""
+    if backend not in BACKENDS:
+        raise ParameterError(f"backend must be one of {BACKENDS}, not {backend!r}")
+    if backend == "rjieba":
+        try:
+            import rjieba  # noqa: F401
+        except ImportError:
+            raise ParameterError(
+                "backend='rjieba' needs the rjieba package: pip install 'cadretext[fast]'"
+            ) from None
     lex: WordList | None = as_wordlist(lexicon, "domain_words")
     if stopwords is None or stopwords is True:
         stop_words = default_stopwords()
@@ -115,6 +139,7 @@ def make_config(
         keep_numbers=keep_numbers,
         hmm=hmm,
         lexicon_version=lex.version if lex else "",
+        backend=backend,
     )
 
 
@@ -126,21 +151,33 @@ def default_stopwords() -> set[str]:
 
 
 # --------------------------------------------------------------------------- segmenter
+def _lexicon_freq(suggested: int) -> int:
+    # suggest_freq gives the frequency that keeps a word whole when it stands alone; in running
+    # text a neighbour can still win a character from it (赴常州跟班学习), so lexicon entries get
+    # at least _MIN_LEXICON_FREQ (tests check every entry in sentence context).
+    return max(int(suggested), _MIN_LEXICON_FREQ)
+
+
 class _Segmenter:
-    """A private jieba Tokenizer loaded with the lexicon, plus the token filter."""
+    """A private segmenter (jieba or rjieba) loaded with the lexicon, plus the token filter."""
 
     def __init__(self, config: TokenizerConfig):
         self.config = config
+        self.lexicon_words = frozenset(w for w, _ in config.lexicon)
+        self._posseg: Any = None
+        if config.backend == "rjieba":
+            import rjieba
+
+            # jieba-rs embeds the same default dictionary as jieba; the lexicon is added with
+            # the same frequencies, so the two backends differ only where their HMMs do.
+            self.rj = rjieba.Jieba()
+            for word, tag in config.lexicon:
+                self.rj.add_word(word, _lexicon_freq(self.rj.suggest_freq(word)), tag)
+            return
         self.tk = jieba.Tokenizer()
         self.tk.initialize()
         for word, tag in config.lexicon:
-            # suggest_freq gives the frequency that keeps a word whole when it stands alone;
-            # in running text a neighbour can still win a character from it (赴常州跟班学习),
-            # so lexicon entries get at least _MIN_LEXICON_FREQ (tested on every entry).
-            freq = max(self.tk.suggest_freq(word, False), _MIN_LEXICON_FREQ)
-            self.tk.add_word(word, freq=freq, tag=tag)
-        self.lexicon_words = frozenset(w for w, _ in config.lexicon)
-        self._posseg: Any = None
+            self.tk.add_word(word, freq=_lexicon_freq(self.tk.suggest_freq(word, False)), tag=tag)
         if config.pos:
             from jieba import posseg
 
@@ -156,19 +193,28 @@ class _Segmenter:
             return False
         return token not in cfg.stopwords
 
+    def _pairs(self, text: str) -> Iterable[tuple[str, str]]:
+        if self.config.backend == "rjieba":
+            return self.rj.tag(text, self.config.hmm)
+        return ((p.word, p.flag) for p in self._posseg.cut(text, HMM=self.config.hmm))
+
+    def _words(self, text: str) -> Iterable[str]:
+        if self.config.backend == "rjieba":
+            return self.rj.cut(text, self.config.hmm)
+        return self.tk.cut(text, HMM=self.config.hmm)
+
     def __call__(self, text: str) -> list[str]:
         if not text:
             return []
-        if self._posseg is not None:
-            prefixes = self.config.pos or ()
-            pairs = self._posseg.cut(text, HMM=self.config.hmm)
+        if self.config.pos:
+            prefixes = self.config.pos
             tokens = [
                 w.strip()
-                for w, flag in pairs
+                for w, flag in self._pairs(text)
                 if w.strip() in self.lexicon_words or flag.startswith(prefixes)
             ]
         else:
-            tokens = [w.strip() for w in self.tk.cut(text, HMM=self.config.hmm)]
+            tokens = [w.strip() for w in self._words(text)]
         return [t for t in tokens if t and self.keep(t)]
 
 
@@ -321,6 +367,7 @@ def tokenize(
     min_chars: int = 2,
     keep_numbers: bool = False,
     hmm: bool = True,
+    backend: str = "jieba",
 ) -> list[list[str]]:
     """Segment Chinese texts into filtered token lists, aligned with the input.
 
@@ -351,6 +398,10 @@ def tokenize(
         Keep numbers and quantities (``2022``, ``10名``, ``三千``).
     hmm : bool
         Let jieba's HMM guess words not in the dictionary.
+    backend : {"jieba", "rjieba"}
+        ``"rjieba"`` (``pip install 'cadretext[fast]'``) segments with jieba-rs, the same
+        dictionary and lexicon, many times faster; a small share of sentences differ where
+        the two HMMs guess unknown words differently (see ``benchmarks/RESULTS.md``).
 
     Returns
     -------
@@ -369,6 +420,7 @@ def tokenize(
         min_chars=min_chars,
         keep_numbers=keep_numbers,
         hmm=hmm,
+        backend=backend,
     )
     if n_jobs == -1:
         n_jobs = os.cpu_count() or 1
