@@ -173,3 +173,12 @@ def test_rjieba_pos_filter_and_cache_key(tmp_path: Path) -> None:
 def test_unknown_backend() -> None:
     with pytest.raises(ParameterError, match="backend"):
         tokenize(["好"], backend="pkuseg")
+
+
+def test_clean_inside_tokenize(seed_raw) -> None:
+    from cadretext import clean_text
+
+    raw = [seed_raw["003"], seed_raw["002"]]
+    assert tokenize(raw, clean=True) == tokenize([clean_text(t) for t in raw])
+    assert tokenize(raw, clean=True, n_jobs=2) == tokenize(raw, clean=True)
+    assert "红河县" not in tokenize(raw, clean=True)[0]

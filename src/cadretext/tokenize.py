@@ -70,6 +70,7 @@ class TokenizerConfig:
     hmm: bool
     lexicon_version: str = ""
     backend: str = "jieba"
+    clean: bool = False
 
     @cached_property
     def key(self) -> str:
@@ -83,6 +84,7 @@ class TokenizerConfig:
                 f"\x00pos={','.join(self.pos) if self.pos else ''}",
                 f"min={self.min_chars};num={self.keep_numbers};hmm={self.hmm}",
                 f"backend={self.backend}={_backend_version(self.backend)}",
+                f"clean={self.clean}",
             ]
         )
 
@@ -108,6 +110,7 @@ def make_config(
     keep_numbers: bool = False,
     hmm: bool = True,
     backend: str = "jieba",
+    clean: bool = False,
 ) -> TokenizerConfig:
     """Resolve :func:`tokenize`'s keyword arguments into a :class:`TokenizerConfig`."""
     if backend not in BACKENDS:
@@ -140,6 +143,7 @@ def make_config(
         hmm=hmm,
         lexicon_version=lex.version if lex else "",
         backend=backend,
+        clean=clean,
     )
 
 
@@ -204,6 +208,10 @@ class _Segmenter:
         return self.tk.cut(text, HMM=self.config.hmm)
 
     def __call__(self, text: str) -> list[str]:
+        if self.config.clean:
+            from .clean import clean_text
+
+            text = clean_text(text)
         if not text:
             return []
         if self.config.pos:
@@ -368,6 +376,7 @@ def tokenize(
     keep_numbers: bool = False,
     hmm: bool = True,
     backend: str = "jieba",
+    clean: bool = False,
 ) -> list[list[str]]:
     """Segment Chinese texts into filtered token lists, aligned with the input.
 
@@ -402,6 +411,9 @@ def tokenize(
         ``"rjieba"`` (``pip install 'cadretext[fast]'``) segments with jieba-rs, the same
         dictionary and lexicon, many times faster; a small share of sentences differ where
         the two HMMs guess unknown words differently (see ``benchmarks/RESULTS.md``).
+    clean : bool
+        Run :func:`cadretext.clean_text` on each text first, inside the workers: pass raw
+        scraped text and get tokens, with cleaning parallelised too.
 
     Returns
     -------
@@ -421,6 +433,7 @@ def tokenize(
         keep_numbers=keep_numbers,
         hmm=hmm,
         backend=backend,
+        clean=clean,
     )
     if n_jobs == -1:
         n_jobs = os.cpu_count() or 1

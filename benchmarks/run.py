@@ -1,0 +1,320 @@
+"""Speed and memory of the cadretext pipeline, as ratios against the raw libraries.
+
+    python benchmarks/run.py --docs 10000            # print the table
+    python benchmarks/run.py --docs 10000 --write    # ... and write benchmarks/RESULTS.md
+
+Measures, on one synthetic corpus (benchmarks/generate.py, resampled seed sentences):
+tokenization throughput of clean_text + tokenize against raw ``jieba.lcut`` (one core, two
+processes, rjieba backend, warm cache against cold), the agreement of the rjieba backend with
+jieba, TF-IDF against scikit-learn, ``fit_lda`` against a plain gensim ``LdaModel`` with the same
+parameters, ``sweep_k`` serial against two processes, and the peak memory of an end-to-end run
+(load -> clean -> tokenize -> TF-IDF -> LDA) in a fresh process. Absolute seconds on a shared
+machine are noisy; the ratios are the figures that count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, Python {platform.python_version()}"
+
+
+class Table:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str]] = []
+
+    def add(self, what: str, ours: str, baseline: str, ratio: str) -> None:
+        self.rows.append((what, ours, baseline, ratio))
+        print(f"{what:<48} {ours:>22} {baseline:>22} {ratio:>10}", flush=True)
+
+    def markdown(self) -> str:
+        out = ["| measure | cadretext | baseline | ratio |", "|---|---:|---:|---:|"]
+        out += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in self.rows]
+        return "\n".join(out)
+
+
+def mbps(nbytes: int, seconds: float) -> str:
+    return f"{nbytes / seconds / 1e6:.2f} MB/s"
+
+
+# --------------------------------------------------------------------------- sections
+def bench_tokenize(texts: list[str], table: Table, cache_dir: Path) -> list[list[str]]:
+    import jieba
+
+    from cadretext import tokenize
+
+    nbytes = sum(len(t.encode("utf-8")) for t in texts)
+    nchars = sum(len(t) for t in texts)
+    load, _ = timed(jieba.initialize)
+    raw_s, _ = timed(lambda: [jieba.lcut(t) for t in texts])
+    print(
+        f"raw jieba.lcut: {raw_s:.1f} s, {nchars / raw_s:,.0f} chars/s "
+        f"(dictionary load {load:.2f} s, not counted)"
+    )
+    tokenize(["预热"], clean=True)  # our dictionary + lexicon load, not counted either
+    one_s, tokens = timed(lambda: tokenize(texts, clean=True, n_jobs=1))
+    table.add(
+        "clean+tokenize, 1 process vs raw jieba.lcut",
+        mbps(nbytes, one_s),
+        mbps(nbytes, raw_s),
+        f"{raw_s / one_s:.2f}x",
+    )
+    two_s, tokens2 = timed(lambda: tokenize(texts, clean=True, n_jobs=2))
+    assert tokens2 == tokens, "n_jobs=2 gave different tokens"
+    table.add(
+        "clean+tokenize, 2 processes vs 1 (identical)",
+        mbps(nbytes, two_s),
+        mbps(nbytes, one_s),
+        f"{one_s / two_s:.2f}x",
+    )
+    table.add(
+        "clean+tokenize, 2 processes vs raw jieba.lcut",
+        mbps(nbytes, two_s),
+        mbps(nbytes, raw_s),
+        f"{raw_s / two_s:.2f}x",
+    )
+    tokenize(["预热"], clean=True, backend="rjieba")
+    fast_s, fast = timed(lambda: tokenize(texts, clean=True, backend="rjieba"))
+    table.add(
+        "clean+tokenize rjieba, 1 process vs raw jieba",
+        mbps(nbytes, fast_s),
+        mbps(nbytes, raw_s),
+        f"{raw_s / fast_s:.2f}x",
+    )
+    same_docs = sum(a == b for a, b in zip(tokens, fast, strict=True)) / len(texts)
+    sentences = _sample_sentences(texts, 3000)
+    a = tokenize(sentences, clean=True)
+    b = tokenize(sentences, clean=True, backend="rjieba")
+    same = sum(x == y for x, y in zip(a, b, strict=True)) / len(sentences)
+    table.add(
+        "rjieba agreement: identical sentences",
+        f"{same:.2%}",
+        f"{len(sentences)} sentences",
+        f"docs {same_docs:.1%}",
+    )
+    cold_s, _ = timed(lambda: tokenize(texts, clean=True, cache=cache_dir))
+    warm_s, warm = timed(lambda: tokenize(texts, clean=True, cache=cache_dir))
+    assert warm == tokens
+    table.add(
+        "warm cache vs cold cache (time share)",
+        f"{warm_s:.2f} s",
+        f"{cold_s:.2f} s",
+        f"{warm_s / cold_s:.1%}",
+    )
+    return tokens
+
+
+def _sample_sentences(texts: list[str], n: int) -> list[str]:
+    from cadretext.clean import split_sentences
+
+    out: list[str] = []
+    for t in texts:
+        out.extend(split_sentences(t))
+        if len(out) >= n:
+            break
+    return out[:n]
+
+
+def bench_tfidf(tokens: list[list[str]], table: Table) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from cadretext.keywords import tfidf
+
+    ours_s, _ = timed(lambda: tfidf(tokens))
+    raw_s, _ = timed(
+        lambda: TfidfVectorizer(analyzer=lambda doc: doc, lowercase=False).fit_transform(tokens)
+    )
+    table.add(
+        "TF-IDF build vs scikit-learn",
+        f"{ours_s:.2f} s",
+        f"{raw_s:.2f} s",
+        f"{raw_s / ours_s:.2f}x",
+    )
+
+
+def bench_lda(tokens: list[list[str]], table: Table, k: int = 10, passes: int = 5) -> None:
+    from gensim.corpora import Dictionary
+    from gensim.models import LdaModel
+
+    from cadretext.topics import fit_lda
+
+    ours_s, result = timed(lambda: fit_lda(tokens, k, seed=0, passes=passes))
+    model = result.model
+
+    def plain() -> Any:
+        dictionary = Dictionary(tokens)
+        dictionary.filter_extremes(
+            no_below=result.params["no_below"],
+            no_above=result.params["no_above"],
+            keep_n=result.params["keep_n"],
+        )
+        corpus = [dictionary.doc2bow(t) for t in tokens]
+        corpus = [d for d in corpus if d]
+        return LdaModel(
+            corpus,
+            id2word=dictionary,
+            num_topics=k,
+            passes=passes,
+            iterations=model.iterations,
+            alpha=result.params["alpha"],
+            eta=result.params["eta"],
+            random_state=0,
+        )
+
+    raw_s, _ = timed(plain)
+    table.add(
+        f"fit_lda K={k}, {passes} passes vs gensim LdaModel",
+        f"{ours_s:.1f} s",
+        f"{raw_s:.1f} s",
+        f"{raw_s / ours_s:.2f}x",
+    )
+
+
+def bench_sweep(tokens: list[list[str]], table: Table) -> None:
+    from cadretext.topics import sweep_k
+
+    ks, seeds = [4, 6, 8, 10], (0, 1, 2)
+    kwargs = {"seeds": seeds, "coherence": ("u_mass",), "passes": 2}
+    serial_s, a = timed(lambda: sweep_k(tokens, ks, n_jobs=1, **kwargs))
+    par_s, b = timed(lambda: sweep_k(tokens, ks, n_jobs=2, **kwargs))
+    same = a.drop(columns=[c for c in a.columns if "time" in c]).equals(
+        b.drop(columns=[c for c in b.columns if "time" in c])
+    )
+    table.add(
+        "sweep_k 4 Ks x 3 seeds, 2 processes vs 1",
+        f"{par_s:.1f} s",
+        f"{serial_s:.1f} s",
+        f"{serial_s / par_s:.2f}x" + ("" if same else " (differ!)"),
+    )
+
+
+def end_to_end(n_docs: int) -> dict[str, float]:
+    """Run load -> clean -> tokenize -> TF-IDF -> LDA in this (fresh) process; peak RSS."""
+    from cadretext import load_corpus, tokenize
+    from cadretext.keywords import tfidf
+    from cadretext.topics import fit_lda
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "corpus.jsonl"
+        with path.open("w", encoding="utf-8") as fh:
+            for doc in generate(n_docs, seed=1):
+                fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
+        start = time.perf_counter()
+        corpus = load_corpus(path, duplicate_threshold=None)
+        tokens = tokenize(corpus["text"], n_jobs=2)
+        tfidf(tokens)
+        fit_lda(tokens, 10, seed=0, passes=2)
+        seconds = time.perf_counter() - start
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"seconds": seconds, "peak_rss_mb": own, "worker_peak_rss_mb": kids}
+
+
+def bench_memory(sizes: list[int], table: Table) -> None:
+    for n in sizes:
+        done = subprocess.run(
+            [sys.executable, __file__, "--e2e", str(n)], capture_output=True, text=True, check=True
+        )
+        stats = json.loads(done.stdout.strip().splitlines()[-1])
+        table.add(
+            f"end to end, {n} reports: time, peak RSS (main/worker)",
+            f"{stats['seconds']:.0f} s",
+            f"{stats['peak_rss_mb']:.0f} MB",
+            f"{stats['worker_peak_rss_mb']:.0f} MB",
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=10000, help="synthetic reports (default 10k)")
+    parser.add_argument(
+        "--memory-sizes",
+        type=int,
+        nargs="*",
+        default=None,
+        help="corpus sizes for the end-to-end memory runs (default: --docs)",
+    )
+    parser.add_argument(
+        "--skip", nargs="*", default=[], choices=["tokenize", "tfidf", "lda", "sweep", "memory"]
+    )
+    parser.add_argument("--write", action="store_true", help="write benchmarks/RESULTS.md")
+    parser.add_argument("--e2e", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.e2e:
+        print(json.dumps(end_to_end(args.e2e)))
+        return 0
+
+    print(machine())
+    docs = generate(args.docs, seed=0)
+    texts = [d["text"] for d in docs]
+    size = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    print(f"{len(texts)} synthetic reports, {size:.1f} MB\n")
+    print(f"{'measure':<48} {'cadretext':>22} {'baseline':>22} {'ratio':>10}")
+    table = Table()
+    with tempfile.TemporaryDirectory() as cache:
+        if "tokenize" not in args.skip:
+            tokens = bench_tokenize(texts, table, Path(cache))
+        else:
+            from cadretext import tokenize
+
+            tokens = tokenize(texts, clean=True, n_jobs=2)
+    if "tfidf" not in args.skip:
+        bench_tfidf(tokens, table)
+    if "lda" not in args.skip:
+        bench_lda(tokens, table)
+    if "sweep" not in args.skip:
+        bench_sweep(tokens, table)
+    if "memory" not in args.skip:
+        bench_memory(args.memory_sizes or [args.docs], table)
+    if args.write:
+        text = (
+            "# Benchmark results\n\n"
+            f"Command: `python benchmarks/run.py {' '.join(argv or sys.argv[1:])}`  \n"
+            f"Machine: {machine()}  \n"
+            f"Corpus: {len(texts)} synthetic reports (resampled seed sentences), {size:.1f} MB\n\n"
+            f"{table.markdown()}\n"
+        )
+        out = HERE / "RESULTS.md"
+        notes = HERE / "RESULTS_NOTES.md"
+        if notes.is_file():
+            text += "\n" + notes.read_text(encoding="utf-8")
+        out.write_text(text, encoding="utf-8")
+        print(f"\nwrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
