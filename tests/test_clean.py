@@ -163,3 +163,20 @@ def test_split_units_sentences_cover_the_text(seed_corpus) -> None:
 def test_split_units_bad_unit() -> None:
     with pytest.raises(ParameterError, match="unit"):
         split_units(pd.DataFrame({"doc_id": ["a"], "text": ["x"]}), "chapter")
+
+
+def test_common_page_furniture_removed() -> None:
+    raw = (
+        "当前位置：首页 > 新闻中心 > 干部工作\n"
+        "市委组织部选派干部赴深圳跟班学习\n"
+        "发布时间：2022-05-10  来源：组工网  字体：大 中 小\n"
+        "为提升干部能力，市委组织部选派20名干部赴深圳跟班学习三个月。\n"
+        "【打印本页】【关闭窗口】\n"
+        "扫一扫在手机打开当前页\n"
+    )
+    text, removed = clean_text(raw, return_removed=True)
+    assert (
+        text
+        == "市委组织部选派干部赴深圳跟班学习\n为提升干部能力，市委组织部选派20名干部赴深圳跟班学习三个月。"
+    )
+    assert [r["line"] for r in removed] == [1, 3, 5, 6]
