@@ -60,6 +60,7 @@ _GLOSS_CANDIDATE = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)  # glosses repeat ("(xué)" after every 学): decide each once
 def _is_pinyin(content: str) -> bool:
     """True if ``content`` is one or more pinyin syllables (space-separated, or tone-marked).
 

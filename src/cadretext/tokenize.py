@@ -168,6 +168,7 @@ class _Segmenter:
     def __init__(self, config: TokenizerConfig):
         self.config = config
         self.lexicon_words = frozenset(w for w, _ in config.lexicon)
+        self._decisions: dict[str, str] = {}  # raw token -> kept form, "" if dropped
         self._posseg: Any = None
         if config.backend == "rjieba":
             import rjieba
@@ -216,14 +217,27 @@ class _Segmenter:
             return []
         if self.config.pos:
             prefixes = self.config.pos
-            tokens = [
-                w.strip()
+            words: Iterable[str] = [
+                w
                 for w, flag in self._pairs(text)
                 if w.strip() in self.lexicon_words or flag.startswith(prefixes)
             ]
         else:
-            tokens = [w.strip() for w in self._words(text)]
-        return [t for t in tokens if t and self.keep(t)]
+            words = self._words(text)
+        # Tokens follow Zipf's law: deciding each distinct token once (a dict lookup after
+        # that) makes filtering cheaper than segmentation even on the rjieba fast path.
+        decisions = self._decisions
+        out = []
+        for word in words:
+            kept = decisions.get(word)
+            if kept is None:
+                stripped = word.strip()
+                kept = stripped if stripped and self.keep(stripped) else ""
+                if len(decisions) < 2_000_000:
+                    decisions[word] = kept
+            if kept:
+                out.append(kept)
+        return out
 
 
 _SEGMENTERS: dict[str, _Segmenter] = {}
