@@ -91,10 +91,11 @@ def stamp(corpus_path: str | Path, *, seed: int, label: str | None = None) -> di
     ``label`` is how the corpus is named in the report (default: ``corpus_path``).
     """
     from .corpus import corpus_hash, load_corpus
-    from .lexicons import load_wordlist
+    from .lexicons import available, load_wordlist, merge_wordlists
 
     corpus = load_corpus(corpus_path)
-    lexicon = load_wordlist("domain_words")
+    # every packaged word list (domain words, stopwords, metaphors, topic seeds...) is stamped
+    lexicon = merge_wordlists(load_wordlist(name) for name in available())
     return {
         "corpus": label or str(corpus_path),
         "documents": len(corpus),

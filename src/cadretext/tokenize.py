@@ -43,6 +43,9 @@ __all__ = [
 
 TOKENIZER_VERSION = "1"  # bump when the filtering rules change: invalidates cached tokens
 _SEP = "\x1f"  # unit separator: never part of a token
+# The default lexicon: domain words plus the metaphor lexicon used by rhetoric.py, so that
+# every metaphor is one token.
+DEFAULT_LEXICON = ("domain_words", "metaphors")
 _MIN_LEXICON_FREQ = 2000  # see _lexicon_freq
 _HAS_CONTENT = re.compile(r"[\w]", re.UNICODE)
 _NUMBER = re.compile(
@@ -122,7 +125,7 @@ def make_config(
             raise ParameterError(
                 "backend='rjieba' needs the rjieba package: pip install 'cadretext[fast]'"
             ) from None
-    lex: WordList | None = as_wordlist(lexicon, "domain_words")
+    lex: WordList | None = as_wordlist(lexicon, DEFAULT_LEXICON)
     if stopwords is None or stopwords is True:
         stop_words = default_stopwords()
     else:
@@ -400,8 +403,9 @@ def tokenize(
         Cleaned texts (see :func:`cadretext.clean_text`); traditional script should be
         converted first (jieba's dictionary is simplified).
     lexicon : None, False, path, packaged name, or iterable of words
-        Words kept whole. ``None``: the packaged domain lexicon (``domain_words``, 300+
-        program names, institutions, slogans, political phrases); ``False``: none.
+        Words kept whole. ``None``: the packaged domain lexicon (``domain_words``, 500+
+        program names, institutions, slogans, political phrases) plus the metaphor lexicon
+        (``metaphors``); ``False``: none.
     stopwords : None, False, path, packaged name, or iterable of words
         ``None``: stopwords-iso's Chinese list plus the packaged domain list
         (``stopwords_domain``); ``False``: keep every word. Lexicon entries are never dropped.

@@ -24,7 +24,7 @@ from pathlib import Path
 from .._io import sha256_of
 from ..errors import InputFileError, ParameterError
 
-__all__ = ["WordList", "as_wordlist", "available", "load_wordlist"]
+__all__ = ["WordList", "as_wordlist", "available", "load_wordlist", "merge_wordlists"]
 
 
 @dataclass(frozen=True)
@@ -124,15 +124,46 @@ def load_wordlist(name_or_path: str | os.PathLike[str]) -> WordList:
     return _parse(resource.read_text(encoding="utf-8").splitlines(), str(name_or_path))
 
 
+def merge_wordlists(lists: Iterable[WordList], name: str | None = None) -> WordList:
+    """Concatenate word lists in order (first tag wins); the version names every part.
+
+    >>> merged = merge_wordlists([load_wordlist("domain_words"), load_wordlist("stopwords_domain")])
+    >>> merged.version.startswith("domain_words:")
+    True
+    """
+    lists = list(lists)
+    words: dict[str, None] = {}
+    tags: dict[str, str] = {}
+    for wl in lists:
+        for w in wl.words:
+            words.setdefault(w, None)
+            if w in wl.tags:
+                tags.setdefault(w, wl.tags[w])
+    version = "+".join(f"{wl.name}:{wl.version or '?'}" for wl in lists)
+    digest = sha256_of([wl.sha256 for wl in lists])
+    return WordList(
+        name=name or "+".join(wl.name for wl in lists),
+        words=tuple(words),
+        tags=tags,
+        version=version,
+        sha256=digest,
+    )
+
+
 def as_wordlist(
-    value: str | os.PathLike[str] | Iterable[str] | WordList | bool | None, default: str
+    value: str | os.PathLike[str] | Iterable[str] | WordList | bool | None,
+    default: str | tuple[str, ...],
 ) -> WordList | None:
     """Resolve a user's ``lexicon=``/``stopwords=`` argument.
 
-    ``None``/``True`` -> the packaged default; ``False`` -> no list; a name or path -> that list;
-    an iterable of words -> those words.
+    ``None``/``True`` -> the packaged default (several packaged names are merged, skipping any
+    not shipped); ``False`` -> no list; a name or path -> that list; an iterable of words ->
+    those words.
     """
     if value is None or value is True:
+        if isinstance(default, tuple):
+            names = [n for n in default if n in available()]
+            return merge_wordlists((load_wordlist(n) for n in names), name="+".join(names))
         return load_wordlist(default)
     if value is False:
         return None
