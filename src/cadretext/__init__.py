@@ -24,6 +24,30 @@ from .errors import CadretextError
 from .lexicons import load_wordlist
 from .tokenize import TokenCache, default_cache_dir, tokenize
 
+# The analysis stages import scikit-learn / gensim / networkx: they are loaded on first use, so
+# that `import cadretext` (and every tokenizer worker process) stays fast.
+_LAZY = {
+    "ProgramTypeClassifier": "classify",
+    "classify_corpus": "classify",
+    "load_default_classifier": "classify",
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cadretext' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
 try:
     __version__ = version("cadretext")
 except PackageNotFoundError:  # running from a source tree without installing
@@ -46,4 +70,5 @@ __all__ = [
     "split_units",
     "to_simplified",
     "tokenize",
+    *_LAZY,
 ]

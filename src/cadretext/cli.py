@@ -3,6 +3,7 @@
 ``cadretext summary PATH``   load, clean and tokenize a corpus; print one line per document.
 ``cadretext clean PATH``     cleaned text and the audit of what was removed, as JSON Lines.
 ``cadretext tokens PATH``    tokens per document (or paragraph/sentence), as JSON Lines.
+``cadretext classify PATH``  program type of each report, with probabilities and evidence.
 ``cadretext report``         run the notebooks on a corpus, render HTML reports (main job).
 
 Errors about the input are printed as one line naming the file; the exit status is 2.
@@ -89,7 +90,74 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--notebooks", help="folder of jupytext notebooks (default: notebooks/)")
     p.add_argument("--only", nargs="+", metavar="NAME", help="render only these notebooks")
     p.set_defaults(func=cmd_report)
+
+    register_classify(sub)
     return parser
+
+
+def register_classify(sub: Any) -> None:
+    p = sub.add_parser(
+        "classify",
+        help="label reports secondment / party_school / closed_training / other",
+        description=(
+            "Label each report (or paragraph) with its program type, the probability of every "
+            "type and the sentences carrying the evidence. With --train, fit a classifier on "
+            "your own labels table and save it for --model."
+        ),
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders of reports")
+    p.add_argument("--manifest", help="metadata table (default: manifest.csv in the folder)")
+    p.add_argument("--text-column", default="text", help="text field of JSONL/CSV input")
+    p.add_argument("--encoding", help="force an encoding instead of detecting it")
+    p.add_argument("--strict", action="store_true", help="stop at the first unreadable input")
+    _add_output_args(p)
+    p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl", help="output format")
+    p.add_argument(
+        "--unit", choices=["document", "paragraph"], default="document", help="unit labelled"
+    )
+    p.add_argument("--model", help="a classifier saved with --train (default: the packaged one)")
+    p.add_argument(
+        "--train",
+        metavar="LABELS_CSV",
+        help="fit on this table (columns text or file, and program_type or label) and save it",
+    )
+    p.add_argument(
+        "--model-out",
+        default="program_type_model.pkl",
+        help="where --train saves the model (default: program_type_model.pkl)",
+    )
+    p.set_defaults(func=cmd_classify)
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    from .classify import ProgramTypeClassifier, classify_corpus, read_training_table
+    from .errors import ParameterError
+
+    if args.train:
+        texts, labels = read_training_table(args.train)
+        clf = ProgramTypeClassifier().fit(texts, labels)
+        path = clf.save(args.model_out)
+        n_labelled = sum(label is not None for label in labels)
+        print(
+            f"cadretext: trained on {n_labelled} labelled and {len(labels) - n_labelled} "
+            f"unlabelled documents ({clf.n_weak_} weak labels); model weight "
+            f"{clf.model_weight_:.2f}; saved {path}",
+            file=sys.stderr,
+        )
+        if not args.paths:
+            return 0
+        model: Any = clf
+    elif not args.paths:
+        raise ParameterError("classify needs at least one PATH (or --train LABELS_CSV)")
+    else:
+        model = args.model
+    from .classify import records_to_text
+
+    corpus = _load(args)
+    result = classify_corpus(corpus, model=model, unit=args.unit)
+    text = records_to_text(result, args.format)
+    _emit(args, text.splitlines())
+    return 0
 
 
 # --------------------------------------------------------------------------- helpers

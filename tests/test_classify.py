@@ -1,0 +1,349 @@
+"""Tests of cadretext.classify: labels, probabilities, evidence, persistence, sklearn, evaluation."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import cross_val_score
+from sklearn.pipeline import Pipeline
+
+from cadretext import clean_text, load_corpus, split_sentences
+from cadretext.classify import (
+    CLASSES,
+    ProgramTypeClassifier,
+    classify_corpus,
+    evaluate,
+    load_default_classifier,
+    load_patterns,
+    read_training_table,
+    records_to_text,
+)
+from cadretext.errors import InputFileError, ParameterError
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _s2t(text: str) -> str:
+    import opencc
+
+    return opencc.OpenCC("s2t").convert(text)
+
+
+# Short reports written for these tests (not in the evaluation file), one style per type.
+SECONDMENT = (
+    "近日，黔南州选派30名年轻干部赴广州市天河区跟班学习，为期6个月。"
+    "跟班期间，干部们在接收单位全程参与招商引资和项目服务工作，与当地干部同上班、同考核。"
+    "州委组织部要求跟班干部带着问题去、带着经验回。"
+)
+PARTY_SCHOOL = (
+    "3月2日，市委党校2024年春季学期主体班开学，处级干部进修班和中青年干部培训班共90名学员参加。"
+    "本学期开设专题课20个，安排现场教学和结构化研讨。"
+    "市委常委、组织部部长在开学典礼上要求学员珍惜在党校学习的机会。"
+)
+CLOSED = (
+    "5月10日，全县40名年轻干部在县干部教育培训基地参加为期7天的封闭式集训。"
+    "集训实行半军事化管理，学员每天6点出早操，进行队列训练，手机入柜，不得请假外出。"
+    "县委组织部负责人表示，要通过严格训练锤炼年轻干部的作风。"
+)
+UNRELATED = (
+    "今年前三季度，全市实现地区生产总值1860亿元，同比增长5.9%。"
+    "规模以上工业增加值增长7.2%，社会消费品零售总额增长6.4%。"
+    "市统计局表示，全市经济运行总体平稳、稳中有进。"
+)
+
+
+@pytest.fixture(scope="module")
+def clf() -> ProgramTypeClassifier:
+    return load_default_classifier()
+
+
+@pytest.fixture(scope="module")
+def eval_set() -> pd.DataFrame:
+    return pd.read_json(DATA / "classify_eval.jsonl", lines=True)
+
+
+# --------------------------------------------------------------------------- labels
+def test_each_seed_gets_its_label(clf, seed_raw, seeds_dir):
+    manifest = pd.read_csv(seeds_dir / "manifest.csv", dtype=str)
+    truth = {row.file[:3]: row.program_type for row in manifest.itertuples()}
+    keys = sorted(seed_raw)
+    predicted = clf.predict([seed_raw[k] for k in keys]).tolist()  # raw files, uncleaned
+    assert predicted == [truth[k] for k in keys]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        (SECONDMENT, "secondment"),
+        (PARTY_SCHOOL, "party_school"),
+        (CLOSED, "closed_training"),
+        (UNRELATED, "other"),
+    ],
+)
+def test_handwritten_reports_simplified_and_traditional(clf, text, label):
+    traditional = _s2t(text)
+    assert traditional != text
+    assert clf.predict([text, traditional]).tolist() == [label, label]
+
+
+def test_pinyin_glosses_and_boilerplate_do_not_change_the_label(clf):
+    glossed = _s2t(CLOSED).replace("學", "學(xué)").replace("訓", "訓(xùn)")
+    page = (
+        "发布时间：2024-05-12  来源：某某新闻网\n"
+        + glossed
+        + "\n相关阅读\n干部网络学院上线新课程\n市委党校主体班开学\n主办单位：某县融媒体中心\n"
+    )
+    assert clf.predict([page]).tolist() == ["closed_training"]
+    np.testing.assert_allclose(clf.predict_proba([page]), clf.predict_proba([CLOSED]), atol=1e-9)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        UNRELATED,
+        "根据干部选拔任用有关规定，现将拟任职干部予以任前公示。张某，曾挂职任某县副县长，拟任局长。",
+        "全市干部网络学院新增在线学习课程200门，干部每年须完成50学时网络培训。",
+        "某大学2023级新生军训开始，同学们每天出早操，练习队列，整理内务。",
+        "疫情期间，部分小区实行封闭式管理，社区工作人员为居民配送物资。",
+    ],
+)
+def test_unrelated_and_lookalike_reports_are_other(clf, text):
+    assert clf.predict([text]).tolist() == ["other"]
+
+
+def test_probabilities_sum_to_one_in_class_order(clf, eval_set):
+    proba = clf.predict_proba(eval_set["text"].tolist()[:10])
+    assert proba.shape == (10, 4)
+    assert list(clf.classes_) == list(CLASSES)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert (proba >= 0).all()
+    for source, p in clf.proba_by_source(eval_set["text"].tolist()[:10]).items():
+        np.testing.assert_allclose(p.sum(axis=1), 1.0, err_msg=source)
+
+
+def test_mixed_report_lists_both_types(clf):
+    mixed = (
+        "市委党校本期中青年干部培训班实行全封闭、半军事化管理，学员每天出早操、手机入柜。"
+        "培训班在党校开设专题课，并安排结构化研讨和学员论坛。"
+    )
+    record = clf.predict_records([mixed])[0]
+    assert set(record["labels"]) == {"closed_training", "party_school"}
+    assert record["label"] == record["labels"][0]
+    assert clf.predict_records([SECONDMENT])[0]["labels"] == ["secondment"]
+
+
+# --------------------------------------------------------------------------- explain
+def test_explain_returns_real_sentences_and_positions(clf):
+    raw = "婁底市選派幹部學(xué)習(xí)。\n" + _s2t(SECONDMENT) + "\n主辦單位：中共某州委組織部"
+    out = clf.explain(raw)
+    cleaned = clean_text(raw)
+    assert out["text"] == cleaned
+    assert out["label"] == "secondment"
+    assert 1 <= len(out["evidence"]) <= 3
+    for sentence in out["evidence"]:
+        assert sentence in cleaned and len(sentence) > 5
+    assert all("跟班" in s for s in out["evidence"][:2])
+    # evidence sentences come most-evidence first
+    sentences = split_sentences(cleaned)
+    weight = [0.0] * len(sentences)
+    for m in out["matches"]:
+        if m["type"] == "secondment" and m["weight"] > 0:
+            weight[m["sentence"]] += m["weight"]
+    ranked = [weight[sentences.index(s)] for s in out["evidence"]]
+    assert ranked == sorted(ranked, reverse=True) and ranked[0] == max(weight)
+    for m in out["matches"]:
+        assert cleaned[m["start"] : m["end"]] == m["text"]
+        assert m["type"] in (*CLASSES, "cadre")
+    sec = [m for m in out["matches"] if m["type"] == "secondment"]
+    assert {"跟班", "接收单位"} <= {m["pattern"] for m in sec}
+    lex = out["lexicon"]
+    assert lex["evidence"]["secondment"] > lex["evidence"]["party_school"]
+    assert lex["cadre_context"] is True
+
+
+def test_explain_of_other_has_no_program_evidence(clf):
+    out = clf.explain(UNRELATED)
+    assert out["label"] == "other"
+    assert out["lexicon"]["evidence"]["secondment"] == 0
+
+
+# --------------------------------------------------------------------------- persistence, sklearn
+def test_pickle_and_save_load_predict_the_same(clf, eval_set, tmp_path):
+    texts = eval_set["text"].tolist()[::5]
+    expected = clf.predict_proba(texts)
+    again = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(again.predict_proba(texts), expected)
+    path = clf.save(tmp_path / "model.pkl")
+    loaded = ProgramTypeClassifier.load(path)
+    np.testing.assert_array_equal(loaded.predict_proba(texts), expected)
+    (tmp_path / "junk.pkl").write_bytes(b"not a pickle")
+    with pytest.raises(InputFileError, match=r"junk\.pkl"):
+        ProgramTypeClassifier.load(tmp_path / "junk.pkl")
+
+
+def test_fit_is_deterministic_and_clone_pipeline_work(eval_set):
+    x = eval_set["text"].tolist()
+    y = eval_set["label"].tolist()
+    a = ProgramTypeClassifier().fit(x[::2], y[::2])
+    b = ProgramTypeClassifier().fit(x[::2], y[::2])
+    np.testing.assert_array_equal(a.predict_proba(x[1::2]), b.predict_proba(x[1::2]))
+    assert a.model_ is not None and a.n_labelled_ == 25
+
+    est = clone(ProgramTypeClassifier(C=3.0, model_weight=0.5))
+    assert est.get_params()["C"] == 3.0 and est.get_params()["model_weight"] == 0.5
+    pipe = Pipeline([("clf", est)]).fit(x[::2], y[::2])
+    assert pipe.named_steps["clf"].model_weight_ == 0.5
+    assert (pipe.predict(x[1::2]) == np.array(y[1::2], dtype=object)).mean() > 0.8
+    scores = cross_val_score(ProgramTypeClassifier(), x[:24], y[:24], cv=3, scoring="accuracy")
+    assert scores.shape == (3,) and np.isfinite(scores).all()
+
+
+def test_fit_without_labels_uses_weak_labels(eval_set):
+    clf = ProgramTypeClassifier().fit(eval_set["text"].tolist(), None)
+    assert clf.n_labelled_ == 0 and clf.n_weak_ >= 30
+    assert clf.model_weight_ == 0.0  # nothing to check a model against: the lexicon decides
+    assert set(clf.model_.classes_) == set(CLASSES)
+    assert clf.predict([SECONDMENT, UNRELATED]).tolist() == ["secondment", "other"]
+
+
+def test_model_earns_weight_when_the_lexicon_knows_nothing(eval_set, tmp_path):
+    # a pattern file with only context words: the lexicon says "other" everywhere, so the
+    # cross-validated pool weight must go to the model, which learns from the labels
+    patterns = tmp_path / "patterns.csv"
+    patterns.write_text("type,kind,pattern,weight\ncadre,term,干部,1\n", encoding="utf-8")
+    x = eval_set["text"].tolist()
+    y = eval_set["label"].tolist()
+    clf = ProgramTypeClassifier(patterns=patterns).fit(x[::2], y[::2])
+    assert clf.model_weight_ >= 0.5
+    lexicon_only = ProgramTypeClassifier(patterns=patterns, model_weight=0.0).fit(x[::2], y[::2])
+    truth = np.array(y[1::2], dtype=object)
+    assert (lexicon_only.predict(x[1::2]) == truth).mean() < 0.5
+    assert (clf.predict(x[1::2]) == truth).mean() > 0.6
+
+
+def test_bad_input_raises_clear_errors(tmp_path):
+    with pytest.raises(ParameterError, match="y\\[1\\]"):
+        ProgramTypeClassifier().fit(["a", "b"], ["secondment", "bootcamp"])
+    with pytest.raises(ParameterError, match="single string"):
+        ProgramTypeClassifier().fit("跟班学习", ["secondment"])
+    with pytest.raises(ParameterError, match="2 texts but y has 1"):
+        ProgramTypeClassifier().fit(["a", "b"], ["secondment"])
+    with pytest.raises(ParameterError, match="label_threshold"):
+        ProgramTypeClassifier(label_threshold=2).fit(["a"], None)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("type,kind,pattern,weight\nsecondment,regex,跟班(,2\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"bad.csv, line 2: bad regular expression"):
+        load_patterns(bad)
+    bad.write_text("type,kind,pattern,weight\nbootcamp,term,早操,2\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="unknown type bootcamp"):
+        load_patterns(bad)
+
+
+def test_packaged_patterns_and_seed_copy(seed_corpus):
+    patterns = load_patterns()
+    table = patterns.to_frame()
+    assert patterns.version == "1" and len(patterns.sha256) == 64
+    assert {"secondment", "party_school", "closed_training", "other", "cadre"} <= set(
+        t for types in table["type"] for t in types.split("|")
+    )
+    assert (table["weight"] < 0).any()  # negatives exist
+    from cadretext.classify import _packaged_seeds
+
+    texts, labels = _packaged_seeds()
+    assert texts == seed_corpus["text"].tolist()  # the packaged copy matches seeds/
+    assert labels == seed_corpus["program_type"].tolist()
+
+
+# --------------------------------------------------------------------------- evaluation
+def test_evaluate_leave_one_out_on_seeds(seed_corpus):
+    res = evaluate(
+        ProgramTypeClassifier(), seed_corpus["text"].tolist(), seed_corpus["program_type"]
+    )
+    assert res["cv"] == "leave-one-out" and res["n"] == 5
+    assert 0.0 <= res["macro_f1"] <= 1.0
+    assert res["macro_f1"] == pytest.approx(res["per_class"]["f1"].mean())
+    assert list(res["per_class"].columns) == ["precision", "recall", "f1", "support"]
+    assert int(res["confusion"].to_numpy().sum()) == 5
+    assert list(res["confusion"].index) == list(CLASSES)
+    assert list(res["ablation"].index) == ["combined", "lexicon", "model"]
+    assert res["ablation"].loc["lexicon", "macro_f1"] == res["by_source"]["lexicon"]["macro_f1"]
+    assert len(res["predictions"]) == 5
+    assert res["macro_f1"] == 1.0  # every held-out seed gets its label
+
+
+@pytest.mark.parametrize(("name", "minimum"), [("classify_eval", 40), ("classify_eval_hard", 16)])
+def test_macro_f1_on_the_handwritten_evaluation_sets(clf, name, minimum):
+    """Regression guard; the measured values are in the README (1.0 on both when written)."""
+    data = pd.read_json(DATA / f"{name}.jsonl", lines=True)
+    res = evaluate(clf, data["text"].tolist(), data["label"].tolist(), cv=None)
+    assert res["cv"].startswith("held-out")
+    assert res["n"] == len(data) >= minimum
+    assert set(data["label"]) == set(CLASSES)
+    assert res["macro_f1"] >= 0.85
+    assert (res["per_class"]["recall"] >= 0.75).all()
+
+
+# --------------------------------------------------------------------------- corpus API, CLI
+def test_classify_corpus_records_schema(clf, seed_corpus, tmp_path):
+    out = classify_corpus(seed_corpus, model=clf)
+    assert out["label"].tolist() == seed_corpus["program_type"].tolist()
+    lines = records_to_text(out, "jsonl").splitlines()
+    assert len(lines) == 5
+    rec = json.loads(lines[0])
+    assert list(rec) == ["doc_id", "path", "label", "labels", "scores", "evidence"]
+    assert set(rec["scores"]) == set(CLASSES)
+    assert sum(rec["scores"].values()) == pytest.approx(1.0, abs=1e-3)
+    assert rec["evidence"] and all(s in seed_corpus["text"].iloc[0] for s in rec["evidence"])
+    paragraphs = classify_corpus(seed_corpus.head(1), model=clf, unit="paragraph")
+    assert len(paragraphs) > 5 and paragraphs["unit_id"].iloc[0].endswith("#p0")
+    csv_text = records_to_text(paragraphs, "csv")
+    assert csv_text.splitlines()[0].startswith("doc_id,unit_id,path,label,labels,p_closed")
+    with pytest.raises(ParameterError, match="unit"):
+        classify_corpus(seed_corpus, model=clf, unit="sentence")
+
+
+def test_read_training_table(tmp_path):
+    (tmp_path / "a.txt").write_text(SECONDMENT, encoding="utf-8")
+    table = tmp_path / "labels.csv"
+    pd.DataFrame(
+        {
+            "file": ["a.txt", "", ""],
+            "text": ["", PARTY_SCHOOL, CLOSED],
+            "program_type": ["secondment", "party_school", ""],
+        }
+    ).to_csv(table, index=False)
+    texts, labels = read_training_table(table)
+    assert labels == ["secondment", "party_school", None]
+    assert texts[0] == clean_text(SECONDMENT) and texts[1] == PARTY_SCHOOL
+    pd.DataFrame({"text": ["x"], "program_type": ["bootcamp"]}).to_csv(table, index=False)
+    with pytest.raises(InputFileError, match="line 2: unknown program type"):
+        read_training_table(table)
+
+
+def test_cli_classify_jsonl_schema(seeds_dir, tmp_path, capsys):
+    from cadretext import cli
+
+    out = tmp_path / "labels.jsonl"
+    assert cli.main(["classify", str(seeds_dir), "-o", str(out)]) == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["label"] for r in records] == load_corpus(seeds_dir)["program_type"].tolist()
+    assert all(
+        list(r) == ["doc_id", "path", "label", "labels", "scores", "evidence"] for r in records
+    )
+    table = tmp_path / "train.csv"
+    pd.DataFrame(
+        {
+            "text": [SECONDMENT, PARTY_SCHOOL, CLOSED],
+            "label": ["secondment", "party_school", "closed_training"],
+        }
+    ).to_csv(table, index=False)
+    model = tmp_path / "m.pkl"
+    assert cli.main(["classify", "--train", str(table), "--model-out", str(model)]) == 0
+    assert cli.main(["classify", str(seeds_dir), "--model", str(model), "--format", "csv"]) == 0
+    assert capsys.readouterr().out.startswith("doc_id,path,label,labels,")
