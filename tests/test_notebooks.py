@@ -26,6 +26,14 @@ SECTIONS = {
         "Places",
         "Words",
     ],
+    "04_program_types": [
+        "4. Program types",
+        "Labels and probabilities",
+        "Evidence",
+        "Paragraphs: where a report mixes formats",
+        "Evaluation",
+        "Where the classifier is unsure",
+    ],
 }
 
 

@@ -54,6 +54,13 @@ NOTEBOOKS: tuple[ReportSpec, ...] = (
         "What the corpus holds: documents, lengths, dates, sources and program types; what "
         "cleaning removed from each report (with examples); near-duplicates; the places involved.",
     ),
+    ReportSpec(
+        "04_program_types",
+        "Program types",
+        "Each report labelled secondment, party school, closed-format training or other, with "
+        "probabilities and the sentences carrying the evidence; paragraphs that mix formats; "
+        "leave-one-out evaluation with a lexicon/model ablation; where the classifier is unsure.",
+    ),
 )
 
 _PACKAGES = (
