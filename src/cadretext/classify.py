@@ -1103,6 +1103,7 @@ def classify_corpus(
     model: ProgramTypeClassifier | str | os.PathLike[str] | None = None,
     unit: str = "document",
     text_column: str = "text",
+    progress: bool = False,
 ) -> pd.DataFrame:
     """Classify a corpus (or a list of texts): one row per document or paragraph.
 
@@ -1115,6 +1116,8 @@ def classify_corpus(
         for the default model.
     unit : {"document", "paragraph"}
         Paragraph units come from :func:`cadretext.split_units` (headings merged).
+    progress : bool
+        Show a tqdm progress bar (about 4 ms per report on one core).
 
     Returns
     -------
@@ -1152,7 +1155,13 @@ def classify_corpus(
         text_column = "text"
     keep = [c for c in ("doc_id", "unit_id", "path") if c in frame.columns]
     out = frame[keep].reset_index(drop=True)
-    records = clf.predict_records(frame[text_column].fillna("").tolist())
+    texts = frame[text_column].fillna("").tolist()
+    batches = range(0, len(texts), 500)
+    if progress:
+        from tqdm.auto import tqdm
+
+        batches = tqdm(batches, desc="classifying", unit="batch of 500")
+    records = [rec for i in batches for rec in clf.predict_records(texts[i : i + 500])]
     out["label"] = [r["label"] for r in records]
     out["labels"] = [r["labels"] for r in records]
     out["scores"] = [r["scores"] for r in records]

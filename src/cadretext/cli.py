@@ -154,7 +154,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     from .classify import records_to_text
 
     corpus = _load(args)
-    result = classify_corpus(corpus, model=model, unit=args.unit)
+    result = classify_corpus(corpus, model=model, unit=args.unit, progress=_progress())
     text = records_to_text(result, args.format)
     _emit(args, text.splitlines())
     return 0
@@ -172,11 +172,17 @@ def _load(args: argparse.Namespace):
             text_column=args.text_column,
             encoding=args.encoding,
             errors="raise" if args.strict else "skip",
+            progress=_progress(),
         )
     for item in corpus.attrs.get("skipped", []):
         where = item["path"] + (f", line {item['line']}" if item.get("line") else "")
         print(f"cadretext: skipped {where}: {item['problem']}", file=sys.stderr)
     return corpus
+
+
+def _progress() -> bool:
+    """Progress bars go to standard error, only when a person is watching it."""
+    return sys.stderr.isatty()
 
 
 def _cache(args: argparse.Namespace) -> Any:
@@ -194,6 +200,7 @@ def _tokenize(args: argparse.Namespace, texts: Sequence[str]) -> list[list[str]]
         stopwords=args.stopwords,
         n_jobs=args.n_jobs,
         cache=_cache(args),
+        progress=_progress(),
     )
 
 
