@@ -26,6 +26,13 @@ SECTIONS = {
         "Places",
         "Words",
     ],
+    "02_keywords": [
+        "2. Keywords",
+        "TF-IDF: top terms per document",
+        "TF-IDF: top terms per program type",
+        "Keyness: each program type against the rest",
+        "Keywords in context",
+    ],
     "04_program_types": [
         "4. Program types",
         "Labels and probabilities",

@@ -30,6 +30,10 @@ _LAZY = {
     "ProgramTypeClassifier": "classify",
     "classify_corpus": "classify",
     "load_default_classifier": "classify",
+    "keyness": "keywords",
+    "kwic": "keywords",
+    "tfidf": "keywords",
+    "top_terms": "keywords",
 }
 
 

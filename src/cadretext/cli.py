@@ -3,6 +3,7 @@
 ``cadretext summary PATH``   load, clean and tokenize a corpus; print one line per document.
 ``cadretext clean PATH``     cleaned text and the audit of what was removed, as JSON Lines.
 ``cadretext tokens PATH``    tokens per document (or paragraph/sentence), as JSON Lines.
+``cadretext keyness PATH``   words that distinguish one program type from the others.
 ``cadretext classify PATH``  program type of each report, with probabilities and evidence.
 ``cadretext report``         run the notebooks on a corpus, render HTML reports (main job).
 
@@ -92,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_report)
 
     register_classify(sub)
+    register_keyness(sub)
     return parser
 
 
@@ -127,6 +129,77 @@ def register_classify(sub: Any) -> None:
         help="where --train saves the model (default: program_type_model.pkl)",
     )
     p.set_defaults(func=cmd_classify)
+
+
+def register_keyness(sub: Any) -> None:
+    p = sub.add_parser(
+        "keyness",
+        help="words that distinguish one group of reports (e.g. a program type) from the rest",
+        description=(
+            "Compare the words of the TARGET group with the other reports (or --reference "
+            "groups): signed G2 / chi2 with p-values, PMI or weighted log-odds (Monroe et al. "
+            "2008), counts, rates per 10,000 tokens and a log2 ratio, highest first."
+        ),
+    )
+    _add_corpus_args(p)
+    _add_output_args(p)
+    _add_token_args(p)
+    p.add_argument("--by", default="program_type", help="metadata column of the groups")
+    p.add_argument("--target", required=True, help="the group whose keywords are wanted")
+    p.add_argument("--reference", nargs="+", help="compare with these groups (default: all others)")
+    p.add_argument(
+        "--measure", choices=["g2", "chi2", "pmi", "logodds"], default="g2", help="statistic"
+    )
+    p.add_argument(
+        "--correction",
+        choices=["default", "yates", "williams", "none"],
+        default="default",
+        help="continuity correction of chi2/g2 (default: Yates for chi2 where expected < 5)",
+    )
+    p.add_argument("--min-count", type=int, default=5, help="drop rarer terms (default 5)")
+    p.add_argument("--n", type=int, default=30, help="rows to show; 0: all (default 30)")
+    p.add_argument("--bottom", action="store_true", help="also list the n most under-used terms")
+    p.add_argument(
+        "--unit", choices=["document", "paragraph"], default="document", help="unit counted"
+    )
+    p.add_argument("--format", choices=["csv", "jsonl"], default="csv", help="output format")
+    p.set_defaults(func=cmd_keyness)
+
+
+def cmd_keyness(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .clean import split_units
+    from .errors import ParameterError
+    from .keywords import keyness
+
+    if args.n < 0:
+        raise ParameterError(f"--n must be >= 0, not {args.n}")
+    corpus = _load(args)
+    if args.by not in corpus.columns:
+        shown = ", ".join(c for c in corpus.columns if c not in ("text", "raw_text", "removed"))
+        raise ParameterError(f"--by: the corpus has no column {args.by!r} (columns: {shown})")
+    units = split_units(corpus, args.unit)
+    tokens = _tokenize(args, units["text"].tolist())
+    table = keyness(
+        tokens,
+        units[args.by].tolist(),
+        args.target,
+        measure=args.measure,
+        min_count=args.min_count,
+        reference=args.reference,
+        correction=args.correction,
+    )
+    if args.n:
+        parts = [table.head(args.n)]
+        if args.bottom:
+            parts.append(table.iloc[max(args.n, len(table) - args.n) :])
+        table = pd.concat(parts)
+    if args.format == "csv":
+        _emit(args, table.to_csv(index=False).splitlines())
+    else:
+        _emit(args, (_dumps(rec) for rec in table.to_dict("records")))
+    return 0
 
 
 def cmd_classify(args: argparse.Namespace) -> int:

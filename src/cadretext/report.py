@@ -55,6 +55,12 @@ NOTEBOOKS: tuple[ReportSpec, ...] = (
         "cleaning removed from each report (with examples); near-duplicates; the places involved.",
     ),
     ReportSpec(
+        "02_keywords",
+        "Keywords",
+        "Which words distinguish the program types: TF-IDF top terms per report and per type, "
+        "keyness of each type against the rest (G² and weighted log-odds), keywords in context.",
+    ),
+    ReportSpec(
         "04_program_types",
         "Program types",
         "Each report labelled secondment, party school, closed-format training or other, with "
