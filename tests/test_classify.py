@@ -248,7 +248,7 @@ def test_bad_input_raises_clear_errors(tmp_path):
 def test_packaged_patterns_and_seed_copy(seed_corpus):
     patterns = load_patterns()
     table = patterns.to_frame()
-    assert patterns.version == "1" and len(patterns.sha256) == 64
+    assert patterns.version == "2" and len(patterns.sha256) == 64
     assert {"secondment", "party_school", "closed_training", "other", "cadre"} <= set(
         t for types in table["type"] for t in types.split("|")
     )
@@ -277,15 +277,28 @@ def test_evaluate_leave_one_out_on_seeds(seed_corpus):
     assert res["macro_f1"] == 1.0  # every held-out seed gets its label
 
 
-@pytest.mark.parametrize(("name", "minimum"), [("classify_eval", 40), ("classify_eval_hard", 16)])
+@pytest.mark.parametrize(
+    ("name", "minimum"),
+    [
+        ("classify_eval", 40),
+        ("classify_eval_hard", 16),
+        ("classify_blind", 48),
+        ("classify_heldout", 60),
+    ],
+)
 def test_macro_f1_on_the_handwritten_evaluation_sets(clf, name, minimum):
-    """Regression guard; the measured values are in the README (1.0 on both when written)."""
+    """Regression guard (measured values in the README).
+
+    classify_blind and classify_heldout were written by people who never saw the patterns:
+    macro-F1 0.85 and 0.89 on first contact; the fixes they prompted (patterns version 2) make
+    them development sets now, not blind ones.
+    """
     data = pd.read_json(DATA / f"{name}.jsonl", lines=True)
     res = evaluate(clf, data["text"].tolist(), data["label"].tolist(), cv=None)
     assert res["cv"].startswith("held-out")
     assert res["n"] == len(data) >= minimum
     assert set(data["label"]) == set(CLASSES)
-    assert res["macro_f1"] >= 0.85
+    assert res["macro_f1"] >= 0.9
     assert (res["per_class"]["recall"] >= 0.75).all()
 
 
