@@ -28,3 +28,25 @@ def test_user_list_replaces_packaged_one(tmp_path: Path) -> None:
 def test_unknown_list() -> None:
     with pytest.raises(ParameterError, match="no packaged word list"):
         load_wordlist("nope")
+
+
+def test_merge_wordlists_keeps_order_first_tag_and_names_versions():
+    from cadretext.lexicons import WordList, merge_wordlists
+
+    a = WordList(name="a", words=("甲", "乙"), tags={"乙": "n"}, version="1", sha256="x")
+    b = WordList(name="b", words=("乙", "丙"), tags={"乙": "v", "丙": "v"}, version="3", sha256="y")
+    merged = merge_wordlists([a, b])
+    assert merged.words == ("甲", "乙", "丙")
+    assert merged.tags == {"乙": "n", "丙": "v"}
+    assert merged.version == "a:1+b:3"
+    assert merged.sha256 != merge_wordlists([b, a]).sha256
+
+
+def test_default_tokenizer_lexicon_is_domain_words_plus_metaphors():
+    from cadretext.tokenize import make_config
+
+    config = make_config()
+    words = {w for w, _ in config.lexicon}
+    assert set(load_wordlist("domain_words").words) <= words
+    assert set(load_wordlist("metaphors").words) <= words
+    assert "metaphors" in config.lexicon_version

@@ -34,6 +34,16 @@ _LAZY = {
     "kwic": "keywords",
     "tfidf": "keywords",
     "top_terms": "keywords",
+    "numbered_formulas": "rhetoric",
+    "idioms": "rhetoric",
+    "quoted_phrases": "rhetoric",
+    "metaphors": "rhetoric",
+    "extract_all": "rhetoric",
+    "shared_rhetoric": "rhetoric",
+    "rhetoric_overlap": "rhetoric",
+    "cooccurrence_graph": "rhetoric",
+    "places": "rhetoric",
+    "place_flow": "rhetoric",
 }
 
 

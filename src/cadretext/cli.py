@@ -4,6 +4,7 @@
 ``cadretext clean PATH``     cleaned text and the audit of what was removed, as JSON Lines.
 ``cadretext tokens PATH``    tokens per document (or paragraph/sentence), as JSON Lines.
 ``cadretext keyness PATH``   words that distinguish one program type from the others.
+``cadretext rhetoric PATH``  numbered formulas, idioms, quoted slogans, metaphors; what types share.
 ``cadretext classify PATH``  program type of each report, with probabilities and evidence.
 ``cadretext report``         run the notebooks on a corpus, render HTML reports (main job).
 
@@ -94,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_classify(sub)
     register_keyness(sub)
+    register_rhetoric(sub)
     return parser
 
 
@@ -199,6 +201,66 @@ def cmd_keyness(args: argparse.Namespace) -> int:
         _emit(args, table.to_csv(index=False).splitlines())
     else:
         _emit(args, (_dumps(rec) for rec in table.to_dict("records")))
+    return 0
+
+
+def register_rhetoric(sub: Any) -> None:
+    p = sub.add_parser(
+        "rhetoric",
+        help="numbered formulas, idioms, quoted slogans and metaphors; what groups share",
+        description=(
+            "Extract numbered formulas (三高四新, 两个维护, 1+1+N), idioms (如饥似渴), short "
+            "quoted phrases and metaphors (充电, 取经, 破冰) with their positions; with --by, "
+            "a table of the items each group of reports (e.g. program type) uses and shares; "
+            "with --flow, the sending and host places of each report."
+        ),
+    )
+    _add_corpus_args(p)
+    _add_output_args(p)
+    p.add_argument(
+        "--by",
+        metavar="COLUMN",
+        help="output the shared-rhetoric table for the groups in this metadata column "
+        "(e.g. program_type) instead of one row per occurrence",
+    )
+    p.add_argument(
+        "--kinds",
+        default="formula,idiom,metaphor,quoted",
+        help="comma-separated subset of formula,idiom,metaphor,quoted (default: all)",
+    )
+    p.add_argument(
+        "--flow", action="store_true", help="output sending -> host places, one row per report"
+    )
+    p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl", help="output format")
+    p.set_defaults(func=cmd_rhetoric)
+
+
+def cmd_rhetoric(args: argparse.Namespace) -> int:
+    from .errors import ParameterError
+    from .rhetoric import KINDS, extract_all, place_flow, shared_rhetoric
+
+    kinds = tuple(k.strip() for k in args.kinds.split(",") if k.strip())
+    bad = [k for k in kinds if k not in KINDS]
+    if bad or not kinds:
+        raise ParameterError(f"--kinds: choose from {', '.join(KINDS)}, not {args.kinds!r}")
+    if args.flow and args.by:
+        raise ParameterError("--flow and --by produce different tables: use one of them")
+    corpus = _load(args)
+    if args.by and args.by not in corpus.columns:
+        shown = ", ".join(c for c in corpus.columns if c not in ("text", "raw_text", "removed"))
+        raise ParameterError(f"--by: the corpus has no column {args.by!r} (columns: {shown})")
+    if args.flow:
+        table = place_flow(corpus)
+    elif args.by:
+        if corpus[args.by].isna().all():
+            raise ParameterError(f"--by: column {args.by!r} is empty (no manifest?)")
+        table = shared_rhetoric(corpus, by=args.by, kinds=kinds)
+    else:
+        table = extract_all(corpus, kinds=kinds)
+    if args.format == "csv":
+        _emit(args, table.to_csv(index=False).splitlines())
+    else:
+        _emit(args, (_dumps(r) for r in table.to_dict("records")))
     return 0
 
 

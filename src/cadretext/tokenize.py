@@ -135,7 +135,7 @@ def make_config(
         pos = (pos,)
     if min_chars < 1:
         raise ParameterError("min_chars must be at least 1")
-    lexicon_pairs = tuple((w, lex.tags.get(w, "nz")) for w in lex.words) if lex else ()
+    lexicon_pairs = tuple((w, _pos_tag(lex.tags.get(w))) for w in lex.words) if lex else ()
     lex_words = {w for w, _ in lexicon_pairs}
     return TokenizerConfig(
         lexicon=lexicon_pairs,
@@ -148,6 +148,12 @@ def make_config(
         backend=backend,
         clean=clean,
     )
+
+
+def _pos_tag(tag: str | None) -> str:
+    """A lexicon tag as a jieba POS tag: jieba's tags are short (n, nz, ns, vn, i, l, eng);
+    longer tags are annotations (the metaphor lexicon's source domains) and become ``nz``."""
+    return tag if tag and len(tag) <= 3 and tag.isascii() and tag.isalpha() else "nz"
 
 
 def default_stopwords() -> set[str]:

@@ -1,0 +1,346 @@
+"""Tests for cadretext.rhetoric: formulas, idioms, quoted phrases, metaphors, sharing, places."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from cadretext import load_corpus, tokenize
+from cadretext.errors import ParameterError
+from cadretext.lexicons import load_wordlist
+from cadretext.rhetoric import (
+    cooccurrence_graph,
+    extract_all,
+    idioms,
+    metaphors,
+    numbered_formulas,
+    place_flow,
+    places,
+    quoted_phrases,
+    rhetoric_overlap,
+    shared_rhetoric,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="module")
+def seeds() -> pd.DataFrame:
+    corpus = load_corpus(ROOT / "seeds")
+    corpus["short"] = corpus["doc_id"].str[:3]
+    return corpus
+
+
+def _text(corpus: pd.DataFrame, short: str) -> str:
+    return corpus.loc[corpus["short"] == short, "text"].iloc[0]
+
+
+def _check_offsets(df: pd.DataFrame, corpus: pd.DataFrame) -> None:
+    texts = dict(zip(corpus["doc_id"], corpus["text"], strict=True))
+    for row in df.itertuples():
+        text = texts[row.doc_id]
+        assert text[row.start : row.end] == row.item
+        assert text[row.start : row.end] in row.sentence
+
+
+# --------------------------------------------------------------------------- formulas
+SEED_FORMULAS = {
+    "000": ["1234N", "1+1+N", "五位一体", "双招双引", "六个新高地"],
+    "002": ["八八战略", "一乡一业", "一链一基金", "两山"],
+    "003": ["三高四新", "三个优先", "三引", "20条措施"],
+    "004": ["六比六拼", "十大攻坚战", "三级四岗"],
+}
+
+
+def test_formulas_on_seeds_found_where_they_occur(seeds):
+    df = numbered_formulas(seeds)
+    _check_offsets(df, seeds)
+    by_doc = df.assign(short=df["doc_id"].str[:3]).groupby("short")["item"].apply(set)
+    for short, expected in SEED_FORMULAS.items():
+        missing = set(expected) - by_doc.get(short, set())
+        assert not missing, (short, missing)
+    # 十大攻坚战 is in 004 six times, 三引 in 003 twice
+    counts = Counter(zip(df["doc_id"].str[:3], df["item"], strict=True))
+    assert counts[("004", "十大攻坚战")] == 6
+    assert counts[("003", "三引")] == 2
+
+
+def test_formulas_exclude_plain_quantities_on_seeds(seeds):
+    items = set(numbered_formulas(seeds)["item"])
+    for quantity in ["10名", "6个月", "3000多家", "2022年", "12个课题", "二十大", "一把手", "三天"]:
+        assert not any(quantity in item or item in quantity for item in items), quantity
+    assert all(not item.isdigit() for item in items)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("坚决做到两个维护，增强四个意识。", ["两个维护", "四个意识"]),
+        ("统筹推进五位一体总体布局。", ["五位一体"]),
+        ("推行“1+X”模式和1+3+N工作法。", ["1+X", "1+3+N"]),
+        ("出台关于促进民营经济发展的20条措施。", ["20条措施"]),
+        ("打好三大攻坚战，深入实施八大发展战略。", ["三大攻坚战", "八大发展战略"]),
+        ("深化“放管服”改革，推行一户一策、一村一品。", ["放管服", "一户一策", "一村一品"]),
+        ("落实“两不愁三保障”，深入开展“万人助万企”。", ["两不愁三保障", "万人助万企"]),
+        ("发扬“三牛”精神，推进“四下基层”。", ["三牛", "四下基层"]),
+    ],
+)
+def test_formula_grammar_positives(text, expected):
+    assert numbered_formulas(text)["item"].tolist() == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "选派10名干部开展为期6个月的跟班学习，走访3000多家企业。",
+        "2022年9月，第三批学员到达，一是提高站位，二是虚心求教。",
+        "一个重要目的是一起研究，一直坚持，一定做到，一些干部一样参加。",
+        "深入学习贯彻党的二十大精神和十九大精神，一大批干部参加。",
+        "这两个环节很重要，共安排12个专题、两个月的学习和三天的培训。",
+        "一审和二审的程序，一对一帮扶，三天两夜的行程，梳理线索110余条。",
+        "学员们三心二意不可取，要五湖四海广交朋友，一心一意谋发展。",
+        "一张一弛，一来一回，一问一答，一上一下，两地三方签约。",
+        "全国两会期间热议三年行动计划，十四届全国人大一次会议召开，第一书记参加。",
+        "推动一二三产业融合，三四线城市，五六十人，从四个方面提出三个方面的问题。",
+        "一天比一天好，一步一个脚印，十个指头弹钢琴，3人一组，收入5.6亿元，二〇二三年。",
+    ],
+)
+def test_formula_grammar_negatives(text):
+    assert numbered_formulas(text).empty, numbered_formulas(text)["item"].tolist()
+
+
+def _precision_recall(path: Path, key: str, extractor) -> tuple[float, float]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    out = extractor([r["text"] for r in rows])
+    tp = fp = fn = 0
+    for i, row in enumerate(rows):
+        pred = Counter(out.loc[out["doc_id"] == i, "item"])
+        gold = Counter(row[key])
+        hit = sum((pred & gold).values())
+        tp += hit
+        fp += sum(pred.values()) - hit
+        fn += sum(gold.values()) - hit
+    return tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+
+
+# Measured on the two hand-annotated sets (92 report-style sentences from many provinces;
+# rhetoric_heldout.jsonl was written after the grammar and not used to tune it). The floors
+# sit just under the measured values, so a regression fails.
+@pytest.mark.parametrize(
+    "key, extractor, floors",
+    [
+        ("formulas", numbered_formulas, {"eval": (0.97, 0.97), "heldout": (0.95, 0.85)}),
+        ("idioms", idioms, {"eval": (0.9, 0.9), "heldout": (0.9, 0.75)}),
+        ("metaphors", metaphors, {"eval": (0.95, 0.97), "heldout": (0.95, 0.8)}),
+    ],
+)
+def test_precision_recall_on_annotated_sentences(key, extractor, floors):
+    for name, (p_min, r_min) in floors.items():
+        p, r = _precision_recall(DATA / f"rhetoric_{name}.jsonl", key, extractor)
+        print(f"{key} on rhetoric_{name}.jsonl: precision {p:.3f} recall {r:.3f}")  # with -s
+        assert p >= p_min and r >= r_min, (key, name, round(p, 3), round(r, 3))
+
+
+# --------------------------------------------------------------------------- idioms
+def test_idioms_on_seeds(seeds):
+    df = idioms(seeds)
+    _check_offsets(df, seeds)
+    found = set(zip(df["doc_id"].str[:3], df["item"], strict=True))
+    for doc, idiom in [("002", "如饥似渴"), ("004", "如饥似渴"), ("000", "如火如荼"),
+                       ("004", "如火如荼"), ("000", "他山之石"), ("002", "他山之石")]:  # fmt: skip
+        assert (doc, idiom) in found
+    assert set(df["source"]) <= {"jionlp", "jieba", "both"}
+    sources = dict(zip(df["item"], df["source"], strict=False))
+    assert sources["如饥似渴"] == "both"
+    assert sources["受益匪浅"] == "jieba"  # not in jionlp's dictionary
+    # compositional phrases jieba tags l, lexicon terms and formulas are not idioms
+    assert not set(df["item"]) & {"联席会议", "落到实处", "挂职锻炼", "五位一体", "很感兴趣"}
+
+
+def test_idioms_sources_parameter():
+    text = "学员们如饥似渴地学习，受益匪浅。"
+    assert idioms(text, sources=["jionlp"])["item"].tolist() == ["如饥似渴"]
+    assert idioms(text, sources=["jieba"])["source"].tolist() == ["jieba", "jieba"]
+    with pytest.raises(ParameterError, match="sources"):
+        idioms(text, sources=["wordnet"])
+
+
+# --------------------------------------------------------------------------- metaphors
+def test_every_metaphor_is_one_token_and_found_in_context():
+    lexicon = load_wordlist("metaphors")
+    assert lexicon.version == "1" and len(lexicon) >= 80
+    assert all(lexicon.tags.get(w) for w in lexicon.words)  # every entry has a domain
+    rows = [
+        line.split("\t")
+        for line in (DATA / "rhetoric_metaphor_sentences.tsv").read_text("utf-8").splitlines()
+    ]
+    assert {w for w, _ in rows} == set(lexicon.words)
+    sentences = [s for _, s in rows]
+    tokens = tokenize(sentences)
+    found = metaphors(sentences)
+    for i, ((word, sentence), toks) in enumerate(zip(rows, tokens, strict=True)):
+        assert word in toks, (word, sentence, toks)
+        assert word in found.loc[found["doc_id"] == i, "item"].tolist(), (word, sentence)
+
+
+def test_metaphors_boundaries_and_domains(seeds):
+    df = metaphors(seeds)
+    _check_offsets(df, seeds)
+    got = set(zip(df["item"], df["domain"], strict=True))
+    for pair in [("金钥匙", "key"), ("真经", "pilgrimage"), ("肠梗阻", "medicine"),
+                 ("充电", "refuel"), ("补钙", "refuel"), ("头脑风暴", "weather"), ("攻坚战", "war")]:  # fmt: skip
+        assert pair in got
+    # inside a longer ordinary word: rejected; inside a cadretext lexicon entry: kept
+    assert metaphors("检查汽车的火花塞和密码锁。").empty
+    assert metaphors("打赢十大攻坚战。")["item"].tolist() == ["攻坚战"]
+
+
+# --------------------------------------------------------------------------- quoted phrases
+def test_quoted_phrases_are_classified(seeds):
+    df = quoted_phrases(seeds)
+    texts = dict(zip(seeds["doc_id"], seeds["text"], strict=True))
+    for row in df.itertuples():
+        assert texts[row.doc_id][row.start : row.end] == row.item
+        assert texts[row.doc_id][row.start - 1] + texts[row.doc_id][row.end] == row.quote
+    category = dict(zip(df["item"], df["category"], strict=False))
+    for item, cat in [("金钥匙", "metaphor"), ("破冰", "metaphor"), ("真经", "metaphor"),
+                      ("肠梗阻", "metaphor"), ("三高四新", "formula"), ("三引", "formula"),
+                      ("十大攻坚战", "formula"), ("无中生有", "idiom"), ("沉浸式", "other")]:  # fmt: skip
+        assert category[item] == cat, item
+    assert df["item"].str.len().max() <= 12
+    assert "足" not in set(df["item"])  # one-character emphasis quotes are skipped
+
+
+def test_quoted_phrases_styles_and_lengths():
+    text = '他说:"金钥匙"很重要,『三高四新』和「两山」理念;I\'m fine,“这是一段很长很长的讲话内容，超过了长度”。'
+    df = quoted_phrases(text)
+    assert df[["item", "quote"]].values.tolist() == [
+        ["金钥匙", '""'],
+        ["三高四新", "『』"],
+        ["两山", "「」"],
+    ]
+    assert len(quoted_phrases(text, max_chars=30)) == 4
+    with pytest.raises(ParameterError, match="max_chars"):
+        quoted_phrases(text, max_chars=0)
+
+
+# --------------------------------------------------------------------------- shared / overlap
+def test_shared_rhetoric_on_seeds(seeds):
+    items = extract_all(seeds)
+    table = shared_rhetoric(seeds, items=items)
+    groups = sorted(seeds["program_type"].unique())
+    row = table.set_index("item").loc["头脑风暴"]  # 000 secondment, 001 party school, 004 closed
+    assert row["n_groups"] == 3 and row["shared"] == "all"
+    assert row["docs[secondment]"] == 1 and row["rate[party_school]"] > 0
+    assert table.set_index("item").loc["三高四新", "shared"] == "one"
+    assert set(table["shared"]) <= {"all", "some", "one"}
+    assert (table.loc[table["shared"] == "all", "n_groups"] == len(groups)).all()
+    assert table["n_groups"].is_monotonic_decreasing
+    # the same table without precomputed items
+    again = shared_rhetoric(seeds)
+    pd.testing.assert_frame_equal(table, again)
+
+
+def test_rhetoric_overlap_jaccard_and_cosine(seeds):
+    toy = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "c"],
+            "program_type": ["x", "y", "y"],
+            "text": ["干部充电加油，如饥似渴。", "党校充电加油。", "取到真经。"],
+        }
+    )
+    jac = rhetoric_overlap(toy)
+    assert jac.loc["x", "y"] == pytest.approx(2 / 4)  # {充电, 加油, 如饥似渴} vs {充电, 加油, 真经}
+    cos = rhetoric_overlap(toy, metric="cosine")
+    assert 0 < cos.loc["x", "y"] < 1 and cos.loc["x", "x"] == pytest.approx(1.0)
+    seeds_m = rhetoric_overlap(seeds, metric="jaccard")
+    assert (seeds_m.values == seeds_m.values.T).all()
+    assert list(seeds_m.index) == ["closed_training", "party_school", "secondment"]
+    with pytest.raises(ParameterError, match="metric"):
+        rhetoric_overlap(toy, metric="dice")
+    with pytest.raises(ParameterError, match="region"):
+        shared_rhetoric(toy, by="region")
+
+
+def test_cooccurrence_graph():
+    g = cooccurrence_graph(
+        ["干部充电加油，如饥似渴。充电加油，取到真经。", "充电加油，取到真经，头脑风暴。"]
+    )
+    assert isinstance(g, nx.Graph)
+    assert g["充电"]["真经"]["weight"] == 2
+    assert g["充电"]["如饥似渴"]["weight"] == 1
+    assert g.nodes["充电"]["count"] == 3 and g.nodes["充电"]["docs"] == 2
+    assert g.nodes["如饥似渴"]["kind"] == "idiom"
+    docs = ["充电加油，取到真经。", "充电加油，取到真经。", "学员如饥似渴，取到真经。"]
+    heavy = cooccurrence_graph(docs, min_weight=2)
+    assert heavy["充电"]["真经"]["weight"] == 2
+    assert not heavy.has_edge("如饥似渴", "真经") and "如饥似渴" in heavy  # node kept
+    assert cooccurrence_graph(docs)["如饥似渴"]["真经"]["weight"] == 1
+
+
+def test_extract_all_and_errors():
+    df = extract_all("以“三高四新”为引领，如饥似渴，找到“金钥匙”。")
+    assert set(df["kind"]) == {"formula", "idiom", "metaphor", "quoted"}
+    assert df["start"].is_monotonic_increasing
+    assert extract_all("今天天气不错。").columns.tolist()[:6] == [
+        "doc_id", "item", "kind", "start", "end", "sentence",
+    ]  # fmt: skip
+    with pytest.raises(ParameterError, match="kinds"):
+        extract_all("文本", kinds=("slogan",))
+    with pytest.raises(ParameterError, match="doc_id"):
+        numbered_formulas(pd.DataFrame({"text": ["三高四新"]}))
+    with pytest.raises(ParameterError, match="not a string"):
+        idioms(["如饥似渴", 3])
+    # deterministic
+    pd.testing.assert_frame_equal(
+        extract_all("三高四新，如饥似渴。"), extract_all("三高四新，如饥似渴。")
+    )
+
+
+# --------------------------------------------------------------------------- places
+def test_places_on_seeds(seeds):
+    df = places(seeds)
+    for row in df.itertuples():
+        text = _text(seeds, row.doc_id[:3])
+        assert text[row.start : row.end] == row.item
+    names = df.assign(short=df["doc_id"].str[:3]).groupby("short")["name"].apply(set)
+    assert {"商丘市", "常州市"} <= names["000"]
+    assert {"娄底市", "杭州市"} <= names["003"]
+    assert {"湖北省", "上海市", "浙江省"} <= names["002"]
+    d000 = df[df["doc_id"].str.startswith("000")]
+    assert d000.loc[d000["name"] == "商丘市", "count"].iloc[0] == _text(seeds, "000").count("商丘")
+    # an alias inside a longer word is not a place (创新平台 is not 新平县, 热火朝天 not 朝天区)
+    assert places("搭建创新平台，气氛热火朝天。").empty
+
+
+def test_place_flow_on_seeds(seeds):
+    flow = place_flow(seeds).assign(short=lambda d: d["doc_id"].str[:3]).set_index("short")
+    assert (flow.loc["000", "send"], flow.loc["000", "host"]) == ("商丘市", "常州市")
+    assert (flow.loc["003", "send"], flow.loc["003", "host"]) == ("娄底市", "杭州市")
+    assert (flow.loc["002", "send"], flow.loc["002", "host"]) == ("湖北省", "上海市;浙江省")
+    assert "跟班学习" in flow.loc["000", "evidence"]
+    assert flow.loc["004", "host"] == ""  # a closed course at home: no host cue
+
+
+def test_cli_rhetoric_items_shared_table_and_flow(tmp_path, capsys):
+
+    from cadretext import cli
+
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    out = tmp_path / "items.jsonl"
+    assert cli.main(["rhetoric", str(seeds), "-o", str(out)]) == 0
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert {"doc_id", "item", "kind", "start", "end", "sentence"} <= set(records[0])
+    assert {"formula", "idiom", "metaphor", "quoted"} <= {r["kind"] for r in records}
+    assert cli.main(["rhetoric", str(seeds), "--by", "program_type", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.startswith("item,kind,n_groups,shared,")
+    assert cli.main(["rhetoric", str(seeds), "--flow", "--format", "csv"]) == 0
+    assert "商丘市,常州市" in capsys.readouterr().out
+    assert cli.main(["rhetoric", str(seeds), "--kinds", "slogan"]) == 2
+    assert "--kinds" in capsys.readouterr().err
