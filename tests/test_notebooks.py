@@ -33,6 +33,15 @@ SECTIONS = {
         "Keyness: each program type against the rest",
         "Keywords in context",
     ],
+    "03_topics": [
+        "3. Topics",
+        "Choosing the number of topics",
+        "The chosen model's topics",
+        "Topics in documents",
+        "Topic prevalence by program type",
+        "Seeded topics",
+        "Interactive view (pyLDAvis)",
+    ],
     "04_program_types": [
         "4. Program types",
         "Labels and probabilities",
@@ -40,6 +49,17 @@ SECTIONS = {
         "Paragraphs: where a report mixes formats",
         "Evaluation",
         "Where the classifier is unsure",
+    ],
+    "05_shared_rhetoric": [
+        "5. Shared rhetoric",
+        "Numbered formulas",
+        "Idioms",
+        "Quoted phrases",
+        "Metaphors",
+        "Shared and specific rhetoric",
+        "Overlap between program types",
+        "Co-occurrence network",
+        "Who learns from whom",
     ],
 }
 

@@ -44,6 +44,15 @@ _LAZY = {
     "cooccurrence_graph": "rhetoric",
     "places": "rhetoric",
     "place_flow": "rhetoric",
+    "build_bow": "topics",
+    "fit_lda": "topics",
+    "fit_seeded_lda": "topics",
+    "sweep_k": "topics",
+    "suggest_k": "topics",
+    "topic_prevalence": "topics",
+    "to_pyldavis_html": "topics",
+    "save_topic_outputs": "topics",
+    "LdaResult": "topics",
 }
 
 

@@ -3,6 +3,7 @@
 ``cadretext summary PATH``   load, clean and tokenize a corpus; print one line per document.
 ``cadretext clean PATH``     cleaned text and the audit of what was removed, as JSON Lines.
 ``cadretext tokens PATH``    tokens per document (or paragraph/sentence), as JSON Lines.
+``cadretext topics PATH``    LDA topics: top words, doc-topic table, offline pyLDAvis page.
 ``cadretext keyness PATH``   words that distinguish one program type from the others.
 ``cadretext rhetoric PATH``  numbered formulas, idioms, quoted slogans, metaphors; what types share.
 ``cadretext classify PATH``  program type of each report, with probabilities and evidence.
@@ -96,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_classify(sub)
     register_keyness(sub)
     register_rhetoric(sub)
+    register_topics(sub)
     return parser
 
 
@@ -261,6 +263,64 @@ def cmd_rhetoric(args: argparse.Namespace) -> int:
         _emit(args, table.to_csv(index=False).splitlines())
     else:
         _emit(args, (_dumps(r) for r in table.to_dict("records")))
+    return 0
+
+
+# ---- to paste into src/cadretext/cli.py (uses its _add_corpus_args, _add_token_args, _load,
+# ---- _tokenize helpers); call register_topics(sub) in build_parser() after the "tokens" parser.
+def register_topics(sub: Any) -> None:
+    p = sub.add_parser(
+        "topics",
+        help="fit an LDA topic model; write top words, doc-topic shares and a pyLDAvis page",
+    )
+    _add_corpus_args(p)
+    _add_token_args(p)
+    p.add_argument("--k", type=int, required=True, help="number of topics (>= 2)")
+    p.add_argument(
+        "--unit",
+        choices=["paragraph", "sentence", "document"],
+        default="paragraph",
+        help="model paragraphs (default), sentences or whole documents",
+    )
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--passes", type=int, default=10, help="passes over the corpus (default 10)")
+    p.add_argument("--no-below", type=int, default=2, help="drop words in fewer units (default 2)")
+    p.add_argument(
+        "--no-above", type=float, default=0.5, help="drop words in a larger share of units (0.5)"
+    )
+    p.add_argument("--out", default="topics", help="output folder (default: topics)")
+    p.add_argument("--no-html", action="store_true", help="skip the pyLDAvis page")
+    p.set_defaults(func=cmd_topics)
+
+
+def cmd_topics(args: argparse.Namespace) -> int:
+    from .clean import split_units
+    from .topics import fit_lda, save_topic_outputs
+
+    corpus = _load(args)
+    units = split_units(corpus, args.unit)
+    tokens = _tokenize(args, units["text"].tolist())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = fit_lda(
+            tokens,
+            args.k,
+            seed=args.seed,
+            passes=args.passes,
+            no_below=args.no_below,
+            no_above=args.no_above,
+            ids=units["unit_id"],
+        )
+    for w in caught:
+        print(f"cadretext: {w.message}", file=sys.stderr)
+    meta_cols = [c for c in ("doc_id", "program_type", "date", "source") if c in units.columns]
+    written = save_topic_outputs(
+        result, args.out, meta=units.set_index("unit_id")[meta_cols], html=not args.no_html
+    )
+    for label in result.topic_labels(5).values():
+        print(label)
+    for path in written.values():
+        print(f"cadretext: wrote {path}", file=sys.stderr)
     return 0
 
 

@@ -61,11 +61,25 @@ NOTEBOOKS: tuple[ReportSpec, ...] = (
         "keyness of each type against the rest (G² and weighted log-odds), keywords in context.",
     ),
     ReportSpec(
+        "03_topics",
+        "Topics",
+        "Paragraph-level LDA: the choice of K by coherence, diversity and stability across seeds; "
+        "the topics; topic shares per report and prevalence by program type with bootstrap "
+        "intervals; seeded topics; an interactive pyLDAvis page that opens offline.",
+    ),
+    ReportSpec(
         "04_program_types",
         "Program types",
         "Each report labelled secondment, party school, closed-format training or other, with "
         "probabilities and the sentences carrying the evidence; paragraphs that mix formats; "
         "leave-one-out evaluation with a lexicon/model ablation; where the classifier is unsure.",
+    ),
+    ReportSpec(
+        "05_shared_rhetoric",
+        "Shared rhetoric",
+        "Numbered formulas, idioms, quoted slogans and metaphors: what all program types share "
+        "and what is specific to one, their overlap, the co-occurrence network, and who is sent "
+        "where, read from the text.",
     ),
 )
 

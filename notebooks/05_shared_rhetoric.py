@@ -1,0 +1,212 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 5. Shared rhetoric
+#
+# The three program formats are described in strikingly similar language: numbered slogans
+# (三高四新, 十大攻坚战), four-character idioms (如饥似渴, 他山之石), phrases set in quotation
+# marks (“金钥匙”, “破冰”) and metaphors of refuelling, pilgrimage, ice-breaking and war.
+# Political scientists call such formulations 提法. This notebook extracts them with
+# `cadretext.rhetoric` and asks which are shared by all program types and which belong to one.
+
+# %% tags=["parameters"]
+CORPUS = "../seeds"
+SEED = 0
+UNIT = "paragraph"
+K_MIN = 2
+K_MAX = 6
+OUT_DIR = "../reports"
+
+# %%
+import pandas as pd
+from IPython.display import display
+
+from cadretext import load_corpus, plots
+from cadretext.rhetoric import (
+    cooccurrence_graph,
+    extract_all,
+    place_flow,
+    rhetoric_overlap,
+    shared_rhetoric,
+)
+
+pd.set_option("display.max_colwidth", 90)
+corpus = load_corpus(CORPUS)
+items = extract_all(corpus)
+summary = (
+    items.groupby("kind")
+    .agg(occurrences=("item", "size"), distinct=("item", "nunique"), reports=("doc_id", "nunique"))
+    .reset_index()
+)
+display(summary)
+
+# %% [markdown]
+# ## Numbered formulas
+#
+# Numeral-led formulations (三高四新, 六比六拼, 十大攻坚战, 两个维护, 20条措施), found by a
+# grammar of numeral + short head with plain quantities (10名干部, 6个月, 2022年) excluded.
+# Each is shown in the sentence where it first occurs.
+
+# %%
+formulas = items[items["kind"] == "formula"]
+display(
+    formulas.groupby("item")
+    .agg(count=("doc_id", "size"), reports=("doc_id", "nunique"), sentence=("sentence", "first"))
+    .sort_values(["reports", "count"], ascending=False)
+    .reset_index()
+)
+
+# %% [markdown]
+# ## Idioms
+#
+# Four-character idioms (成语) from jionlp's dictionary, with jieba's idiom tags as a second
+# source; `source` says which found each.
+
+# %%
+idiom_table = (
+    items[items["kind"] == "idiom"]
+    .groupby(["item", "source"])
+    .agg(count=("doc_id", "size"), reports=("doc_id", "nunique"))
+    .sort_values(["reports", "count"], ascending=False)
+    .reset_index()
+)
+display(idiom_table.head(25))
+
+# %% [markdown]
+# ## Quoted phrases
+#
+# Text inside “ ”, ‘ ’, 「 」: reports put slogans and metaphors in quotes. Each quoted phrase is
+# classified as a formula, idiom or metaphor where the other extractors recognise it.
+
+# %%
+quoted = items[items["kind"] == "quoted"]
+display(quoted["category"].value_counts().rename("quoted phrases").to_frame())
+display(
+    quoted.groupby(["item", "category"])
+    .agg(count=("doc_id", "size"), reports=("doc_id", "nunique"))
+    .sort_values(["reports", "count"], ascending=False)
+    .reset_index()
+    .head(25)
+)
+
+# %% [markdown]
+# ## Metaphors
+#
+# Matches of the packaged metaphor lexicon, grouped by the domain each metaphor borrows from.
+
+# %%
+metaphor_items = items[items["kind"] == "metaphor"]
+by_domain = (
+    metaphor_items.groupby("domain")
+    .agg(count=("item", "size"), examples=("item", lambda s: "、".join(s.value_counts().index[:4])))
+    .sort_values("count", ascending=False)
+    .reset_index()
+)
+display(by_domain)
+plots.bar_terms(
+    by_domain.assign(label=by_domain["domain"] + " (" + by_domain["examples"].str[:12] + ")"),
+    term="label",
+    value="count",
+    n=len(by_domain),
+    title="Metaphors by source domain",
+    xlabel="occurrences",
+);
+
+# %% [markdown]
+# ## Shared and specific rhetoric
+#
+# For each item: in how many program types it occurs (`shared` = all, some or one), how many
+# reports of each type use it, and its rate per 10,000 characters of each type's text.
+
+# %%
+shared = shared_rhetoric(corpus, items=items)
+groups = sorted(corpus["program_type"].dropna().unique())
+print(
+    "items per sharing level: "
+    + ", ".join(f"{k}: {v}" for k, v in shared["shared"].value_counts().items())
+)
+display(shared[shared["shared"] == "all"].head(20))
+
+# %%
+rate_cols = [f"rate[{g}]" for g in groups]
+top_shared = shared[shared["n_groups"] > 1].head(20)
+if len(top_shared):
+    plots.heatmap(
+        top_shared.set_index("item")[rate_cols].rename(columns=lambda c: c[5:-1]),
+        title="Shared items: rate per 10,000 characters",
+        cmap="Blues",
+        fmt=".1f",
+    );
+
+# %%
+specific = shared[shared["shared"] == "one"].copy()
+specific["group"] = [
+    next(g for g in groups if row[f"docs[{g}]"] > 0) for _, row in specific.iterrows()
+]
+plots.facet_bars(
+    specific.groupby("group").head(10),
+    group="group",
+    term="item",
+    value="count",
+    n=10,
+    title="Items found in one program type only",
+) if len(specific) else None;
+
+# %% [markdown]
+# ## Overlap between program types
+#
+# Jaccard similarity of the sets of items each program type uses (1 = the same items).
+
+# %%
+overlap = rhetoric_overlap(corpus, items=items)
+plots.heatmap(overlap, title="Rhetoric overlap (Jaccard)", vmin=0, vmax=1, cmap="Purples");
+
+# %% [markdown]
+# ## Co-occurrence network
+#
+# Items linked when they occur in the same sentence, weighted by how often; node colour is the
+# kind of item. The most connected items are shown.
+
+# %%
+graph = cooccurrence_graph(corpus, items=items)
+print(f"{graph.number_of_nodes()} items, {graph.number_of_edges()} links")
+plots.network(graph, seed=SEED, max_nodes=45, title="Rhetoric co-occurring in sentences") if (
+    graph.number_of_nodes()
+) else None;
+
+# %% [markdown]
+# ## Who learns from whom
+#
+# The sending and host places of each report, read from the text (`place_flow`: 赴X跟班学习,
+# X市委选派…到Y), next to what the manifest records.
+
+# %%
+flows = place_flow(corpus).merge(corpus[["doc_id", "program_type"]], on="doc_id")
+if "send_place" in corpus.columns:
+    flows = flows.merge(
+        corpus[["doc_id", "send_place", "host_place"]].rename(
+            columns={"send_place": "manifest_send", "host_place": "manifest_host"}
+        ),
+        on="doc_id",
+    )
+display(flows.drop(columns=["evidence"]))
+
+# %%
+edges = (
+    flows.assign(host=flows["host"].str.split(";"))
+    .explode("host")
+    .query("send != '' and host != ''")
+)
+plots.flow_chart(edges, title="Sending → host places read from the reports") if len(
+    edges
+) else None;

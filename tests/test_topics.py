@@ -1,0 +1,406 @@
+"""Tests for cadretext.topics: planted topics, determinism, empty documents, sweeps, seeding,
+prevalence, the offline pyLDAvis page, and a fit on the seed paragraphs."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cadretext.errors import ParameterError
+from cadretext.topics import (
+    BowCorpus,
+    EmptyDocumentsWarning,
+    LdaResult,
+    build_bow,
+    fit_lda,
+    fit_seeded_lda,
+    save_topic_outputs,
+    suggest_k,
+    sweep_k,
+    to_pyldavis_html,
+    topic_prevalence,
+)
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+VOCAB_A = [f"甲{i:02d}" for i in range(40)]  # planted topic A
+VOCAB_B = [f"乙{i:02d}" for i in range(40)]  # planted topic B
+
+
+def planted(n_docs: int = 200, length: int = 60, seed: int = 7):
+    """Documents mixing two disjoint vocabularies; share of vocabulary A drawn per document."""
+    rng = np.random.default_rng(seed)
+    zipf = 1.0 / np.arange(1, 41)
+    zipf /= zipf.sum()
+    share_a = rng.uniform(0, 1, n_docs)
+    docs = []
+    for p in share_a:
+        from_a = rng.random(length) < p
+        words = [
+            VOCAB_A[rng.choice(40, p=zipf)] if a else VOCAB_B[rng.choice(40, p=zipf)]
+            for a in from_a
+        ]
+        docs.append(words)
+    return docs, share_a
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return planted()
+
+
+@pytest.fixture(scope="module")
+def result(corpus):
+    docs, _ = corpus
+    return fit_lda(docs, 2, seed=0, passes=10, no_above=1.0)
+
+
+def _vocab_of(words: list[str]) -> set[str]:
+    return {w[0] for w in words}
+
+
+# --------------------------------------------------------------------------- planted topics
+def test_lda_recovers_planted_topics(corpus, result):
+    _, share_a = corpus
+    assert isinstance(result, LdaResult)
+    tops = result.top_words[result.top_words["rank"] <= 10].groupby("topic")["word"].apply(list)
+    sides = {t: _vocab_of(words) for t, words in tops.items()}
+    # every topic's top 10 words come from one vocabulary, and the two topics differ
+    assert all(len(s) == 1 for s in sides.values()), sides
+    assert {next(iter(s)) for s in sides.values()} == {"甲", "乙"}
+    topic_a = next(t for t, s in sides.items() if s == {"甲"})
+    r = np.corrcoef(result.doc_topics[topic_a].to_numpy(), share_a)[0, 1]
+    assert r > 0.95
+    assert list(result.doc_topics.columns) == ["topic_0", "topic_1"]
+    assert np.allclose(result.doc_topics.sum(axis=1), 1.0)
+    assert list(result.top_words.columns) == ["topic", "topic_id", "rank", "word", "weight"]
+
+
+def test_params_and_labels(result):
+    p = result.params
+    for key in ("no_below", "no_above", "keep_n", "alpha", "eta", "passes", "iterations", "seed"):
+        assert key in p
+    assert p["k"] == 2 and p["seed"] == 0 and p["deterministic"] is True
+    labels = result.topic_labels(3)
+    assert list(labels) == ["topic_0", "topic_1"]
+    assert re.fullmatch(r"0: \S+ · \S+ · \S+", labels["topic_0"])
+    top3 = result.top_words.query("topic_id == 1 and rank <= 3")["word"].tolist()
+    assert labels["topic_1"] == "1: " + " · ".join(top3)
+    renamed = result.doc_topics.rename(columns=labels)
+    assert renamed.columns.tolist() == list(labels.values())
+    assert "deterministic=True" in repr(result)
+
+
+def test_same_seed_gives_identical_results(corpus, result):
+    docs, _ = corpus
+    again = fit_lda(docs, 2, seed=0, passes=10, no_above=1.0)
+    pd.testing.assert_frame_equal(again.doc_topics, result.doc_topics, check_exact=True)
+    pd.testing.assert_frame_equal(again.top_words, result.top_words, check_exact=True)
+    assert np.array_equal(again.model.get_topics(), result.model.get_topics())
+
+
+def test_multicore_path_is_marked_and_refuses_auto_alpha(corpus):
+    docs, _ = corpus
+    with pytest.raises(ParameterError, match="alpha='auto'"):
+        fit_lda(docs[:40], 2, workers=2, no_above=1.0)
+    r = fit_lda(docs[:40], 2, workers=2, alpha="symmetric", passes=1, no_above=1.0)
+    assert r.params["deterministic"] is False
+    assert r.doc_topics.shape == (40, 2)
+
+
+# --------------------------------------------------------------------------- bag of words
+def test_empty_documents_are_dropped_and_reported():
+    docs = [["党校", "授课"], [], ["党校", "授课", "研讨"], ["孤词"], ["研讨", "授课"]]
+    with pytest.warns(EmptyDocumentsWarning, match="2 of 5 documents"):
+        bow = build_bow(docs, no_above=1.0)
+    assert bow.dropped == [1, 3]
+    assert bow.kept.tolist() == [0, 2, 4]
+    assert len(bow.corpus) == 3 and all(bow.corpus)
+    assert "孤词" not in bow.dictionary.token2id
+    with pytest.warns(EmptyDocumentsWarning):
+        r = fit_lda(docs, 2, passes=2, no_above=1.0, ids=["a", "b", "c", "d", "e"])
+    assert r.dropped == [1, 3]
+    assert r.doc_topics.index.tolist() == ["a", "c", "e"]
+
+
+def test_bad_input_names_the_parameter():
+    with pytest.raises(ParameterError, match="tokenize"):
+        build_bow(["党校 授课", "研讨"])
+    with pytest.raises(ParameterError, match="no_above"):
+        build_bow([["a"]], no_above=0)
+    with pytest.raises(ParameterError, match="no word occurs"):
+        build_bow([["a"], ["b"]])
+    with pytest.raises(ParameterError, match="k must be"):
+        fit_lda([["a", "b"]] * 3, 1)
+    with pytest.raises(ParameterError, match="ids has 2 entries"):
+        fit_lda([["a", "b"]] * 3, 2, no_above=1.0, ids=["x", "y"])
+
+
+def test_streaming_path_matches_in_memory(corpus, tmp_path):
+    docs, _ = corpus
+    docs = [*docs[:80], []]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", EmptyDocumentsWarning)
+        mem = build_bow(docs, no_above=1.0)
+        streamed = build_bow((d for d in docs), no_above=1.0, stream_to=tmp_path / "bow")
+    assert streamed.path == tmp_path / "bow"
+    assert {p.name for p in streamed.path.iterdir()} >= {"corpus.mm", "tokens.jsonl"}
+    assert type(streamed.corpus).__name__ == "MmCorpus"
+    assert streamed.dropped == mem.dropped == [80]
+    assert streamed.dictionary.token2id == mem.dictionary.token2id
+    assert [[(i, int(c)) for i, c in d] for d in streamed.corpus] == mem.corpus
+    assert list(streamed.texts) == mem.texts
+    a = fit_lda(mem, 2, passes=3)
+    b = fit_lda(streamed, 2, passes=3)
+    assert np.allclose(a.doc_topics.to_numpy(), b.doc_topics.to_numpy(), atol=1e-6)
+    # a bare generator streams to a temporary folder
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", EmptyDocumentsWarning)
+        tmp = build_bow(iter(docs), no_above=1.0)
+    assert tmp.path is not None and tmp.path.exists() and len(tmp.corpus) == 80
+    assert isinstance(tmp, BowCorpus)
+
+
+# --------------------------------------------------------------------------- sweep
+@pytest.fixture(scope="module")
+def sweep(corpus):
+    docs, _ = corpus
+    return sweep_k(docs[:120], [2, 3, 4], seeds=(0, 1), passes=4, no_above=1.0, n_jobs=1)
+
+
+def test_sweep_columns_and_values(sweep):
+    assert sweep.columns.tolist() == [
+        "k",
+        "c_v",
+        "c_npmi",
+        "u_mass",
+        "diversity",
+        "stability",
+        "fit_time_s",
+    ]
+    assert sweep["k"].tolist() == [2, 3, 4]
+    assert sweep["c_v"].between(0, 1).all()
+    assert sweep["c_npmi"].between(-1, 1).all()
+    assert (sweep["u_mass"] <= 0).all()
+    assert sweep["diversity"].between(0, 1).all()
+    assert sweep["stability"].between(0, 1).all()
+    # two planted topics: K=2 is the cleanest, most stable and most diverse solution
+    row2 = sweep.set_index("k").loc[2]
+    assert row2["stability"] > 0.9
+    assert row2["diversity"] == sweep["diversity"].max()
+    assert row2["c_npmi"] == sweep["c_npmi"].max()
+    assert suggest_k(sweep) == 2
+
+
+def test_sweep_parallel_equals_serial(corpus, sweep):
+    docs, _ = corpus
+    par = sweep_k(docs[:120], [2, 3, 4], seeds=(0, 1), passes=4, no_above=1.0, n_jobs=2)
+    pd.testing.assert_frame_equal(
+        par.drop(columns="fit_time_s"), sweep.drop(columns="fit_time_s"), check_exact=True
+    )
+
+
+def test_sweep_single_seed_and_measure_choice(corpus, capsys):
+    docs, _ = corpus
+    t = sweep_k(
+        docs[:60], [2], seeds=(0,), coherence=("u_mass",), passes=2, no_above=1.0, progress=True
+    )
+    assert "sweep_k fits" in capsys.readouterr().err
+    assert t.columns.tolist() == ["k", "u_mass", "diversity", "stability", "fit_time_s"]
+    assert np.isnan(t.loc[0, "stability"])
+    with pytest.raises(ParameterError, match="unknown coherence"):
+        sweep_k(docs[:60], [2], coherence=("c_x",), no_above=1.0)
+
+
+def test_suggest_k_rule():
+    table = pd.DataFrame(
+        {
+            "k": [2, 3, 4, 5],
+            "c_v": [0.40, 0.55, 0.55, 0.30],
+            "c_npmi": [0.02, 0.06, 0.06, 0.01],
+            "u_mass": [-1.0, -2.0, -3.0, -4.0],
+            "diversity": [1.0, 0.9, 0.8, 0.7],
+            "stability": [0.95, 0.80, 0.80, 0.6],
+        }
+    )
+    # K=3 and K=4 tie on every criterion -> the smaller K
+    assert suggest_k(table) == 3
+    # stability counts: make K=4 more stable and it wins
+    assert suggest_k(table.assign(stability=[0.95, 0.80, 0.85, 0.6])) == 4
+    # u_mass stands in when neither c_v nor c_npmi was computed; stability still counts
+    only_umass = table[["k", "u_mass", "stability"]]
+    assert suggest_k(only_umass) == 2
+    # a single seed (stability all NaN) -> coherence alone
+    assert suggest_k(table.assign(stability=np.nan, c_v=[0.1, 0.2, 0.3, 0.4],
+                                  c_npmi=[0.1, 0.2, 0.3, 0.4])) == 5  # fmt: skip
+    assert suggest_k(table, criteria=["diversity"]) == 2
+    with pytest.raises(ParameterError):
+        suggest_k(table.drop(columns="k"))
+
+
+# --------------------------------------------------------------------------- seeded LDA
+def test_seeded_words_land_in_their_topics(corpus):
+    docs, share_a = corpus
+    seeds = {"alpha": ["甲00", "甲01", "甲02"], "beta": ["乙00", "乙01", "乙02"]}
+    r = fit_seeded_lda(docs, seeds, extra_topics=1, passes=10, no_above=1.0)
+    assert r.topic_names == ["alpha", "beta", "other_0"]
+    assert r.doc_topics.columns.tolist() == ["alpha", "beta", "other_0"]
+    topics = r.model.get_topics()
+    for tid, words in enumerate(seeds.values()):
+        for w in words:
+            assert int(np.argmax(topics[:, r.dictionary.token2id[w]])) == tid
+    # the named topic follows the planted vocabulary, not just its seed words
+    alpha_top = r.top_words.query("topic == 'alpha' and rank <= 10")["word"]
+    assert _vocab_of(alpha_top.tolist()) == {"甲"}
+    assert np.corrcoef(r.doc_topics["alpha"], share_a)[0, 1] > 0.9
+    assert r.topic_labels(2)["beta"].startswith("beta: ")
+    assert r.params["seed_words"]["alpha"] == seeds["alpha"]
+
+
+def test_seeded_order_does_not_depend_on_chance(corpus):
+    """Swapping the seed lists swaps the topics: the names are driven by the seeds."""
+    docs, share_a = corpus
+    seeds = {"alpha": ["乙00", "乙01"], "beta": ["甲00", "甲01"]}
+    r = fit_seeded_lda(docs, seeds, extra_topics=0, passes=10, no_above=1.0)
+    assert np.corrcoef(r.doc_topics["beta"], share_a)[0, 1] > 0.9
+
+
+def test_missing_seed_word_warns_not_crashes(corpus):
+    docs, _ = corpus
+    seeds = {"alpha": ["甲00", "不存在词"], "beta": ["乙00"]}
+    with pytest.warns(UserWarning, match=r"alpha: 不存在词"):
+        r = fit_seeded_lda(docs[:60], seeds, extra_topics=1, passes=2, no_above=1.0)
+    assert r.params["missing_seed_words"] == {"alpha": ["不存在词"]}
+    assert r.params["seed_words"]["alpha"] == ["甲00"]
+
+
+# --------------------------------------------------------------------------- prevalence
+def test_topic_prevalence_bootstrap():
+    rng = np.random.default_rng(0)
+    a = rng.dirichlet([8, 2], 40)
+    b = rng.dirichlet([2, 8], 30)
+    shares = pd.DataFrame(np.vstack([a, b]), columns=["topic_0", "topic_1"])
+    groups = ["x"] * 40 + ["y"] * 30
+    t1 = topic_prevalence(shares, groups, n_boot=500, seed=3)
+    t2 = topic_prevalence(shares, groups, n_boot=500, seed=3)
+    t3 = topic_prevalence(shares, groups, n_boot=500, seed=4)
+    pd.testing.assert_frame_equal(t1, t2)
+    assert not np.allclose(t1["ci_low"], t3["ci_low"])
+    assert t1.columns.tolist() == ["topic", "group", "n_docs", "mean", "ci_low", "ci_high"]
+    assert ((t1["ci_low"] <= t1["mean"]) & (t1["mean"] <= t1["ci_high"])).all()
+    row = t1.set_index(["topic", "group"]).loc[("topic_0", "x")]
+    assert row["n_docs"] == 40
+    assert row["mean"] == pytest.approx(a[:, 0].mean())
+    # percentile interval of the mean: about 2 standard errors each side
+    se = a[:, 0].std(ddof=1) / np.sqrt(40)
+    assert row["ci_high"] - row["ci_low"] == pytest.approx(2 * 1.96 * se, rel=0.25)
+    # the groups differ: the intervals of topic_0 do not overlap
+    y = t1.set_index(["topic", "group"]).loc[("topic_0", "y")]
+    assert y["ci_high"] < row["ci_low"]
+
+
+def test_topic_prevalence_aligns_series_on_index():
+    shares = pd.DataFrame({"topic_0": [0.9, 0.7, 0.1], "topic_1": [0.1, 0.3, 0.9]}, index=[0, 2, 5])
+    groups = pd.Series(["a", "b", "a", "b", "b", "b"])  # one per input document, 1 and 3 dropped
+    t = topic_prevalence(shares, groups, n_boot=100, seed=0).set_index(["topic", "group"])
+    assert t.loc[("topic_0", "a"), "mean"] == pytest.approx(0.8)
+    assert t.loc[("topic_0", "b"), "n_docs"] == 1
+    assert np.isnan(t.loc[("topic_0", "b"), "ci_low"])  # one document: no interval
+    many = pd.DataFrame(np.full((2, 12), 1 / 12), columns=[f"topic_{i}" for i in range(12)])
+    order = topic_prevalence(many, ["a", "a"], n_boot=50)["topic"].tolist()
+    assert order == [f"topic_{i}" for i in range(12)]  # column order, not string order
+    # a Series already cut to the kept rows and reset is matched by position
+    reset = pd.Series(["a", "b", "a"])
+    t2 = topic_prevalence(shares, reset, n_boot=100, seed=0).set_index(["topic", "group"])
+    assert t2.loc[("topic_0", "a"), "mean"] == pytest.approx(0.5)
+    assert t2.loc[("topic_0", "b"), "mean"] == pytest.approx(0.7)
+    with pytest.raises(ParameterError, match="3 rows"):
+        topic_prevalence(shares, ["a", "b"])
+
+
+# --------------------------------------------------------------------------- pyLDAvis
+def _offline_problems(page: str) -> list[str]:
+    problems = re.findall(r"<script[^>]*\bsrc\s*=[^>]*>", page, flags=re.I)
+    problems += re.findall(
+        r"<link[^>]*\bhref\s*=\s*[\"']?\s*(?:https?:)?//[^>]*>", page, flags=re.I
+    )
+    problems += re.findall(r"@import[^;]*(?:https?:)?//", page, flags=re.I)
+    return problems
+
+
+def test_pyldavis_page_is_offline(result, tmp_path):
+    out = tmp_path / "vis" / "ldavis.html"
+    assert to_pyldavis_html(result, out) == out
+    page = out.read_text(encoding="utf-8")
+    assert to_pyldavis_html(result) == page  # same model -> same page
+    assert _offline_problems(page) == []
+    assert "cdn.jsdelivr" not in page
+    # d3, LDAvis and its CSS are inline; the data holds our vocabulary
+    assert "var LDAvis = function" in page and "d3.select" in page
+    assert ".bubble-tool" in page or "ldavis" in page.lower()
+    assert 'new LDAvis("#ldavis_cadretext"' in page
+    assert result.top_words.loc[0, "word"].encode("unicode_escape").decode() in page or (
+        result.top_words.loc[0, "word"] in page
+    )
+    assert page.count("<script") == page.count("</script>") == 3
+    # the scanner itself catches a CDN page
+    assert _offline_problems('<script src="https://d3js.org/d3.v5.js"></script>')
+
+
+def test_save_topic_outputs(result, tmp_path):
+    meta = pd.DataFrame({"doc_id": [f"d{i}" for i in range(200)]})
+    written = save_topic_outputs(result, tmp_path / "out", meta=meta)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "doc_topics.csv",
+        "ldavis.html",
+        "top_words.csv",
+    ]
+    table = pd.read_csv(written["doc_topics"])
+    assert table.columns.tolist() == ["doc", "doc_id", "topic_0", "topic_1"]
+    assert len(table) == 200
+    top = pd.read_csv(written["top_words"])
+    assert set(top["topic"]) == {"topic_0", "topic_1"}
+
+
+# --------------------------------------------------------------------------- seed reports
+def test_fit_on_seed_paragraphs():
+    from cadretext import load_corpus, split_units, tokenize
+
+    corpus = load_corpus(SEEDS)
+    units = split_units(corpus, "paragraph")
+    tokens = tokenize(units["text"].tolist(), cache=False)
+    with pytest.warns(EmptyDocumentsWarning, match="of 87 documents"):
+        r = fit_lda(tokens, 4, seed=0, passes=10, ids=units["unit_id"])
+    assert r.doc_topics.index.name == "unit_id"
+    assert len(r.doc_topics) + len(r.dropped) == len(units)
+    assert np.allclose(r.doc_topics.sum(axis=1), 1.0)
+    assert len(r.topic_labels()) == 4
+    groups = units.set_index("unit_id")["program_type"]
+    prev = topic_prevalence(r, groups, n_boot=200, seed=0)
+    assert set(prev["group"]) == {"secondment", "party_school", "closed_training"}
+    assert len(prev) == 4 * 3
+    # default seeded topics from the packaged lists; seed words missing from five reports warn
+    with (
+        pytest.warns(UserWarning, match="seed words not in the model's vocabulary"),
+        pytest.warns(EmptyDocumentsWarning),
+    ):
+        s = fit_seeded_lda(
+            tokens, extra_topics=2, seed=0, passes=10, no_above=0.6, ids=units["unit_id"]
+        )
+    assert s.topic_names == [
+        "secondment",
+        "party_school",
+        "closed_training",
+        "other_0",
+        "other_1",
+    ]
+    assert "跟班学习" in s.params["seed_words"]["secondment"]
+    top = s.top_words.query("topic == 'secondment' and rank <= 10")["word"].tolist()
+    assert "跟班学习" in top
+    # secondment paragraphs lean on the secondment topic more than the others do
+    share = s.doc_topics["secondment"].groupby(groups.reindex(s.doc_topics.index)).mean()
+    assert share.idxmax() == "secondment"
