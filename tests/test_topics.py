@@ -404,3 +404,14 @@ def test_fit_on_seed_paragraphs():
     # secondment paragraphs lean on the secondment topic more than the others do
     share = s.doc_topics["secondment"].groupby(groups.reindex(s.doc_topics.index)).mean()
     assert share.idxmax() == "secondment"
+
+
+def test_seed_words_expand_to_compounds_containing_them():
+    docs = [["中央党校", "授课", "研讨", "学员"], ["跟班学习", "企业", "挂职干部", "调研"]] * 10
+    seeds = {"school": ["党校"], "secondment": ["挂职"]}
+    r = fit_seeded_lda(docs, seeds, extra_topics=0, passes=5, no_above=1.0)
+    assert r.params["seed_words"] == {"school": ["中央党校"], "secondment": ["挂职干部"]}
+    assert r.params["missing_seed_words"] == {}
+    with pytest.warns(UserWarning, match="党校"):
+        strict = fit_seeded_lda(docs, seeds, extra_topics=0, passes=5, no_above=1.0, expand=False)
+    assert strict.params["missing_seed_words"] == {"school": ["党校"], "secondment": ["挂职"]}

@@ -244,7 +244,7 @@ def load_patterns(name_or_path: str | os.PathLike[str] | None = None) -> Pattern
     --------
     >>> ps = load_patterns()
     >>> ps.version, len(ps) > 100
-    ('1', True)
+    ('2', True)
     """
     if name_or_path is None or str(name_or_path) == "program_patterns":
         return _load_patterns_cached("program_patterns")
@@ -447,7 +447,7 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
         other_baseline: float = 2.0,
         sharpness: float = 2.0,
         length_floor: int = 500,
-        no_cadre_factor: float = 0.3,
+        no_cadre_factor: float = 0.2,
         ngram_range: tuple[int, int] = (1, 3),
         max_features: int | None = 200_000,
         min_df: int | float = 1,

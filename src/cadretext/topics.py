@@ -977,6 +977,7 @@ def fit_seeded_lda(
     chunksize: int | None = None,
     ids: Sequence[Any] | None = None,
     stream_to: str | os.PathLike[str] | None = None,
+    expand: bool = True,
 ) -> LdaResult:
     """LDA with seeded topics: seed words are steered into named topics through gensim's ``eta``.
 
@@ -1003,6 +1004,9 @@ def fit_seeded_lda(
         Strength of the seeding, as a multiple of each seed word's corpus frequency.
     passes, iterations, alpha, no_below, no_above, keep_n, top_n, chunksize, ids, stream_to
         As in :func:`fit_lda`.
+    expand : bool, default True
+        A seed word of two or more characters also seeds every vocabulary word containing it
+        (党校 seeds 中央党校 and 市委党校), since Chinese compounds carry their head's meaning.
 
     Returns
     -------
@@ -1039,9 +1043,25 @@ def fit_seeded_lda(
     bow = _as_bow(tokens, no_below, no_above, keep_n, stream_to)
     chunksize = _chunksize(chunksize, bow)
     token2id = bow.dictionary.token2id
-    used = {n: [w for w in ws if w in token2id] for n, ws in lists.items()}
-    missing = {n: [w for w in ws if w not in token2id] for n, ws in lists.items()}
-    missing = {n: ws for n, ws in missing.items() if ws}
+    # Chinese compounds: a seed word also seeds the vocabulary words that contain it (党校 ->
+    # 中央党校, 市委党校), like seededlda's glob patterns; a word claimed by two topics stays
+    # with the first.
+    vocab = list(token2id)
+    used: dict[str, list[str]] = {}
+    missing: dict[str, list[str]] = {}
+    claimed: set[str] = set()
+    for n, ws in lists.items():
+        found: list[str] = []
+        absent: list[str] = []
+        for w in ws:
+            hits = [v for v in vocab if v == w or (expand and len(w) >= 2 and w in v)]
+            if not hits:
+                absent.append(w)
+            found += [v for v in hits if v not in claimed and v not in found]
+        claimed.update(found)
+        used[n] = found
+        if absent:
+            missing[n] = absent
     if missing:
         detail = "; ".join(f"{n}: {', '.join(ws)}" for n, ws in missing.items())
         warnings.warn(
@@ -1088,6 +1108,7 @@ def fit_seeded_lda(
         "seed_weight": float(seed_weight),
         "seed_words": used,
         "missing_seed_words": missing,
+        "expand": bool(expand),
     }
     return _result(
         bow, model, names, seed=seed, chunksize=chunksize, top_n=top_n, ids=ids, params=params
