@@ -203,6 +203,7 @@ def bench_lda(tokens: list[list[str]], table: Table, k: int = 10, passes: int = 
             iterations=model.iterations,
             alpha=result.params["alpha"],
             eta=result.params["eta"],
+            chunksize=result.params["chunksize"],
             random_state=0,
         )
 

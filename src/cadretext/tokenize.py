@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import sqlite3
+import sys
 import time
 import warnings
 import zlib
@@ -483,6 +484,13 @@ def tokenize(
     if store is not None:
         store.misses += len(todo)
         store.put_many((keys[i], by_text[items[i]]) for i in todo)
+    # Tokens that crossed a process boundary or came from the cache are separate string
+    # objects; interning makes every occurrence of a word share one, which cuts the memory of
+    # a large corpus's token lists several-fold.
+    intern = sys.intern
+    for r in results:
+        if r:
+            r[:] = [intern(w) for w in r]
     return [r if r is not None else [] for r in results]
 
 
