@@ -286,3 +286,70 @@ def test_doc_id_collisions_are_disambiguated(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("中央党校专题培训班开班。" * 5, encoding="utf-8")
     df = load_corpus(tmp_path, duplicate_threshold=None)
     assert df["doc_id"].is_unique and len(df) == 2
+
+
+# --------------------------------------------------------------------------- large files
+def _jsonl(rows: list[dict]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+
+
+def test_utf8_records_are_streamed_not_read_whole(tmp_path: Path, monkeypatch) -> None:
+    # A JSONL/CSV export can be larger than the corpus it holds: UTF-8 files are decoded line
+    # by line, so the whole-file reader must not be called for them.
+    import cadretext.corpus as corpus_module
+
+    def whole_file(*args, **kwargs):
+        raise AssertionError("read the whole file")
+
+    rows = [{"id": f"r{i}", "text": f"{PARAGRAPH}第{i}篇。"} for i in range(300)]
+    (tmp_path / "a.jsonl").write_bytes(b"\xef\xbb\xbf" + _jsonl(rows).encode("utf-8"))
+    pd.DataFrame(rows).to_csv(tmp_path / "b.csv", index=False)
+    monkeypatch.setattr(corpus_module, "read_text_file", whole_file)
+    for name in ("a.jsonl", "b.csv"):
+        df = load_corpus(tmp_path / name, duplicate_threshold=None)
+        assert len(df) == 300 and df.iloc[299]["text"].endswith("第299篇。")
+        assert set(df["encoding"]) == {"utf-8"}
+
+
+def test_non_utf8_records_found_late_fall_back_to_detection(tmp_path: Path) -> None:
+    # The first 64 KiB are ASCII (valid UTF-8), the Chinese further down is GB18030: the
+    # streamed attempt fails part-way and the file is decoded whole with detection, once.
+    filler = [{"id": f"a{i}", "text": "x" * 200} for i in range(400)]
+    late = [{"id": f"z{i}", "text": f"{PARAGRAPH}第{i}篇。"} for i in range(60)]
+    bad = {"id": "broken"}  # no text: warned about exactly once, not once per attempt
+    data = _jsonl(filler + late + [bad])
+    assert len(data[: 1 << 16].encode("ascii")) == 1 << 16
+    (tmp_path / "g.jsonl").write_bytes(data.encode("gb18030"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        df = load_corpus(tmp_path / "g.jsonl", duplicate_threshold=None)
+    assert df["encoding"].iloc[0] == "gb18030"
+    assert df["text"].iloc[-1] == f"{PARAGRAPH}第59篇。"
+    assert len(df) == 460
+    assert [s["line"] for s in df.attrs["skipped"]] == [461]
+    assert sum(isinstance(w.message, SkippedInputWarning) for w in caught) == 1
+
+
+def test_character_cut_at_the_head_boundary(tmp_path: Path) -> None:
+    # 64 KiB into the file falls inside a three-byte character: still UTF-8, still streamed.
+    prefix = {"id": "p", "text": ""}
+    head = json.dumps(prefix, ensure_ascii=False)[:-2]
+    pad = (1 << 16) - len(head.encode()) - 1
+    first = json.dumps({"id": "p", "text": "a" * pad + "学习"}, ensure_ascii=False) + "\n"
+    assert first.encode()[(1 << 16) - 1 : (1 << 16) + 2].decode() == "学"
+    (tmp_path / "c.jsonl").write_text(first + _jsonl([{"id": "q", "text": PARAGRAPH}]), "utf-8")
+    df = load_corpus(tmp_path / "c.jsonl", duplicate_threshold=None)
+    assert list(df["doc_id"]) == ["p", "q"] and df["encoding"].iloc[0] == "utf-8"
+
+
+def test_audit_false_keeps_text_drops_raw_and_audit(tmp_path: Path) -> None:
+    from cadretext.corpus import removal_summary
+
+    full = load_corpus(SEEDS)
+    lean = load_corpus(SEEDS, audit=False)
+    assert list(lean.columns) == list(full.columns)
+    assert lean["text"].tolist() == full["text"].tolist()
+    assert lean["raw_text"].isna().all() and lean["removed"].isna().all()
+    assert full["text"].dtype == object  # Python strings: 2 bytes a Chinese character
+    with pytest.raises(ParameterError, match="audit=True"):
+        removal_summary(lean)

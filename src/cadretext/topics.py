@@ -855,7 +855,10 @@ def _run_parallel(
                 initializer=_init_worker,
                 initargs=(payload_path,),
             ) as pool:
-                futures = [pool.submit(_evaluate_in_worker, k, s) for k, s in tasks]
+                # largest K first: the longest fits start early and the short ones fill in
+                # behind them, so no worker is left running one long fit alone at the end
+                order = sorted(tasks, key=lambda t: -t[0])
+                futures = [pool.submit(_evaluate_in_worker, k, s) for k, s in order]
                 for fut in as_completed(futures):
                     fits.append(fut.result())
                     bar.update(1)
