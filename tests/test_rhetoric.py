@@ -129,15 +129,33 @@ def _precision_recall(path: Path, key: str, extractor) -> tuple[float, float]:
     return tp / max(tp + fp, 1), tp / max(tp + fn, 1)
 
 
-# Measured on the two hand-annotated sets (92 report-style sentences from many provinces;
-# rhetoric_heldout.jsonl was written after the grammar and not used to tune it). The floors
+# Measured on three hand-annotated sets (137 report-style sentences from many provinces).
+# rhetoric_heldout.jsonl was written after the grammar and not used to tune it.
+# rhetoric_blind2.jsonl (45 sentences, 5 in traditional script) was written by an annotator who
+# never saw the code or lexicons. On first contact it scored P/R formulas 0.92/0.80, idioms
+# 0.94/0.82, metaphors 1.00/0.62; the general fixes it prompted (traditional script matched in
+# simplified form, quoted numeral phrases, no formula inside 长三角一体化, metaphor lexicon v2)
+# bring it to 1.00/1.00, 0.95/0.98, 1.00/0.98 -- it is a development set now. The eval set's
+# convention was aligned with that annotator's: 抓手 and 问诊 count as metaphors. The floors
 # sit just under the measured values, so a regression fails.
 @pytest.mark.parametrize(
     "key, extractor, floors",
     [
-        ("formulas", numbered_formulas, {"eval": (0.97, 0.97), "heldout": (0.95, 0.85)}),
-        ("idioms", idioms, {"eval": (0.9, 0.9), "heldout": (0.9, 0.75)}),
-        ("metaphors", metaphors, {"eval": (0.95, 0.97), "heldout": (0.95, 0.8)}),
+        (
+            "formulas",
+            numbered_formulas,
+            {"eval": (0.97, 0.97), "heldout": (0.95, 0.9), "blind2": (0.97, 0.97)},
+        ),
+        (
+            "idioms",
+            idioms,
+            {"eval": (0.9, 0.9), "heldout": (0.9, 0.75), "blind2": (0.93, 0.95)},
+        ),
+        (
+            "metaphors",
+            metaphors,
+            {"eval": (0.95, 0.97), "heldout": (0.95, 0.9), "blind2": (0.97, 0.95)},
+        ),
     ],
 )
 def test_precision_recall_on_annotated_sentences(key, extractor, floors):
@@ -174,7 +192,7 @@ def test_idioms_sources_parameter():
 # --------------------------------------------------------------------------- metaphors
 def test_every_metaphor_is_one_token_and_found_in_context():
     lexicon = load_wordlist("metaphors")
-    assert lexicon.version == "1" and len(lexicon) >= 80
+    assert lexicon.version == "2" and len(lexicon) >= 80
     assert all(lexicon.tags.get(w) for w in lexicon.words)  # every entry has a domain
     rows = [
         line.split("\t")
@@ -344,3 +362,18 @@ def test_cli_rhetoric_items_shared_table_and_flow(tmp_path, capsys):
     assert "商丘市,常州市" in capsys.readouterr().out
     assert cli.main(["rhetoric", str(seeds), "--kinds", "slogan"]) == 2
     assert "--kinds" in capsys.readouterr().err
+
+
+def test_traditional_script_is_matched_in_simplified_form():
+    text = "堅持“八八戰略”，推進「兩個先行」，學員們如飢似渴，這是一把金鑰匙。"
+    out = extract_all(text, kinds=("formula", "idiom", "metaphor"))
+    assert out["item"].tolist() == ["八八战略", "两个先行", "如饥似渴", "金钥匙"]
+    # offsets point at the same characters of the text as given
+    assert [text[s:e] for s, e in zip(out["start"], out["end"], strict=True)] == [
+        "八八戰略", "兩個先行", "如飢似渴", "金鑰匙"
+    ]  # fmt: skip
+
+
+def test_quoted_numeral_phrases_and_lexicon_compounds():
+    text = "围绕“十强产业”“一干多支”和“百千万工程”，推进长三角一体化，不搞“一刀切”，休息“三天”。"
+    assert numbered_formulas(text)["item"].tolist() == ["十强产业", "一干多支", "百千万工程"]

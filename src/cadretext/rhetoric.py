@@ -9,7 +9,9 @@ them across program types.
 Every extractor takes one cleaned text, a list of texts, or a corpus DataFrame (``doc_id`` +
 ``text``) and returns a DataFrame with ``doc_id, item, kind, start, end, sentence`` (plus
 extractor-specific columns). ``text[start:end] == item`` always holds, with ``text`` the cleaned
-text the extractor was given.
+text the extractor was given; text in traditional script is matched in its simplified form (a
+conversion that keeps every character in place), so items and sentences are reported in
+simplified script and ``start``/``end`` still point at the same characters of the input.
 
 Libraries used, and why:
 
@@ -68,7 +70,15 @@ logging.getLogger("jieba").setLevel(logging.WARNING)
 
 # --------------------------------------------------------------------------- input and documents
 def _documents(data: Any, text_column: str = "text") -> list[tuple[Any, str]]:
-    """(doc_id, text) pairs from a string, an iterable of strings, or a corpus DataFrame."""
+    """(doc_id, text) pairs from a string, an iterable of strings, or a corpus DataFrame.
+
+    Each text comes back in simplified script, every character in its place (see
+    :func:`_same_length_simplified`).
+    """
+    return [(d, _same_length_simplified(t)) for d, t in _raw_documents(data, text_column)]
+
+
+def _raw_documents(data: Any, text_column: str) -> list[tuple[Any, str]]:
     if isinstance(data, str):
         return [(0, data)]
     if isinstance(data, pd.DataFrame):
@@ -91,6 +101,26 @@ def _documents(data: Any, text_column: str = "text") -> list[tuple[Any, str]]:
     raise ParameterError(
         f"expected a text, a list of texts or a corpus DataFrame, not {type(data).__name__}"
     )
+
+
+def _same_length_simplified(text: str) -> str:
+    """Traditional -> simplified (OpenCC) without moving any character.
+
+    The lexicons and the grammar are simplified; a report in traditional script (幹部學習,
+    三區一中心) would otherwise yield nothing. Offsets must still point into the text the user
+    gave, so the conversion has to keep the length: OpenCC's phrase-aware conversion nearly
+    always does; where it does not, characters are converted one by one.
+    """
+    from .clean import to_simplified
+
+    converted = to_simplified(text)
+    if len(converted) == len(text):
+        return converted
+    out = []
+    for ch in text:
+        c = to_simplified(ch)
+        out.append(c if len(c) == 1 else ch)
+    return "".join(out)
 
 
 class _Doc:
@@ -202,11 +232,13 @@ def _tokens(sentence: str) -> tuple[tuple[str, int, int], ...]:
     return tuple(tk.tokenize(sentence))
 
 
-def _aligned(doc: _Doc, start: int, end: int, allow_lexicon: bool = False) -> bool:
+def _aligned(doc: _Doc, start: int, end: int, allow_lexicon: bool | str = False) -> bool:
     """True if ``text[start:end]`` starts and ends on jieba token boundaries of its sentence.
 
     With ``allow_lexicon``, a match inside a longer token is also accepted when that token is a
-    cadretext lexicon entry (十大攻坚战 contains the metaphor 攻坚战 by design).
+    cadretext lexicon entry (十大攻坚战 contains the metaphor 攻坚战 by design); with
+    ``allow_lexicon="edge"`` only if the match also starts where that token does (三高四新 in
+    三高四新战略, but not 三角一体 or 三角一体化 in 长三角一体化).
     """
     s0, s1 = doc.sentence_span(start)
     if end > s1:
@@ -217,7 +249,9 @@ def _aligned(doc: _Doc, start: int, end: int, allow_lexicon: bool = False) -> bo
         b += s0
         if b <= start or a >= end:
             continue
-        if (a < start or b > end) and not (allow_lexicon and word in lexicon):
+        if (a < start or b > end) and not (
+            allow_lexicon and word in lexicon and (allow_lexicon is True or a == start)
+        ):
             return False
     return True
 
@@ -396,7 +430,7 @@ def _metaphor_lexicon(name: str) -> tuple[Any, dict[str, str], str]:
 def metaphors(data: Any, *, lexicon: str = "metaphors", text_column: str = "text") -> pd.DataFrame:
     """Conventional metaphors from a packaged, versioned lexicon grouped by source domain.
 
-    The lexicon (``lexicons/metaphors.txt``, 172 entries) maps each metaphor to the domain it
+    The lexicon (``lexicons/metaphors.txt``, version 2, 245 entries) maps each metaphor to the domain it
     borrows from: learning as refuelling (充电, 补钙), pilgrimage (取经, 真经), keys (金钥匙),
     ice and breakthrough (破冰, 突围), war and contest (攻坚战, 赛马), medicine (把脉, 肠梗阻),
     building (蓝图, 添砖加瓦) and more. Entries are atomic (充电加油 gives 充电 and 加油);
@@ -644,6 +678,29 @@ _RE_QUOTED_SHORT = re.compile(rf"[{_NUM1[1:]}][{_CJK}]{{1,2}}")
 _RE_QUOTED_DIGITS = re.compile(r"(?!(?:19|20)\d\d$)\d{3,5}[A-Z]?")  # “3815”, not “2035”
 
 
+_RE_QUOTED_LONG = re.compile(f"[{_NUM_PAIRED}][{_CJK}]{{1,6}}")
+
+
+def _quoted_numeral_phrase(inner: str) -> bool:
+    """A whole quotation of 2-7 characters led by a numeral is a formula (“十强产业”,
+    “三六八九”, “百千万工程”, “一岗双责”, “一主两副多极”) unless the numeral counts something
+    (“三天”, “两个月”, “一批”), 一 leads an ordinary word with no second numeral (“一刀切”,
+    “一站式”, “一把手”), or the quotation is a metaphor of the lexicon (“一盘棋”). Reports put
+    formulas in quotes far more often than anything else numeral-led, which is why quotes
+    license the longer and freer shapes the unquoted grammar does not accept."""
+    if not _RE_QUOTED_LONG.fullmatch(inner):
+        return False
+    rest = inner.lstrip(_NUM_PAIRED)
+    if not rest:
+        return len(inner) >= 3  # “三六八九”, not “五一”
+    if rest[0] in _SEG_BAD:
+        return False
+    if inner[0] == "一" and not any(c in _NUM_PAIRED or c == "多" for c in inner[1:]):
+        return False
+    auto, _tags, _ = _metaphor_lexicon("metaphors")
+    return inner not in auto
+
+
 def _numeral_start_ok(text: str, i: int) -> bool:
     return i == 0 or text[i - 1] not in _PRE_BAD
 
@@ -730,7 +787,7 @@ def _formula_matches(doc: _Doc, known: str | None) -> list[tuple[int, int, str]]
     for s, options in by_start.items():
         # most numeral parts first (百县千镇万村), then the shortest segments
         for _parts, e in sorted(options, key=lambda o: (-o[0], o[1])):
-            if quoted(s, e) or _aligned(doc, s, e, allow_lexicon=True):
+            if quoted(s, e) or _aligned(doc, s, e, allow_lexicon="edge"):
                 cands.append((s, e, "paired"))
                 break
     # 2. N个 + head
@@ -773,16 +830,20 @@ def _formula_matches(doc: _Doc, known: str | None) -> list[tuple[int, int, str]]
         cands.append((s, m.end() + len(head), "N条+policy"))
     # 5. productive endings
     for m in _RE_PRODUCTIVE.finditer(text):
-        if _numeral_start_ok(text, m.start()):
-            cands.append((m.start(), m.end(), "productive"))
+        s, e = m.span()
+        if _numeral_start_ok(text, s) and (
+            quoted(s, e) or _aligned(doc, s, e, allow_lexicon="edge")
+        ):  # not 三角一体化 in 长三角一体化
+            cands.append((s, e, "productive"))
     # 6. digit codes
     for rx in (_RE_DIGIT_PLUS, _RE_DIGIT_RUN):
         for m in rx.finditer(text):
             cands.append((m.start(), m.end(), "digits"))
-    # 7. short quoted numeral phrases: “两山”, “三引”, “双减”
+    # 7. quoted numeral phrases: “两山”, “三引”, “双减”, “十强产业”, “百千万工程”, “一干多支”
     for (qs, qe), _style in quotes.items():
         inner = text[qs:qe]
-        if _RE_QUOTED_SHORT.fullmatch(inner) and not any(c in _SEG_BAD for c in inner[1:]):
+        short = _RE_QUOTED_SHORT.fullmatch(inner) and not any(c in _SEG_BAD for c in inner[1:])
+        if short or _quoted_numeral_phrase(inner):
             cands.append((qs, qe, "quoted"))
         elif _RE_QUOTED_DIGITS.fullmatch(inner):
             cands.append((qs, qe, "digits"))
