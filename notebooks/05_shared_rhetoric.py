@@ -132,9 +132,11 @@ plots.bar_terms(
 
 
 # %% [markdown]
-# Metaphors of contest (比拼, 赛马), building (蓝图, 添砖加瓦), ice-breaking (破冰, 突围), war
-# (攻坚, 冲锋) and refuelling (充电, 补钙) are the most frequent domains: training is framed as a
-# race among localities and as the breaking of old thinking, rather than as schooling.
+# Metaphors of contest (拼经济, 领跑, 赛道), building (蓝图, 短板, 桥梁) and ice-breaking (破冰,
+# 突围) lead, followed by war (攻坚战, 桥头堡, 排头兵), medicine (疏通, 良方) and refuelling
+# (充电, 加油, 补钙): training is framed as a race among localities and as the breaking of old
+# thinking more often than as schooling. On five reports a domain's rank can turn on a single
+# report; the counts, not the order, are the finding.
 
 # %% [markdown]
 # ## Shared and specific rhetoric
@@ -155,9 +157,11 @@ display(shared[shared["shared"] == "all"].head(20))
 # %% [markdown]
 # Of the items found, only a handful occur in all three program types, and they are metaphors
 # of learning from elsewhere: 真经 (the true scriptures brought back from a pilgrimage), 头脑风暴
-# and 桥梁. A second tier occurs in two types: 破冰 and 蓝图, 充电 and 金钥匙, and the idioms
-# 如饥似渴 (thirsting for knowledge), 如火如荼 and 受益匪浅. Nearly everything else occurs in one
-# type, which with one or two reports per type mostly means one report.
+# and 桥梁. A second tier of twelve occurs in two types: 破冰 (in three reports, seven times),
+# 蓝图, 充电, 金钥匙 and 干货 (the practical "dry goods" of a lesson), the diagnostic 短板, 盲区
+# and 疏通, 征程, and the idioms 如饥似渴 (thirsting for knowledge), 如火如荼 and 受益匪浅.
+# Nearly everything else occurs in one type, which with one or two reports per type mostly
+# means one report.
 
 # %%
 rate_cols = [f"rate[{g}]" for g in groups]

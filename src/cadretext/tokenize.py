@@ -490,7 +490,7 @@ def tokenize(
     intern = sys.intern
     for r in results:
         if r:
-            r[:] = [intern(w) for w in r]
+            r[:] = map(intern, r)
     return [r if r is not None else [] for r in results]
 
 
