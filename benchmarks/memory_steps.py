@@ -11,20 +11,12 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-
-def _status(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) // 1024
-    return -1
 
 
 def main() -> int:
@@ -34,23 +26,22 @@ def main() -> int:
     parser.add_argument("--audit", action="store_true", help="load_corpus(audit=True)")
     args = parser.parse_args()
 
-    from generate import generate
+    from run import proc_status_mb, write_corpus
 
     start = time.perf_counter()
 
     def step(name: str) -> None:
         gc.collect()
         print(
-            f"{name:<8} rss {_status('VmRSS'):>6} MB  peak {_status('VmHWM'):>6} MB  "
+            f"{name:<8} rss {proc_status_mb('VmRSS') or 0:>6.0f} MB  "
+            f"peak {proc_status_mb('VmHWM') or 0:>6.0f} MB  "
             f"{time.perf_counter() - start:7.1f} s",
             flush=True,
         )
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "corpus.jsonl"
-        with path.open("w", encoding="utf-8") as fh:
-            for doc in generate(args.docs, seed=1):
-                fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
+        write_corpus(path, args.docs)
         from cadretext import load_corpus, tokenize
         from cadretext.keywords import tfidf
         from cadretext.topics import fit_lda

@@ -109,8 +109,9 @@ def raw_jieba_pool(texts: list[str], n_jobs: int) -> list[list[str]]:
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
-    size = max(1, min(500, len(texts) // (n_jobs * 8) or 1))
-    chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+    from cadretext.tokenize import _chunk_size, _chunks
+
+    chunks = _chunks(texts, _chunk_size(len(texts), n_jobs))
     with ProcessPoolExecutor(n_jobs, mp_context=get_context("spawn")) as pool:
         return [tokens for part in pool.map(_raw_jieba_chunk, chunks) for tokens in part]
 
@@ -302,9 +303,7 @@ def end_to_end(n_docs: int) -> dict[str, float]:
     steps: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "corpus.jsonl"
-        with path.open("w", encoding="utf-8") as fh:
-            for doc in generate(n_docs, seed=1):
-                fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
+        write_corpus(path, n_docs)
         start = time.perf_counter()
         steps["load"], corpus = timed(
             lambda: load_corpus(path, duplicate_threshold=None, audit=False)
@@ -322,19 +321,32 @@ def end_to_end(n_docs: int) -> dict[str, float]:
     }
 
 
+def proc_status_mb(field: str) -> float | None:
+    """A memory field of /proc/self/status (VmRSS, VmHWM) in MB; None where /proc is absent."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
 def peak_rss_mb() -> float:
     """This process's peak RSS since it started (VmHWM).
 
     Not ``getrusage().ru_maxrss``: on Linux that survives ``exec``, so a process started by a
     large parent reports the parent's size at the fork.
     """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = proc_status_mb("VmHWM")
+    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def write_corpus(path: Path, n_docs: int, seed: int = 1) -> None:
+    """The synthetic corpus as a JSONL file, for runs that start from loading a file."""
+    with path.open("w", encoding="utf-8") as fh:
+        for doc in generate(n_docs, seed=seed):
+            fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
 
 
 def bench_memory(sizes: list[int], table: Table) -> None:

@@ -382,6 +382,11 @@ def _as_texts(texts: Any) -> list[str]:
     return out
 
 
+def _chunk_size(n_texts: int, n_jobs: int) -> int:
+    """Texts per task: about eight tasks per worker to balance the load, at most 500."""
+    return max(1, min(500, n_texts // (n_jobs * 8) or 1))
+
+
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -511,7 +516,7 @@ def _run(texts: list[str], config: TokenizerConfig, n_jobs: int, progress: bool)
                 if bar is not None:
                     bar.update(1)
             return out
-        size = max(1, min(500, len(texts) // (n_jobs * 8) or 1))
+        size = _chunk_size(len(texts), n_jobs)
         out = []
         ctx = get_context("spawn")
         with ProcessPoolExecutor(
