@@ -102,6 +102,20 @@ def test_parallel_equals_serial(seed_corpus) -> None:
     assert tokenize(units, n_jobs=2) == tokenize(units, n_jobs=1)
 
 
+def test_parallel_run_shares_the_work_with_the_calling_process(seed_corpus) -> None:
+    from cadretext.tokenize import _SEGMENTERS, make_config
+
+    units = split_units(seed_corpus, "sentence")["text"].tolist()
+    texts = [*units, "", units[0], "  ", *units[:40]]  # empty and repeated texts too
+    stop = ["本测试专用停用词"]  # a configuration no other test has built in this process
+    key = make_config(stopwords=stop).key
+    _SEGMENTERS.pop(key, None)
+    parallel = tokenize(texts, stopwords=stop, n_jobs=3)
+    # the calling process segmented part of the texts itself while the two workers started
+    assert key in _SEGMENTERS and _SEGMENTERS[key]._decisions
+    assert parallel == tokenize(texts, stopwords=stop, n_jobs=1)
+
+
 # --------------------------------------------------------------------------- cache
 def test_cache_hit_does_not_resegment(tmp_path: Path, seed_corpus, monkeypatch) -> None:
     texts = seed_corpus["text"].tolist()

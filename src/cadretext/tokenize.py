@@ -3,8 +3,9 @@
 :func:`tokenize` segments texts with a private :class:`jieba.Tokenizer` (no global jieba state),
 loaded with the packaged domain lexicon so that program names, institutions and slogans
 (跟班学习, 中央党校, 三高四新, ...) stay whole. Stopwords, punctuation, numbers and single
-characters are dropped by default. ``n_jobs > 1`` uses a spawn-safe process pool in which every
-worker loads the dictionary once; the result is identical to ``n_jobs=1``. An on-disk cache
+characters are dropped by default. ``n_jobs > 1`` works in the calling process plus
+``n_jobs - 1`` spawn-started workers, each loading the dictionary once; the result is identical
+to ``n_jobs=1``. An on-disk cache
 (SQLite, keyed by text hash + configuration hash + library versions) makes re-running a notebook
 cost almost nothing.
 """
@@ -20,7 +21,7 @@ import time
 import warnings
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from functools import cached_property
 from multiprocessing import get_context
@@ -48,6 +49,7 @@ _SEP = "\x1f"  # unit separator: never part of a token
 # every metaphor is one token.
 DEFAULT_LEXICON = ("domain_words", "metaphors")
 _MIN_LEXICON_FREQ = 2000  # see _lexicon_freq
+_MAX_DECISIONS = 2_000_000  # distinct raw tokens remembered per segmenter (see _Segmenter)
 _HAS_CONTENT = re.compile(r"[\w]", re.UNICODE)
 _NUMBER = re.compile(
     r"^(?:[\d.,:：/%％+\-~～]+[万亿千百十]?|[零〇一二两三四五六七八九十百千万亿]+)"
@@ -234,20 +236,25 @@ class _Segmenter:
             ]
         else:
             words = self._words(text)
-        # Tokens follow Zipf's law: deciding each distinct token once (a dict lookup after
-        # that) makes filtering cheaper than segmentation even on the rjieba fast path.
+        # Tokens follow Zipf's law: each distinct token is decided once and the decision kept
+        # (the kept form, interned, or "" for a dropped token). A document then costs two
+        # C-level passes (map + filter); only words it brings for the first time take the
+        # Python path. This loop used to cost as much as rjieba's segmentation itself.
+        if not isinstance(words, list):
+            words = list(words)
         decisions = self._decisions
-        out = []
-        for word in words:
-            kept = decisions.get(word)
-            if kept is None:
+        try:
+            kept = list(map(decisions.__getitem__, words))
+        except KeyError:
+            new = set(words).difference(decisions)
+            if len(decisions) + len(new) > _MAX_DECISIONS:
+                decisions.clear()  # a bounded cache: start over rather than grow without end
+                new = set(words)
+            for word in new:
                 stripped = word.strip()
-                kept = stripped if stripped and self.keep(stripped) else ""
-                if len(decisions) < 2_000_000:
-                    decisions[word] = kept
-            if kept:
-                out.append(kept)
-        return out
+                decisions[word] = sys.intern(stripped) if stripped and self.keep(stripped) else ""
+            kept = list(map(decisions.__getitem__, words))
+        return list(filter(None, kept))
 
 
 _SEGMENTERS: dict[str, _Segmenter] = {}
@@ -264,9 +271,11 @@ def _worker_init(config: TokenizerConfig) -> None:
     _segmenter(config)  # load the dictionary once per worker process
 
 
-def _worker_run(args: tuple[TokenizerConfig, list[str]]) -> list[list[str]]:
-    config, texts = args
-    seg = _segmenter(config)
+def _worker_run(args: tuple[str, list[str]]) -> list[list[str]]:
+    # Tasks name the configuration by its key (the initializer built the segmenter): the
+    # configuration itself, with its word lists, is sent once per worker, not once per chunk.
+    key, texts = args
+    seg = _SEGMENTERS[key]
     return [seg(t) for t in texts]
 
 
@@ -425,7 +434,8 @@ def tokenize(
         Keep only tokens whose jieba POS tag starts with one of these (``("n", "v", "a")``).
         Slower (jieba.posseg). Lexicon entries are always kept.
     n_jobs : int
-        Worker processes (``-1``: all cores). Results are identical for any value.
+        Processes, the calling one included (``-1``: all cores). Results are identical for
+        any value.
     cache : None, True, or folder
         On-disk token cache; ``True`` uses :func:`default_cache_dir`. Entries are keyed by the
         text, every setting above and the library versions, so a stale hit is impossible.
@@ -475,9 +485,16 @@ def tokenize(
     if store is not None:
         keys = [sha256_of([config.key, t]) for t in items]
         found = store.get_many(keys)
+        # Tokens read from the cache (or sent back by a worker process) are separate string
+        # objects; interning makes every occurrence of a word share one, which cuts the
+        # memory of a large corpus's token lists several-fold. Tokens segmented here are
+        # interned when first decided (_Segmenter).
+        intern = sys.intern
         for i, key in enumerate(keys):
             if key in found:
-                results[i] = found[key]
+                hit = found[key]
+                hit[:] = map(intern, hit)
+                results[i] = hit
         store.hits += sum(r is not None for r in results)
     todo = [i for i, r in enumerate(results) if r is None]
     # identical texts are segmented once
@@ -489,13 +506,6 @@ def tokenize(
     if store is not None:
         store.misses += len(todo)
         store.put_many((keys[i], by_text[items[i]]) for i in todo)
-    # Tokens that crossed a process boundary or came from the cache are separate string
-    # objects; interning makes every occurrence of a word share one, which cuts the memory of
-    # a large corpus's token lists several-fold.
-    intern = sys.intern
-    for r in results:
-        if r:
-            r[:] = map(intern, r)
     return [r if r is not None else [] for r in results]
 
 
@@ -516,17 +526,61 @@ def _run(texts: list[str], config: TokenizerConfig, n_jobs: int, progress: bool)
                 if bar is not None:
                     bar.update(1)
             return out
-        size = _chunk_size(len(texts), n_jobs)
-        out = []
-        ctx = get_context("spawn")
-        with ProcessPoolExecutor(
-            max_workers=n_jobs, mp_context=ctx, initializer=_worker_init, initargs=(config,)
-        ) as pool:
-            for part in pool.map(_worker_run, ((config, c) for c in _chunks(texts, size))):
-                out.extend(part)
-                if bar is not None:
-                    bar.update(len(part))
-        return out
+        return _run_parallel(texts, config, n_jobs, bar)
     finally:
         if bar is not None:
             bar.close()
+
+
+def _run_parallel(
+    texts: list[str], config: TokenizerConfig, n_jobs: int, bar: Any
+) -> list[list[str]]:
+    """``n_jobs`` processes in all: ``n_jobs - 1`` spawned workers plus the calling process.
+
+    Workers take chunks from the front of the list, the calling process takes texts one at a
+    time from the back, so nothing waits while a worker starts (about a second and a half to
+    import and load the dictionary), and chunks shrink as the work runs out so that all
+    processes finish together. A plain pool of ``n_jobs`` workers left the calling process idle
+    and paid the start-up before any work began (see ``benchmarks/RESULTS_NOTES.md``).
+    """
+    out: list[list[str] | None] = [None] * len(texts)
+    workers = n_jobs - 1
+    size = _chunk_size(len(texts), n_jobs)
+    front, back = 0, len(texts)
+    pending: dict[Future, int] = {}
+    seg: _Segmenter | None = None
+    intern = sys.intern
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=get_context("spawn"),
+        initializer=_worker_init,
+        initargs=(config,),
+    )
+    try:
+        while front < back or pending:
+            while front < back and len(pending) < 2 * workers:  # two chunks queued per worker
+                n = min(size, max(1, (back - front) // (2 * n_jobs)))
+                pending[pool.submit(_worker_run, (config.key, texts[front : front + n]))] = front
+                front += n
+            for future in [f for f in pending if f.done()]:
+                start = pending.pop(future)
+                part = future.result()
+                for offset, tokens in enumerate(part):
+                    tokens[:] = map(intern, tokens)  # one string object per word (memory)
+                    out[start + offset] = tokens
+                if bar is not None:
+                    bar.update(len(part))
+            if front < back:
+                if seg is None:
+                    seg = _segmenter(config)
+                back -= 1
+                out[back] = seg(texts[back])
+                if bar is not None:
+                    bar.update(1)
+            elif pending:
+                wait(pending, return_when=FIRST_COMPLETED)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return out  # type: ignore[return-value]  # every slot is filled above
