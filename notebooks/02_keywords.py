@@ -30,15 +30,19 @@ OUT_DIR = "../reports"
 import pandas as pd
 from IPython.display import display
 
-from cadretext import load_corpus, plots, tokenize
-from cadretext.keywords import keyness, kwic, tfidf, top_terms
+from cadretext import fill_program_types, load_corpus, plots, tokenize
+from cadretext.keywords import keyness_by_group, kwic, tfidf, top_terms
 
 pd.set_option("display.max_colwidth", 80)
-corpus = load_corpus(CORPUS)
+corpus = fill_program_types(load_corpus(CORPUS))  # unlabelled reports: the classifier's type
 tokens = tokenize(corpus["text"], cache=True)
-groups = corpus["program_type"].fillna("unlabelled").tolist()
+groups = corpus["program_type"].tolist()
 types = sorted(set(groups))
+predicted = int((corpus["program_type_source"] == "predicted").sum())
 print(f"{len(corpus)} reports, {sum(map(len, tokens))} tokens; program types: {', '.join(types)}")
+if predicted:
+    print(f"{predicted} reports have no program type in the manifest: their type is the "
+          "classifier's prediction (notebook 4).")
 
 # %% [markdown]
 # ## TF-IDF: top terms per document
@@ -76,28 +80,18 @@ plots.facet_bars(per_type, group="group", term="term", value="score", n=15,
 # times in the corpus.
 
 # %%
-g2 = pd.concat(
-    [
-        keyness(tokens, groups, target, measure="g2", min_count=3).head(15).assign(group=target)
-        for target in types
-    ],
-    ignore_index=True,
-)
-plots.facet_bars(g2, group="group", term="term", value="statistic", n=15,
-                 title="Keyness (G², signed) of each type against the rest");
+g2 = keyness_by_group(tokens, groups, measure="g2", min_count=3, n=15)
+if g2.empty:
+    print(g2.attrs["note"])
+else:
+    plots.facet_bars(g2, group="group", term="term", value="statistic", n=15,
+                     title="Keyness (G², signed) of each type against the rest");
 
 # %%
-logodds = pd.concat(
-    [
-        keyness(tokens, groups, target, measure="logodds", min_count=3).head(15).assign(
-            group=target
-        )
-        for target in types
-    ],
-    ignore_index=True,
-)
-plots.facet_bars(logodds, group="group", term="term", value="statistic", n=15,
-                 title="Weighted log-odds (z) of each type against the rest");
+logodds = keyness_by_group(tokens, groups, measure="logodds", min_count=3, n=15)
+if not logodds.empty:
+    plots.facet_bars(logodds, group="group", term="term", value="statistic", n=15,
+                     title="Weighted log-odds (z) of each type against the rest");
 
 # %%
 display(
@@ -127,5 +121,6 @@ display(
 
 # %%
 top_words = g2.groupby("group").head(2)["term"].tolist()
-contexts = kwic(corpus, top_words, window=18)
-display(contexts.groupby("term").head(3).reset_index(drop=True))
+if top_words:
+    contexts = kwic(corpus, top_words, window=18)
+    display(contexts.groupby("term").head(3).reset_index(drop=True))

@@ -33,7 +33,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, display
 
-from cadretext import load_corpus, plots, split_units, tokenize
+from cadretext import fill_program_types, load_corpus, plots, split_units, tokenize
 from cadretext.topics import (
     EmptyDocumentsWarning,
     fit_lda,
@@ -48,7 +48,7 @@ from cadretext.topics import (
 warnings.simplefilter("ignore", EmptyDocumentsWarning)
 warnings.filterwarnings("ignore", message=".*seed words.*")
 pd.set_option("display.max_colwidth", 100)
-corpus = load_corpus(CORPUS)
+corpus = fill_program_types(load_corpus(CORPUS))  # unlabelled reports: the classifier's type
 units = split_units(corpus, UNIT)
 tokens = tokenize(units["text"], cache=True)
 print(f"{len(corpus)} reports -> {len(units)} {UNIT} units, {sum(map(len, tokens))} tokens")

@@ -31,7 +31,7 @@ OUT_DIR = "../reports"
 import pandas as pd
 from IPython.display import display
 
-from cadretext import load_corpus, plots
+from cadretext import fill_program_types, load_corpus, plots
 from cadretext.rhetoric import (
     cooccurrence_graph,
     extract_all,
@@ -41,7 +41,7 @@ from cadretext.rhetoric import (
 )
 
 pd.set_option("display.max_colwidth", 90)
-corpus = load_corpus(CORPUS)
+corpus = fill_program_types(load_corpus(CORPUS))  # unlabelled reports: the classifier's type
 items = extract_all(corpus)
 summary = (
     items.groupby("kind")

@@ -19,6 +19,7 @@ from cadretext.classify import (
     ProgramTypeClassifier,
     classify_corpus,
     evaluate,
+    fill_program_types,
     load_default_classifier,
     load_patterns,
     read_training_table,
@@ -319,6 +320,22 @@ def test_classify_corpus_records_schema(clf, seed_corpus, tmp_path):
     assert csv_text.splitlines()[0].startswith("doc_id,unit_id,path,label,labels,p_closed")
     with pytest.raises(ParameterError, match="unit"):
         classify_corpus(seed_corpus, model=clf, unit="sentence")
+
+
+def test_fill_program_types_keeps_given_labels_and_predicts_the_rest(clf, seed_corpus):
+    corpus = seed_corpus.copy()
+    truth = corpus["program_type"].tolist()
+    # a wrong label stays as the researcher gave it; empty ones of every kind are filled
+    corpus["program_type"] = ["party_school", None, float("nan"), pd.NA, " "]
+    out = fill_program_types(corpus, model=clf)
+    assert out["program_type"].tolist() == ["party_school", *truth[1:]]
+    assert out["program_type_source"].tolist() == ["manifest"] + ["predicted"] * 4
+    assert pd.isna(corpus["program_type"].iloc[1])  # the input frame is not changed
+    no_column = fill_program_types(seed_corpus.drop(columns="program_type"), model=clf)
+    assert no_column["program_type"].tolist() == truth
+    assert set(no_column["program_type_source"]) == {"predicted"}
+    with pytest.raises(ParameterError, match="DataFrame"):
+        fill_program_types(["干部赴深圳挂职锻炼。"])
 
 
 def test_read_training_table(tmp_path):

@@ -11,7 +11,7 @@ from scipy import sparse, stats
 from scipy.stats import chi2_contingency
 
 from cadretext.errors import ParameterError
-from cadretext.keywords import keyness, kwic, tfidf, top_terms
+from cadretext.keywords import keyness, keyness_by_group, kwic, tfidf, top_terms
 
 from .conftest import DATA, SEEDS
 
@@ -396,3 +396,21 @@ def test_fixture_corpus_by_paragraph(tmp_path: Path) -> None:
     table = keyness(tokens, units["program_type"], "secondment", min_count=2)
     assert table["term"].iloc[0] == "跟班学习"
     assert table.attrs["reference"] == ["party_school"]
+
+
+def test_keyness_by_group_stacks_each_group_against_the_rest() -> None:
+    toks = [
+        ["跟班", "学习", "常州"],
+        ["跟班", "挂职"],
+        ["党校", "学习"],
+        ["党校", "课堂"],
+        ["早操"],
+    ]
+    groups = ["s", "s", "p", "p", None]  # a document without a group is in no reference
+    table = keyness_by_group(toks, groups, n=2, measure="logodds", min_count=1)
+    for target in ("p", "s"):
+        alone = keyness(toks, groups, target, measure="logodds", min_count=1).head(2)
+        part = table[table["group"] == target].drop(columns="group").reset_index(drop=True)
+        pd.testing.assert_frame_equal(part, alone)
+    one = keyness_by_group(toks, ["s"] * 5, n=2)
+    assert one.empty and "group" in one.columns and "nothing to compare" in one.attrs["note"]

@@ -118,3 +118,29 @@ def test_failing_cell_names_notebook_and_cell(tmp_path: Path) -> None:
         render_reports(
             SEEDS, tmp_path / "out", notebooks=nb_dir, only=["01_corpus"], progress=False
         )
+
+
+def test_reports_on_a_corpus_without_program_types(tmp_path: Path) -> None:
+    # a researcher's own folder of scraped reports has no manifest: the comparisons between
+    # program types then use the classifier's labels, and the report says so
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in SEEDS.glob("*.txt"):
+        shutil.copy(path, corpus / path.name)
+    only = ["02_keywords", "05_shared_rhetoric"]
+    render_reports(corpus, tmp_path / "out", only=only, progress=False)
+    page = (tmp_path / "out" / "02_keywords.html").read_text(encoding="utf-8")
+    assert "5 reports have no program type in the manifest" in page
+    assert "Traceback" not in page
+    for heading in SECTIONS["02_keywords"]:
+        assert re.search(rf"<h\d[^>]*>{re.escape(heading)}", page), heading
+
+
+def test_keyword_report_on_a_corpus_of_one_program_type(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for prefix in ("000_", "002_"):  # the two secondment reports, no manifest
+        shutil.copy(next(SEEDS.glob(f"{prefix}*.txt")), corpus)
+    render_reports(corpus, tmp_path / "out", only=["02_keywords"], progress=False)
+    page = (tmp_path / "out" / "02_keywords.html").read_text(encoding="utf-8")
+    assert "nothing to compare" in page and "Traceback" not in page

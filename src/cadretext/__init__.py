@@ -29,8 +29,10 @@ from .tokenize import TokenCache, default_cache_dir, tokenize
 _LAZY = {
     "ProgramTypeClassifier": "classify",
     "classify_corpus": "classify",
+    "fill_program_types": "classify",
     "load_default_classifier": "classify",
     "keyness": "keywords",
+    "keyness_by_group": "keywords",
     "kwic": "keywords",
     "tfidf": "keywords",
     "top_terms": "keywords",

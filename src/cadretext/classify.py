@@ -80,6 +80,7 @@ __all__ = [
     "ProgramTypeClassifier",
     "classify_corpus",
     "evaluate",
+    "fill_program_types",
     "load_default_classifier",
     "load_patterns",
     "read_training_table",
@@ -1168,6 +1169,57 @@ def classify_corpus(
     out["evidence"] = [r["evidence"] for r in records]
     for c in CLASSES:
         out[f"p_{c}"] = [r["scores"][c] for r in records]
+    return out
+
+
+def fill_program_types(
+    corpus: pd.DataFrame,
+    *,
+    model: ProgramTypeClassifier | str | os.PathLike[str] | None = None,
+    column: str = "program_type",
+) -> pd.DataFrame:
+    """Give every report a program type: the researcher's label where there is one, else predicted.
+
+    Keyness, topic prevalence and the shared-rhetoric tables compare program types; a corpus
+    without a manifest (or with gaps in it) would otherwise be one "unlabelled" group. The
+    labels given stay as they are; only the missing ones are filled, by :func:`classify_corpus`
+    (``other`` where a report has too little evidence for any type).
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        As returned by :func:`cadretext.load_corpus` (``text`` column; ``program_type`` may be
+        missing or partly empty).
+    model : ProgramTypeClassifier, path or None
+        As in :func:`classify_corpus`; ``None`` is the packaged model.
+    column : str
+        The label column to fill.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``corpus`` with ``column`` filled and ``program_type_source``: ``"manifest"``
+        (given) or ``"predicted"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"text": ["干部赴深圳挂职锻炼。", "在市委党校主体班学习。"],
+    ...                    "program_type": [None, "party_school"]})
+    >>> fill_program_types(df)[["program_type", "program_type_source"]].values.tolist()
+    [['secondment', 'predicted'], ['party_school', 'manifest']]
+    """
+    if not isinstance(corpus, pd.DataFrame):
+        raise ParameterError("fill_program_types needs a DataFrame as load_corpus returns it")
+    out = corpus.copy()
+    given = out[column] if column in out.columns else pd.Series(None, index=out.index)
+    missing = np.array([v is pd.NA or _is_unlabelled(v) for v in given], dtype=bool)
+    labels = given.astype(object).where(~missing, None)
+    if missing.any():
+        predicted = classify_corpus(out.loc[missing], model=model)["label"].to_numpy()
+        labels[missing] = predicted
+    out[column] = labels
+    out["program_type_source"] = np.where(missing, "predicted", "manifest")
     return out
 
 

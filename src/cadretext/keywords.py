@@ -26,7 +26,7 @@ from scipy.special import xlogy
 
 from .errors import ParameterError
 
-__all__ = ["KEYNESS_MEASURES", "keyness", "kwic", "tfidf", "top_terms"]
+__all__ = ["KEYNESS_MEASURES", "keyness", "keyness_by_group", "kwic", "tfidf", "top_terms"]
 
 KEYNESS_MEASURES = ("g2", "chi2", "pmi", "logodds")
 _MEASURE_ALIASES = {"lr": "g2", "g": "g2", "log-likelihood": "g2"}
@@ -531,6 +531,59 @@ def keyness(
         }
     )
     return table
+
+
+def keyness_by_group(
+    tokens: Sequence[Sequence[str]],
+    groups: Sequence[Hashable],
+    *,
+    n: int = 15,
+    **options: Any,
+) -> pd.DataFrame:
+    """:func:`keyness` of every group against the rest: the top ``n`` terms of each, stacked.
+
+    Parameters
+    ----------
+    tokens, groups
+        As in :func:`keyness` (``tokens`` must be a sequence: it is read once per group).
+    n : int
+        Terms kept per group (the most over-used).
+    **options
+        Passed to :func:`keyness` (``measure``, ``min_count``, ...).
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`keyness` plus ``group``. Empty (same columns) when ``groups``
+        holds fewer than two labels: there is nothing to compare against, and
+        ``attrs["note"]`` says so.
+
+    Examples
+    --------
+    >>> toks = [["跟班", "学习"], ["跟班", "挂职"], ["党校", "学习"], ["党校", "干部"]]
+    >>> keyness_by_group(toks, ["s", "s", "p", "p"], n=1, min_count=1)[["group", "term"]]
+      group term
+    0     p   党校
+    1     s   跟班
+    """
+    labels = _as_labels(groups, "groups")
+    present = sorted({v for v in labels if not _is_missing(v)}, key=str)
+    parts = [
+        keyness(tokens, labels, target, **options).head(n).assign(group=target)
+        for target in (present if len(present) > 1 else [])
+    ]
+    if parts:
+        return pd.concat(parts, ignore_index=True)
+    empty = pd.DataFrame(
+        columns=[
+            "term", "target_count", "reference_count", "target_rate", "reference_rate",
+            "statistic", "p_value", "log_ratio", "direction", "group",
+        ]
+    )  # fmt: skip
+    empty.attrs["note"] = (
+        f"keyness compares groups, and there is {len(present)} here: nothing to compare"
+    )
+    return empty
 
 
 # --------------------------------------------------------------------------- KWIC
