@@ -196,3 +196,14 @@ def test_clean_inside_tokenize(seed_raw) -> None:
     assert tokenize(raw, clean=True) == tokenize([clean_text(t) for t in raw])
     assert tokenize(raw, clean=True, n_jobs=2) == tokenize(raw, clean=True)
     assert "红河县" not in tokenize(raw, clean=True)[0]
+
+
+def test_worker_imports_stay_light() -> None:
+    # every spawned tokenizer worker imports cadretext.tokenize; pandas alone took a quarter
+    # of a worker's start-up, and the worker never uses it
+    import subprocess
+    import sys
+
+    code = "import sys, cadretext.tokenize, cadretext.clean; print('pandas' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -19,14 +19,18 @@ from .clean import (
     split_units,
     to_simplified,
 )
-from .corpus import SkippedInputWarning, corpus_hash, extract_metadata, load_corpus
 from .errors import CadretextError
 from .lexicons import load_wordlist
 from .tokenize import TokenCache, default_cache_dir, tokenize
 
-# The analysis stages import scikit-learn / gensim / networkx: they are loaded on first use, so
-# that `import cadretext` (and every tokenizer worker process) stays fast.
+# The corpus reader imports pandas, the analysis stages scikit-learn / gensim / networkx: they
+# are loaded on first use, so that `import cadretext` (and every tokenizer worker process,
+# which needs only clean and tokenize) stays fast.
 _LAZY = {
+    "SkippedInputWarning": "corpus",
+    "corpus_hash": "corpus",
+    "extract_metadata": "corpus",
+    "load_corpus": "corpus",
     "ProgramTypeClassifier": "classify",
     "classify_corpus": "classify",
     "fill_program_types": "classify",
@@ -80,14 +84,10 @@ except PackageNotFoundError:  # running from a source tree without installing
 
 __all__ = [
     "CadretextError",
-    "SkippedInputWarning",
     "TokenCache",
     "__version__",
     "clean_text",
-    "corpus_hash",
     "default_cache_dir",
-    "extract_metadata",
-    "load_corpus",
     "load_wordlist",
     "normalize_whitespace",
     "remove_pinyin_glosses",

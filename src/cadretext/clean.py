@@ -19,9 +19,10 @@ import re
 import unicodedata
 from functools import lru_cache
 from itertools import pairwise
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "clean_text",
@@ -563,4 +564,6 @@ def split_units(
             rows.append(row)
             position += 1
     columns = ["unit_id", "doc_id", "position", "text", *meta_cols]
+    import pandas as pd  # here, not at the top: tokenizer workers import this module
+
     return pd.DataFrame(rows, columns=columns)
