@@ -94,3 +94,26 @@ def test_bad_tables_are_named() -> None:
         plots.bar_terms(pd.DataFrame({"x": [1]}))
     with pytest.raises(ParameterError, match="no flows"):
         plots.flow_chart(pd.DataFrame({"send": [None], "host": ["x"]}))
+
+
+def test_network_layout_does_not_depend_on_node_order() -> None:
+    # cooccurrence graphs are built from sets, whose order changes from one process to the next
+    edges = [
+        ("破冰", "取经", 3.0),
+        ("取经", "充电", 1.0),
+        ("充电", "三高四新", 2.0),
+        ("破冰", "真经", 1.0),
+    ]
+    forward, backward = nx.Graph(), nx.Graph()
+    forward.add_weighted_edges_from(edges)
+    backward.add_nodes_from(sorted(forward.nodes, reverse=True))
+    backward.add_weighted_edges_from(reversed(edges))
+    assert list(forward.nodes) != list(backward.nodes)
+    drawn = []
+    for graph in (forward, backward):
+        fig = plots.network(graph, seed=3)
+        drawn.append(
+            {t.get_text(): tuple(round(v, 9) for v in t.get_position()) for t in fig.axes[0].texts}
+        )
+        plt.close(fig)
+    assert drawn[0] == drawn[1]

@@ -283,6 +283,13 @@ def network(
         strength = dict(graph.degree(weight=weight))
         keep = sorted(strength, key=lambda n: (-strength[n], str(n)))[:max_nodes]
         graph = graph.subgraph(keep)
+    # The layout depends on the order of the nodes as well as the seed, and a graph built from
+    # sets has a different order in every Python process (string hashing is randomised): the
+    # nodes go in sorted order so that the same graph and seed always give the same picture.
+    canonical = graph.__class__()
+    canonical.add_nodes_from(sorted(graph.nodes(data=True), key=lambda item: str(item[0])))
+    canonical.add_edges_from(graph.edges(data=True))
+    graph = canonical
     pos = nx.spring_layout(graph, seed=seed, weight=weight)
     fig, ax = plt.subplots(figsize=(8, 6.5), layout="constrained")
     weights = np.array([d.get(weight, 1.0) for _, _, d in graph.edges(data=True)], dtype=float)
