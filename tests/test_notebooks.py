@@ -90,6 +90,9 @@ def test_report_is_complete_and_self_contained(rendered: Path, stem: str) -> Non
     assert 'data-mime-type="application/vnd.jupyter.stderr"' not in page  # no printed warnings
     assert not re.search(r'class="highlight hl-ipython3', page)  # code hidden by default
     assert "findfont" not in page and "Glyph" not in page
+    # stable cell ids: re-rendering unchanged notebooks does not rewrite every page
+    ids = re.findall(r'id="cell-id=([^"]+)"', page)
+    assert ids and ids == [f"{stem}-{i}" for i in range(len(ids))]
 
 
 def test_document_text_is_escaped(tmp_path: Path) -> None:

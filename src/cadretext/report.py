@@ -288,6 +288,8 @@ def render_reports(
 
             executed = nbformat.from_dict(executed)
             executed.cells.insert(1, nbformat.v4.new_markdown_cell(_stamp_markdown(info)))
+            for number, cell in enumerate(executed.cells):  # random ids made every render differ
+                cell.id = f"{spec.stem}-{number}"
             page = _to_html(executed, show_code)
             written.append(atomic_write_text(out_dir / f"{spec.stem}.html", page))
     written.append(atomic_write_text(out_dir / "index.html", _index_html(specs, info)))
