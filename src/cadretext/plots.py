@@ -283,12 +283,15 @@ def network(
         strength = dict(graph.degree(weight=weight))
         keep = sorted(strength, key=lambda n: (-strength[n], str(n)))[:max_nodes]
         graph = graph.subgraph(keep)
-    # The layout depends on the order of the nodes as well as the seed, and a graph built from
-    # sets has a different order in every Python process (string hashing is randomised): the
-    # nodes go in sorted order so that the same graph and seed always give the same picture.
+    # The layout depends on the order of the nodes as well as the seed (and the drawing on the
+    # order of the edges), and a graph built from sets has a different order in every Python
+    # process (string hashing is randomised): both go in sorted order, so that the same graph
+    # and seed always give the same picture.
     canonical = graph.__class__()
     canonical.add_nodes_from(sorted(graph.nodes(data=True), key=lambda item: str(item[0])))
-    canonical.add_edges_from(graph.edges(data=True))
+    canonical.add_edges_from(
+        sorted(graph.edges(data=True), key=lambda e: tuple(sorted((str(e[0]), str(e[1])))))
+    )
     graph = canonical
     pos = nx.spring_layout(graph, seed=seed, weight=weight)
     fig, ax = plt.subplots(figsize=(8, 6.5), layout="constrained")
