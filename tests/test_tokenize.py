@@ -207,3 +207,12 @@ def test_worker_imports_stay_light() -> None:
     code = "import sys, cadretext.tokenize, cadretext.clean; print('pandas' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_repeated_texts_get_their_own_lists(tmp_path) -> None:
+    text = "商丘市选派干部赴常州跟班学习。"
+    for cache in (None, tmp_path, tmp_path):  # computed, stored, then read from the cache
+        first, second, _ = tokenize([text, text, "在党校学习。"], cache=cache)
+        assert first == second and first is not second
+        first.append("改动")
+        assert "改动" not in second

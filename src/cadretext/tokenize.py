@@ -506,7 +506,19 @@ def tokenize(
     if store is not None:
         store.misses += len(todo)
         store.put_many((keys[i], by_text[items[i]]) for i in todo)
-    return [r if r is not None else [] for r in results]
+    # A text given twice is segmented (or read from the cache) once, but each position gets its
+    # own list (equal, sharing the interned strings): editing one document's tokens must not
+    # change another's.
+    out: list[list[str]] = []
+    seen: set[int] = set()
+    for r in results:
+        if r is None:
+            r = []
+        elif id(r) in seen:
+            r = r.copy()
+        seen.add(id(r))
+        out.append(r)
+    return out
 
 
 def _run(texts: list[str], config: TokenizerConfig, n_jobs: int, progress: bool) -> list[list[str]]:
