@@ -69,3 +69,15 @@ class ManifestError(InputFileError):
 
 class NoDocumentsError(CadretextError):
     """Nothing readable was found in the paths given."""
+
+
+class WorkerError(CadretextError):
+    """A worker process (``n_jobs > 1``) failed to start or died."""
+
+    def __init__(self, what: str):
+        super().__init__(
+            f"{what}: a worker process failed to start or died (out of memory?). Worker "
+            "processes are spawned and re-import the calling script, which fails for code "
+            "piped on standard input; run from a .py file (with an "
+            "`if __name__ == '__main__':` guard), a notebook, or use n_jobs=1"
+        )

@@ -22,6 +22,7 @@ import warnings
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import cached_property
 from multiprocessing import get_context
@@ -31,7 +32,7 @@ from typing import Any
 import jieba
 
 from ._io import sha256_of
-from .errors import ParameterError
+from .errors import ParameterError, WorkerError
 from .lexicons import WordList, as_wordlist
 
 __all__ = [
@@ -591,6 +592,9 @@ def _run_parallel(
                     bar.update(1)
             elif pending:
                 wait(pending, return_when=FIRST_COMPLETED)
+    except BrokenProcessPool as exc:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise WorkerError("tokenize") from exc
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise

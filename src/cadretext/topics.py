@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from ._io import atomic_write_text
-from .errors import CadretextError, ParameterError
+from .errors import CadretextError, ParameterError, WorkerError
 from .lexicons import WordList, as_wordlist
 
 __all__ = [
@@ -863,12 +863,7 @@ def _run_parallel(
                     fits.append(fut.result())
                     bar.update(1)
         except BrokenProcessPool as exc:
-            raise CadretextError(
-                "sweep_k: a worker process failed to start or died (out of memory?). Worker "
-                "processes are spawned and re-import the calling script, which fails for code "
-                "piped on standard input; run from a .py file (with an "
-                "`if __name__ == '__main__':` guard), a notebook, or use n_jobs=1"
-            ) from exc
+            raise WorkerError("sweep_k") from exc
     return fits
 
 
