@@ -32,3 +32,19 @@ def seed_corpus():
 @pytest.fixture(scope="session")
 def seed_raw() -> dict[str, str]:
     return {p.name[:3]: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
+
+
+def last_error_of_piped_code(code: str, cwd: Path) -> str:
+    """Run ``code`` piped on a new Python's standard input; the last line of its stderr.
+
+    Spawned worker processes cannot re-import code read from stdin, so ``n_jobs > 1`` fails
+    there at worker start-up: the way to test what the user sees when a worker dies.
+    """
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable], input=code, capture_output=True, text=True, cwd=cwd, timeout=300
+    )
+    assert run.returncode != 0, "the piped code was expected to fail"
+    return run.stderr.strip().splitlines()[-1]

@@ -9,6 +9,8 @@ from cadretext import load_wordlist, split_units, tokenize
 from cadretext.errors import ParameterError
 from cadretext.tokenize import TokenCache, _Segmenter, default_stopwords
 
+from .conftest import last_error_of_piped_code
+
 CONTEXTS = ["我们认真开展{}工作。", "据了解，{}是关键。", "会上，市委强调要把{}落到实处"]
 
 
@@ -218,23 +220,8 @@ def test_repeated_texts_get_their_own_lists(tmp_path) -> None:
         assert "改动" not in second
 
 
-@pytest.mark.parametrize(
-    "call",
-    [
-        "from cadretext import tokenize; tokenize(['干部在党校学习。' * 20 + str(i) for i in range(200)], n_jobs=2)",
-        "from cadretext import sweep_k; sweep_k([['党校', '学习'], ['干部', '学习'], ['党校', '干部']] * 10, [2, 3], no_above=1.0, n_jobs=2)",
-    ],
-    ids=["tokenize", "sweep_k"],
-)
-def test_worker_that_cannot_start_is_a_clear_error(call: str, tmp_path) -> None:
-    # code piped on standard input: spawned workers cannot re-import it and die at start-up
-    import subprocess
-    import sys
-
-    run = subprocess.run(
-        [sys.executable], input=call, capture_output=True, text=True, cwd=tmp_path, timeout=300
-    )
-    assert run.returncode != 0
-    last = run.stderr.strip().splitlines()[-1]
-    assert last.startswith("cadretext.errors.WorkerError:"), last
+def test_worker_that_cannot_start_is_a_clear_error(tmp_path) -> None:
+    code = "from cadretext import tokenize; tokenize(['党校学习。' * 20 + str(i) for i in range(200)], n_jobs=2)"
+    last = last_error_of_piped_code(code, tmp_path)
+    assert last.startswith("cadretext.errors.WorkerError: tokenize:"), last
     assert "standard input" in last and "n_jobs=1" in last

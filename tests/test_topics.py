@@ -26,6 +26,8 @@ from cadretext.topics import (
     topic_prevalence,
 )
 
+from .conftest import last_error_of_piped_code
+
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 VOCAB_A = [f"甲{i:02d}" for i in range(40)]  # planted topic A
 VOCAB_B = [f"乙{i:02d}" for i in range(40)]  # planted topic B
@@ -415,3 +417,12 @@ def test_seed_words_expand_to_compounds_containing_them():
     with pytest.warns(UserWarning, match="党校"):
         strict = fit_seeded_lda(docs, seeds, extra_topics=0, passes=5, no_above=1.0, expand=False)
     assert strict.params["missing_seed_words"] == {"school": ["党校"], "secondment": ["挂职"]}
+
+
+def test_sweep_worker_that_cannot_start_is_a_clear_error(tmp_path) -> None:
+    code = (
+        "from cadretext import sweep_k; sweep_k([['党校', '学习'], ['干部', '学习'], "
+        "['党校', '干部']] * 10, [2, 3], no_above=1.0, n_jobs=2)"
+    )
+    last = last_error_of_piped_code(code, tmp_path)
+    assert last.startswith("cadretext.errors.WorkerError: sweep_k:"), last
