@@ -133,6 +133,9 @@ def warm_jieba_pool(n_jobs: int) -> Iterator[Callable[[list[str]], list[list[str
         yield run
 
 
+RJIEBA_PASSES = 4  # see bench_tokenize
+
+
 def bench_tokenize(
     texts: list[str], table: Table, cache_dir: Path, sample: int, rounds: int
 ) -> list[list[str]]:
@@ -156,6 +159,9 @@ def bench_tokenize(
 
         return run
 
+    def rjieba_pass() -> list[list[str]]:
+        return tokenize(part, clean=True, backend="rjieba")
+
     with warm_jieba_pool(2) as raw_pool:
         times = paired(
             {
@@ -164,10 +170,13 @@ def bench_tokenize(
                 "raw_pool": lambda: raw_pool(part),
                 "one": keep("one", lambda: tokenize(part, clean=True, n_jobs=1)),
                 "two": keep("two", lambda: tokenize(part, clean=True, n_jobs=2)),
-                "rjieba": keep("rjieba", lambda: tokenize(part, clean=True, backend="rjieba")),
+                "rjieba": keep("rjieba", lambda: [rjieba_pass() for _ in range(RJIEBA_PASSES)][-1]),
             },
             rounds,
         )
+    # rjieba finishes the sample in a couple of seconds, where one burst of the VM's steal time
+    # moved the ratio from 10x to 6x: it makes several passes per round, timed per pass.
+    times["rjieba"] = [t / RJIEBA_PASSES for t in times["rjieba"]]
     assert results["two"] == results["one"], "n_jobs=2 gave different tokens"
     med = {name: statistics.median(t) for name, t in times.items()}
     nchars = sum(len(t) for t in part)
