@@ -271,10 +271,11 @@ _NAV_LINE = re.compile(r"(?:首页|上一页|下一页|尾页|末页|\d{1,3}|\s|
 
 
 def _is_place_list(line: str) -> bool:
-    if line.count("|") + line.count("｜") < 4:
+    bars = line.count("|") + line.count("｜")
+    if bars < 4:
         return False  # five items at least (a cheap exact test: most lines have no bar)
     items = [it.strip() for it in _BAR.split(line) if it.strip()]
-    if len(items) < 5 or len(items) < line.count("|") + line.count("｜") - 1:
+    if len(items) < 5 or len(items) < bars - 1:
         return False
     if any(len(it) > 8 or _PUNCT.search(it) for it in items):
         return False

@@ -32,6 +32,18 @@ KEYNESS_MEASURES = ("g2", "chi2", "pmi", "logodds")
 _MEASURE_ALIASES = {"lr": "g2", "g": "g2", "log-likelihood": "g2"}
 _CORRECTIONS = ("default", "yates", "williams", "none")
 PER = 10_000  # rates are per 10,000 tokens
+# the columns of a keyness table, in order (keyness builds them; keyness_by_group's empty table)
+_KEYNESS_COLUMNS = (
+    "term",
+    "target_count",
+    "reference_count",
+    "target_rate",
+    "reference_rate",
+    "statistic",
+    "p_value",
+    "log_ratio",
+    "direction",
+)
 
 
 # --------------------------------------------------------------------------- shared helpers
@@ -515,7 +527,8 @@ def keyness(
                 ["over", "under"],
                 "even",
             ),
-        }
+        },
+        columns=list(_KEYNESS_COLUMNS),
     )
     order = np.lexsort((table["term"].to_numpy(dtype=str), -table["statistic"].to_numpy()))
     table = table.iloc[order].reset_index(drop=True)
@@ -574,12 +587,7 @@ def keyness_by_group(
     ]
     if parts:
         return pd.concat(parts, ignore_index=True)
-    empty = pd.DataFrame(
-        columns=[
-            "term", "target_count", "reference_count", "target_rate", "reference_rate",
-            "statistic", "p_value", "log_ratio", "direction", "group",
-        ]
-    )  # fmt: skip
+    empty = pd.DataFrame(columns=[*_KEYNESS_COLUMNS, "group"])
     empty.attrs["note"] = (
         f"keyness compares groups, and there is {len(present)} here: nothing to compare"
     )

@@ -551,8 +551,8 @@ def _run_parallel(
     """``n_jobs`` processes in all: ``n_jobs - 1`` spawned workers plus the calling process.
 
     Workers take chunks from the front of the list, the calling process takes texts one at a
-    time from the back, so nothing waits while a worker starts (about a second and a half to
-    import and load the dictionary), and chunks shrink as the work runs out so that all
+    time from the back, so nothing waits while a worker starts (about a second to import
+    and load the dictionary), and chunks shrink as the work runs out so that all
     processes finish together. A plain pool of ``n_jobs`` workers left the calling process idle
     and paid the start-up before any work began (see ``benchmarks/RESULTS_NOTES.md``).
     """
