@@ -123,16 +123,22 @@ def test_failing_cell_names_notebook_and_cell(tmp_path: Path) -> None:
         )
 
 
+def _render_seed_files(tmp_path: Path, prefixes: tuple[str, ...], only: list[str]) -> Path:
+    """Render ``only`` on a folder holding the seed files with these prefixes, no manifest."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for prefix in prefixes:
+        shutil.copy(next(SEEDS.glob(f"{prefix}*.txt")), corpus)
+    render_reports(corpus, tmp_path / "out", only=only, progress=False)
+    return tmp_path / "out"
+
+
 def test_reports_on_a_corpus_without_program_types(tmp_path: Path) -> None:
     # a researcher's own folder of scraped reports has no manifest: the comparisons between
     # program types then use the classifier's labels, and the report says so
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for path in SEEDS.glob("*.txt"):
-        shutil.copy(path, corpus / path.name)
-    only = ["02_keywords", "05_shared_rhetoric"]
-    render_reports(corpus, tmp_path / "out", only=only, progress=False)
-    page = (tmp_path / "out" / "02_keywords.html").read_text(encoding="utf-8")
+    prefixes = tuple(path.name[:4] for path in sorted(SEEDS.glob("*.txt")))
+    out = _render_seed_files(tmp_path, prefixes, ["02_keywords", "05_shared_rhetoric"])
+    page = (out / "02_keywords.html").read_text(encoding="utf-8")
     assert "5 reports have no program type in the manifest" in page
     assert "Traceback" not in page
     for heading in SECTIONS["02_keywords"]:
@@ -140,10 +146,7 @@ def test_reports_on_a_corpus_without_program_types(tmp_path: Path) -> None:
 
 
 def test_keyword_report_on_a_corpus_of_one_program_type(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for prefix in ("000_", "002_"):  # the two secondment reports, no manifest
-        shutil.copy(next(SEEDS.glob(f"{prefix}*.txt")), corpus)
-    render_reports(corpus, tmp_path / "out", only=["02_keywords"], progress=False)
-    page = (tmp_path / "out" / "02_keywords.html").read_text(encoding="utf-8")
+    # the two secondment reports only
+    out = _render_seed_files(tmp_path, ("000_", "002_"), ["02_keywords"])
+    page = (out / "02_keywords.html").read_text(encoding="utf-8")
     assert "nothing to compare" in page and "Traceback" not in page
