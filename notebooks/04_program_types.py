@@ -32,17 +32,29 @@ import pandas as pd
 from IPython.display import display
 
 from cadretext import classify_corpus, load_corpus, load_default_classifier, plots
-from cadretext.classify import CLASSES, ProgramTypeClassifier, evaluate, load_patterns
+from cadretext.classify import (
+    CLASSES,
+    coding_sheet,
+    evaluate,
+    format_validation,
+    load_patterns,
+    packaged_examples,
+    stored_calibration,
+    validate,
+)
 
 pd.set_option("display.max_colwidth", 120)
 corpus = load_corpus(CORPUS)
 clf = load_default_classifier()
 labels = classify_corpus(corpus, model=clf)
 patterns = load_patterns()
+trained = clf.training_
 print(
     f"{len(corpus)} reports; pattern lexicon version {patterns.version} "
-    f"({len(patterns)} weighted terms and patterns); model weight in the pool "
-    f"{clf.model_weight_:.2f}."
+    f"({len(patterns)} weighted terms and patterns). The default model was trained on "
+    f"{trained['n_labelled']} labelled real reports from {trained.get('n_sites', '?')} sites "
+    f"plus {trained['n_base']} packaged examples; calibration temperature "
+    f"{clf.temperature_:.2f}."
 )
 
 # %% [markdown]
@@ -127,63 +139,115 @@ by_paragraph = classify_corpus(corpus, model=clf, unit="paragraph")
 shares = pd.crosstab(by_paragraph["doc_id"].str[:12], by_paragraph["label"], normalize="index")
 plots.heatmap(shares, title="Share of paragraphs per label", vmin=0, vmax=1, cmap="Blues");
 
-# %% [markdown]
-# Most paragraphs of every seed report carry no program evidence at all (they describe results,
-# quote participants or praise the program): the document label rests on a minority of
-# paragraphs. The closed-format report (004) also has paragraphs labelled party school: those
-# that describe the course as a class (研修班, 开班动员, 红旗渠干部学院) without its regime. A
-# closed-format course is also a class at a cadre college; what makes it closed-format is the
-# regime (全封闭, 半军事化, 早操, 手机入柜) described in other paragraphs, and the document label
-# weighs both.
+# %%
+other_share = (by_paragraph["label"] == "other").groupby(by_paragraph["doc_id"]).mean()
+majority = int((other_share > 0.5).sum())
+print(
+    f"In {majority} of {len(other_share)} reports most paragraphs carry no program evidence "
+    f"(label other; median share {other_share.median():.0%}): the document label rests on the "
+    "paragraphs that do."
+)
 
 # %% [markdown]
-# ## Evaluation
+# Paragraphs without program evidence describe results, quote participants or praise the
+# program. A report can also mix formats: a closed-format course is also a class at a cadre
+# college, so the paragraphs that describe it as a class (研修班, 开班动员) lean party school,
+# while what makes it closed-format is the regime (全封闭, 半军事化, 早操, 手机入柜) described in
+# others; the document label weighs both.
+
+# %% [markdown]
+# ## How far to trust the labels
 #
-# How well would the classifier label a report it has not seen? With five labelled reports the
-# only honest check is leave-one-out: fit on four, label the fifth. The ablation compares the
-# pooled classifier with its two parts, the lexicon alone and the TF-IDF + logistic-regression
-# model alone.
+# The default model is a logistic regression over character n-grams and the lexicon's matches,
+# with the lexicon's own verdict as a prior, trained on real double-coded reports. Its quality
+# on reports from sites it has never seen is measured by `python benchmarks/quality.py`
+# (cross-validation grouped by site, a held-out lockbox of sites, results by script and by
+# label confidence, and a learning curve); the README gives the figures. What this page can
+# show on any corpus is how well its **probabilities** are calibrated: the model keeps the
+# out-of-fold predictions its temperature was fitted on (folds grouped by site), so the
+# reliability diagram below is computed from them, before and after temperature scaling.
 
 # %%
-result = (
-    evaluate(ProgramTypeClassifier(seed=SEED), corpus["text"], corpus["program_type"], cv="loo")
-    if corpus["program_type"].notna().all() and corpus["program_type"].nunique() > 1
-    else None
-)
-if result is not None:
-    print(f"{result['cv']}: macro-F1 {result['macro_f1']:.2f}, accuracy {result['accuracy']:.2f}")
-    display(result["ablation"])
-    display(result["per_class"])
+summary, reliability = stored_calibration(clf)
+display(summary.round(3))
+plots.reliability(reliability, title="Reliability of the default model (out-of-fold)");
+
+# %% [markdown]
+# Read the diagram by bins: of the reports given a probability of about 0.8, about 80 % should
+# carry the label. Points below the diagonal mean over-confidence. The Brier score (mean
+# squared distance of the probability vector from the truth) and the expected calibration error
+# (mean gap between the two axes, weighted by reports) summarise it.
+
+# %%
+given = corpus["program_type"].notna() & corpus["program_type"].isin(CLASSES)
+known = set(packaged_examples()["text"])
+seen = corpus["text"].isin(known)
+if given.sum() >= 2:
+    res = evaluate(
+        clf, corpus.loc[given, "text"], corpus.loc[given, "program_type"], cv=None
+    )
+    print(
+        f"Against the {int(given.sum())} labels in the manifest: macro-F1 "
+        f"{res['macro_f1']:.2f}, accuracy {res['accuracy']:.2f}."
+        + (
+            f" {int((seen & given).sum())} of these reports are among the model's packaged "
+            "training examples, so this is agreement, not a test."
+            if (seen & given).any()
+            else " None of them is among the model's training examples."
+        )
+    )
+    plots.confusion_matrix(res["confusion"], title="Manifest label against predicted label")
 else:
-    print("The corpus needs a program_type label on every report for this evaluation.")
-
-# %%
-plots.confusion_matrix(
-    result["confusion"], title="Leave-one-out confusion matrix"
-) if result else None;
+    print("The corpus has no manifest labels to compare with; see the validation section.")
 
 # %% [markdown]
-# The lexicon alone labels all five held-out seeds correctly; the model alone, trained on four
-# reports, cannot (it has seen at most one example of the held-out report's type), which is why
-# the pool gives it no weight until there are enough labels: the pool weight is chosen by
-# cross-validation on the labelled reports. **Five reports cannot show how well this
-# generalises.** The test suite checks the classifier on 66 short reports written in the style
-# of other provinces (simplified and traditional, with page boilerplate, and lookalikes such as
-# teachers' military training or appointment notices that mention 挂职), and researchers with
-# labels of their own can run `cadretext classify --train labels.csv` and
-# `cadretext.classify.evaluate` on them.
-
-# %% [markdown]
-# ## Where the classifier is unsure
+# ## Reports to read by hand
 #
-# Paragraphs whose top probability is lowest, i.e. where the evidence is weak or split between
-# types: the places to read before trusting a label.
+# A report is flagged `uncertain` when its calibrated probability is low (the rule is printed
+# below). These are the reports to read before trusting the counts by program type.
 
 # %%
-by_paragraph["top"] = by_paragraph[proba_cols].max(axis=1)
-unsure = by_paragraph[by_paragraph["label"] != "other"].nsmallest(8, "top")
+print(clf.uncertain_rule() + ".")
+flagged = labels[labels["uncertain"]]
+print(f"{len(flagged)} of {len(labels)} reports are uncertain.")
 display(
-    unsure.assign(text=by_paragraph.loc[unsure.index, "evidence"].str[0])[
-        ["unit_id", "label", "labels", "top", "text"]
-    ].reset_index(drop=True)
+    flagged.nsmallest(15, "probability")[["doc_id", "label", "labels", "probability"]]
+    .assign(evidence=flagged["evidence"].str[0])
+    .reset_index(drop=True)
 )
+
+# %% [markdown]
+# ## Validation: code a sample by hand
+#
+# Before trusting automated coding, political scientists code a sample by hand and report the
+# agreement. `cadretext sample CORPUS -n 100 --out coding.csv` draws a sample stratified by
+# predicted label and by certainty (fixed seed: the same command writes the same file), as a
+# coding sheet with an excerpt of the evidence and an empty `human_label` column (`--coders 2`
+# adds `human_label_2`). Fill it in, then `cadretext validate coding.csv` reports accuracy,
+# per-class precision and recall, the confusion matrix, Cohen's κ (and Krippendorff's α with
+# two coders) and the reports that most need a second look. The same functions are
+# `cadretext.classify.coding_sheet` and `cadretext.classify.validate`.
+
+# %%
+sheet = coding_sheet(
+    labels.assign(text=corpus["text"].to_numpy()), n=min(100, len(labels)), seed=SEED
+)
+display(sheet.head(10))
+print(f"{len(sheet)} reports in the sheet.")
+
+# %% [markdown]
+# Where the manifest already holds a researcher's labels, they can stand in for the hand
+# codes, and the validation report is computed from them:
+
+# %%
+manifest_labels = dict(zip(corpus["doc_id"], corpus["program_type"], strict=True))
+coded = sheet.assign(
+    human_label=[
+        manifest_labels.get(d) if manifest_labels.get(d) in CLASSES else ""
+        for d in sheet["doc_id"]
+    ]
+)
+if (coded["human_label"] != "").any():
+    print(format_validation(validate(coded)))
+else:
+    print("No manifest labels: code the sheet by hand, then run cadretext validate.")

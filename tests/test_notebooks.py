@@ -47,8 +47,9 @@ SECTIONS = {
         "Labels and probabilities",
         "Evidence",
         "Paragraphs: where a report mixes formats",
-        "Evaluation",
-        "Where the classifier is unsure",
+        "How far to trust the labels",
+        "Reports to read by hand",
+        "Validation: code a sample by hand",
     ],
     "05_shared_rhetoric": [
         "5. Shared rhetoric",

@@ -118,3 +118,27 @@ def test_network_layout_does_not_depend_on_node_order() -> None:
         pictures.append(png.getvalue())
         plt.close(fig)
     assert pictures[0] == pictures[1]
+
+
+def test_reliability_diagram_draws_one_line_per_kind() -> None:
+    import numpy as np
+
+    from cadretext.classify import reliability_table
+
+    truth = ["other", "secondment", "other", "party_school"]
+    proba = np.array(
+        [[0.1, 0.7, 0.1, 0.1], [0.0, 0.1, 0.1, 0.8], [0.2, 0.3, 0.4, 0.1], [0.05, 0.05, 0.85, 0.05]]
+    )
+    table = pd.concat(
+        [
+            reliability_table(truth, proba).assign(kind="a"),
+            reliability_table(truth, proba**2 / (proba**2).sum(1, keepdims=True)).assign(kind="b"),
+        ]
+    )
+    assert table.groupby("kind")["n"].sum().tolist() == [4, 4]
+    fig = plots.reliability(table, title="可靠性")
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels == ["perfect", "a", "b"]
+    assert not _render(fig)
+    with pytest.raises(ParameterError, match="confidence"):
+        plots.reliability(pd.DataFrame({"n": [1]}))

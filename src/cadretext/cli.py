@@ -7,6 +7,8 @@
 ``cadretext keyness PATH``   words that distinguish one program type from the others.
 ``cadretext rhetoric PATH``  numbered formulas, idioms, quoted slogans, metaphors; what types share.
 ``cadretext classify PATH``  program type of each report, with probabilities and evidence.
+``cadretext sample PATH``    stratified sample of classified reports, as a CSV for hand coding.
+``cadretext validate CSV``   agreement of the hand codes with the classifier and between coders.
 ``cadretext report``         run the notebooks on a corpus, render HTML reports (main job).
 
 Errors about the input are printed as one line naming the file; the exit status is 2.
@@ -17,14 +19,19 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import sys
 import warnings
 from collections.abc import Iterable, Sequence
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from ._io import atomic_write_text
-from .errors import CadretextError
+from .errors import CadretextError, InputFileError, MissingColumnError, ParameterError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def _add_corpus_args(p: argparse.ArgumentParser) -> None:
@@ -95,6 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_report)
 
     register_classify(sub)
+    register_sample(sub)
+    register_validate(sub)
     register_keyness(sub)
     register_rhetoric(sub)
     register_topics(sub)
@@ -129,8 +138,8 @@ def register_classify(sub: Any) -> None:
     )
     p.add_argument(
         "--model-out",
-        default="program_type_model.pkl",
-        help="where --train saves the model (default: program_type_model.pkl)",
+        default="program_type_model.npz",
+        help="where --train saves the model (default: program_type_model.npz)",
     )
     p.set_defaults(func=cmd_classify)
 
@@ -325,7 +334,7 @@ def cmd_topics(args: argparse.Namespace) -> int:
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
-    from .classify import ProgramTypeClassifier, classify_corpus, read_training_table
+    from .classify import ProgramTypeClassifier, classify_corpus
     from .errors import ParameterError
 
     if args.train:
@@ -333,10 +342,11 @@ def cmd_classify(args: argparse.Namespace) -> int:
         clf = ProgramTypeClassifier().fit(texts, labels)
         path = clf.save(args.model_out)
         n_labelled = sum(label is not None for label in labels)
+        temperature = clf.calibration_["temperature"]
         print(
             f"cadretext: trained on {n_labelled} labelled and {len(labels) - n_labelled} "
-            f"unlabelled documents ({clf.n_weak_} weak labels); model weight "
-            f"{clf.model_weight_:.2f}; saved {path}",
+            f"unlabelled documents ({clf.n_weak_} weak labels) plus {clf.n_base_} packaged "
+            f"examples; calibration temperature {temperature:.2f}; saved {path}",
             file=sys.stderr,
         )
         if not args.paths:
@@ -346,13 +356,181 @@ def cmd_classify(args: argparse.Namespace) -> int:
         raise ParameterError("classify needs at least one PATH (or --train LABELS_CSV)")
     else:
         model = args.model
-    from .classify import records_to_text
-
     corpus = _load(args)
     result = classify_corpus(corpus, model=model, unit=args.unit, progress=_progress())
     text = records_to_text(result, args.format)
     _emit(args, text.splitlines())
     return 0
+
+
+def register_sample(sub: Any) -> None:
+    p = sub.add_parser(
+        "sample",
+        help="stratified sample of classified reports, as a CSV coding sheet for hand coding",
+        description=(
+            "Classify the reports and draw N of them for hand coding, split evenly over the "
+            "strata predicted type x uncertain, with a seeded draw (same corpus and seed, same "
+            "sheet). The CSV (UTF-8 with BOM, for Excel) has doc_id, path, label, probability, "
+            "uncertain, excerpt and empty human_label columns to fill in; check it with "
+            "`cadretext validate`."
+        ),
+    )
+    _add_corpus_args(p)
+    p.add_argument("-n", "--n", type=int, default=100, help="rows to sample (default 100)")
+    p.add_argument("--out", required=True, help="coding sheet CSV to write (atomically)")
+    p.add_argument("--seed", type=int, default=0, help="random seed of the draw (default 0)")
+    p.add_argument(
+        "--coders", type=int, default=1, help="human_label columns, one per coder (default 1)"
+    )
+    p.add_argument(
+        "--excerpt-chars", type=int, default=300, help="length of the excerpt (default 300)"
+    )
+    p.add_argument("--model", help="a classifier saved with classify --train (default: packaged)")
+    p.set_defaults(func=cmd_sample)
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from .classify.apply import classify_corpus
+    from .classify.validate import coding_sheet, write_coding_sheet
+
+    for name in ("n", "coders", "excerpt_chars"):
+        if getattr(args, name) < 1:
+            flag = "--" + name.replace("_", "-")
+            raise ParameterError(f"{flag} must be >= 1, not {getattr(args, name)}")
+    corpus = _load(args)
+    predictions = classify_corpus(corpus, model=args.model or None, progress=_progress())
+    predictions["text"] = corpus["text"].tolist()  # the excerpt of reports without evidence
+    sheet = coding_sheet(
+        predictions,
+        args.n,
+        seed=args.seed,
+        coders=args.coders,
+        excerpt_chars=args.excerpt_chars,
+    )
+    path = write_coding_sheet(sheet, args.out)
+    n_strata = len(sheet.groupby(["label", "uncertain"]))
+    print(
+        f"cadretext: wrote {len(sheet)} of {len(predictions)} reports from {n_strata} strata "
+        f"(predicted type x uncertain) to {path}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def register_validate(sub: Any) -> None:
+    p = sub.add_parser(
+        "validate",
+        help="agreement of a filled-in coding sheet with the classifier and between coders",
+        description=(
+            "Read a coding sheet from `cadretext sample` with the human_label column(s) filled "
+            "in; print n, accuracy, Cohen's kappa (coder 1 vs the classifier), Krippendorff's "
+            "alpha across coders, per-class precision/recall/F1, the confusion matrix and the "
+            "rows to look at again."
+        ),
+    )
+    p.add_argument("coding_csv", metavar="CODING_CSV", help="the filled-in coding sheet")
+    p.set_defaults(func=cmd_validate)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .classify.validate import format_validation, validate
+
+    sys.stdout.write(format_validation(validate(args.coding_csv)))
+    return 0
+
+
+# --------------------------------------------------------------------------- classify I/O
+def records_to_text(result: pd.DataFrame, fmt: str = "jsonl") -> str:
+    """Serialise :func:`classify_corpus` output as JSON Lines or CSV (the CLI's output formats).
+
+    JSONL records are ``{"doc_id", ["unit_id",] "path", "label", "labels", "scores",
+    "probability", "uncertain", "evidence"}``; in CSV, ``labels`` and ``evidence`` are joined with `` | `` and the scores
+    are ``p_<type>`` columns.
+    """
+    import pandas as pd
+
+    from .classify.labels import CLASSES
+
+    if fmt not in ("jsonl", "csv"):
+        raise ParameterError(f"format must be 'jsonl' or 'csv', not {fmt!r}")
+    fields = [c for c in ("doc_id", "unit_id", "path") if c in result.columns]
+    if fmt == "jsonl":
+        lines = []
+        for row in result.to_dict("records"):
+            rec = {f: (None if pd.isna(row[f]) else row[f]) for f in fields}
+            rec.setdefault("path", None)
+            rec.update(
+                label=row["label"],
+                labels=row["labels"],
+                scores=row["scores"],
+                probability=row["probability"],
+                uncertain=bool(row["uncertain"]),
+                evidence=row["evidence"],
+            )
+            lines.append(json.dumps(rec, ensure_ascii=False))
+        return "".join(line + "\n" for line in lines)
+    table = result[[*fields, "label"]].copy()
+    table["labels"] = [" | ".join(v) for v in result["labels"]]
+    for c in CLASSES:
+        table[f"p_{c}"] = result[f"p_{c}"]
+    table["probability"] = result["probability"]
+    table["uncertain"] = result["uncertain"]
+    table["evidence"] = [" | ".join(v) for v in result["evidence"]]
+    return table.to_csv(index=False, lineterminator="\n")
+
+
+def read_training_table(path: str | os.PathLike[str]) -> tuple[list[str], list[str | None]]:
+    """Read a labels table for ``cadretext classify --train``.
+
+    A CSV with a ``text`` column or a ``file`` column (paths relative to the CSV's folder, any
+    format :func:`cadretext.load_corpus` reads; a JSONL/CSV file gives all its records that
+    label), and a ``program_type`` or ``label`` column. Empty labels mark unlabelled documents,
+    used as weak examples when the lexicon is sure about them.
+    """
+    import pandas as pd
+
+    from .classify.labels import CLASSES, is_unlabelled, normalise_label
+    from .corpus import load_corpus
+
+    path = Path(path)
+    if not path.is_file():
+        raise ParameterError(f"labels table not found: {path}")
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputFileError(path, f"cannot read the labels table as UTF-8 CSV ({exc})") from None
+    label_col = next((c for c in ("program_type", "label") if c in table.columns), None)
+    if label_col is None:
+        raise MissingColumnError(path, "the labels table needs a 'program_type' or 'label' column")
+    if "text" not in table.columns and "file" not in table.columns:
+        raise MissingColumnError(path, "the labels table needs a 'text' or a 'file' column")
+    texts: list[str] = []
+    labels: list[str | None] = []
+    for i, row in enumerate(table.to_dict("records")):
+        line = i + 2
+        raw_label = row[label_col].strip()
+        try:
+            label = None if is_unlabelled(raw_label) else normalise_label(raw_label, i)
+        except ParameterError:
+            raise InputFileError(
+                path, f"unknown program type {raw_label!r}; use {', '.join(CLASSES)}", line=line
+            ) from None
+        if row.get("text", "").strip():
+            texts.append(row["text"])
+            labels.append(label)
+            continue
+        target = (path.parent / row.get("file", "").strip()) if row.get("file") else None
+        if target is None or not target.exists():
+            raise InputFileError(path, f"no text and no readable file ({target})", line=line)
+        try:
+            docs = load_corpus(target, manifest=False, errors="raise", duplicate_threshold=None)
+        except CadretextError as exc:
+            raise InputFileError(path, f"cannot read {target}: {exc}", line=line) from None
+        texts.extend(docs["text"].tolist())
+        labels.extend([label] * len(docs))
+    if not texts:
+        raise InputFileError(path, "the labels table has no rows")
+    return texts, labels
 
 
 # --------------------------------------------------------------------------- helpers

@@ -200,6 +200,40 @@ def confusion_matrix(cm: pd.DataFrame, *, title: str = "Confusion matrix") -> Fi
     return heatmap(cm, title=title, cmap="Blues", fmt=".0f", xlabel="predicted", ylabel="true")
 
 
+def reliability(
+    table: pd.DataFrame, *, title: str = "Reliability diagram", ax: Any | None = None
+) -> Figure:
+    """Reliability diagram: accuracy against mean probability per bin, one line per ``kind``.
+
+    ``table`` is :func:`cadretext.classify.evaluate.reliability_table` output (columns
+    ``confidence``, ``accuracy``, ``n``), optionally stacked with a ``kind`` column (e.g. before
+    and after calibration). Points on the diagonal are perfectly calibrated; marker size shows
+    how many reports a bin holds.
+    """
+    _need(table, "confidence", "accuracy", "n")
+    fig, ax = _new(ax, (5.0, 4.6))
+    ax.plot([0, 1], [0, 1], color="0.6", linestyle="--", linewidth=1, label="perfect")
+    groups = table.groupby("kind", sort=False) if "kind" in table.columns else [("", table)]
+    for kind, part in groups:
+        part = part[part["n"] > 0]
+        ax.plot(
+            part["confidence"],
+            part["accuracy"],
+            marker="o",
+            linewidth=1.2,
+            label=kind or None,
+            markersize=3,
+        )
+        ax.scatter(part["confidence"], part["accuracy"], s=8 + 4 * part["n"], alpha=0.35)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("mean probability of the predicted label")
+    ax.set_ylabel("share predicted correctly")
+    ax.set_title(title)
+    ax.legend(loc="upper left", frameon=False)
+    return fig
+
+
 def sweep_lines(
     sweep: pd.DataFrame,
     *,

@@ -1,0 +1,854 @@
+"""The supervised program-type model: lexicon features and character n-grams, calibrated.
+
+:class:`ProgramTypeClassifier` is one multinomial logistic regression (scikit-learn) over two
+blocks of features:
+
+* **character n-grams** (TF-IDF, 1-3 characters, sublinear term frequency): they need no word
+  segmentation and learn whatever real labels teach (university-run classes, study tours,
+  militia drills ...);
+* **lexicon features** (:mod:`cadretext.classify.features`): one column per term or regular
+  expression of the pattern file, plus the lexicon's own score per type, scaled by
+  ``lexicon_scale``. They carry the labelling guide's knowledge into a model that learns from
+  labels how much each pattern is worth.
+
+It is trained on your labelled reports plus the packaged examples (the five seeds and 174 short
+reports written for this project, weighted ``base_weight``), and on unlabelled reports the
+lexicon labels confidently (``weak_weight``). The default model (:func:`load_default_classifier`)
+was trained this way on 166 real, double-coded reports (``benchmarks/train_default.py``); its
+fitted weights ship with the package, so nothing is trained on your machine.
+
+**Probabilities** are calibrated by temperature scaling (Guo et al. 2017): the logits are
+divided by one temperature ``T`` chosen to minimise the log-loss of out-of-fold predictions
+(cross-validation grouped by site when ``groups`` is given). A report whose calibrated
+probability of its label is below ``uncertain_below`` is flagged ``uncertain``: read it by hand.
+
+Examples
+--------
+>>> from cadretext.classify import load_default_classifier
+>>> clf = load_default_classifier()
+>>> clf.predict(["2023年，市委选派10名年轻干部赴杭州跟班学习半年，在开发区挂职锻炼。"]).tolist()
+['secondment']
+>>> rec = clf.predict_records(["学员们在干部学院接受为期三天的全封闭、半军事化培训，每天出早操，手机入柜。"])[0]
+>>> rec["label"], rec["evidence"][0][:6]
+('closed_training', '学员们在干部')
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import pickle
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.utils.validation import check_is_fitted
+
+from ..clean import clean_text
+from ..errors import InputFileError, ParameterError
+from .data import packaged_examples
+from .features import lexicon_feature_matrix, lexicon_feature_names
+from .labels import (
+    CLASSES,
+    argmax_label,
+    as_texts,
+    is_unlabelled,
+    normalise_label,
+    softmax,
+)
+from .patterns import (
+    Match,
+    PatternSet,
+    evidence_sentences,
+    find_matches,
+    load_patterns,
+    score_lexicon,
+    sentence_index,
+    sentence_spans,
+)
+
+__all__ = ["ProgramTypeClassifier", "load_default_classifier", "train_default_classifier"]
+
+_MODEL_FORMAT = "cadretext.ProgramTypeClassifier"
+_MODEL_FORMAT_VERSION = 2
+#: the packaged default model, built by ``benchmarks/train_default.py``
+DEFAULT_MODEL_FILE = "default_model.npz"
+
+
+@dataclass
+class _Prepared:
+    texts: list[str]
+    matches: list[list[Match]]
+    lexicon: dict[str, Any]  # score_lexicon's output
+    logits: np.ndarray  # (n, 4), CLASSES order
+
+
+def fit_temperature(logits: np.ndarray, truth: Sequence[int]) -> float:
+    """The temperature ``T`` minimising the log-loss of ``softmax(logits / T)`` (Guo et al.).
+
+    One parameter, so it cannot reorder a report's classes: calibration changes how sure the
+    model says it is, never its label. Bounded to [0.05, 20].
+    """
+    from scipy.optimize import minimize_scalar
+
+    truth = np.asarray(truth, dtype=int)
+    rows = np.arange(len(truth))
+
+    def nll(t: float) -> float:
+        p = softmax(logits / t)
+        return float(-np.log(np.clip(p[rows, truth], 1e-12, 1.0)).mean())
+
+    res = minimize_scalar(nll, bounds=(0.05, 20.0), method="bounded", options={"xatol": 1e-4})
+    return float(round(res.x, 4))
+
+
+class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
+    """Label reports secondment / party_school / closed_training / other, with evidence.
+
+    A scikit-learn classifier (``fit``, ``predict``, ``predict_proba``, ``get_params``; works with
+    ``clone`` and ``cross_val_score``; picklable). See the module docstring for the design.
+
+    Parameters
+    ----------
+    patterns : str or path, optional
+        Pattern CSV; ``None`` = the packaged ``program_patterns.csv``.
+    clean : bool, default True
+        Run :func:`cadretext.clean_text` on every input (raw scraped text is fine).
+    ngram_range : tuple of int or None, default (1, 3)
+        Character n-gram range of the TF-IDF block; ``None`` = no n-gram features.
+    min_df : int, default 2
+        Minimum document frequency of an n-gram.
+    max_features : int, default 20000
+        Most frequent n-grams kept.
+    C : float, default 1.0
+        Inverse regularisation of the logistic regression.
+    lexicon_scale : float, default 0.3
+        Multiplier of the lexicon features (their weight against the n-grams under one
+        penalty); 0 = no lexicon features.
+    base_examples : bool, default True
+        Also train on the packaged examples (:func:`cadretext.classify.data.packaged_examples`).
+    base_weight : float, default 0.5
+        Sample weight of a packaged example relative to one of your labels.
+    weak_threshold : float, default 0.8
+        An unlabelled text whose lexicon probability reaches this becomes a weak example.
+    weak_weight : float, default 0.3
+        Sample weight of a weak example (times its lexicon probability).
+    calibrate : bool, default True
+        Fit the temperature on out-of-fold predictions (with at least 20 labelled texts).
+    cv_folds : int, default 5
+        Folds of that cross-validation (grouped by ``groups`` when given to ``fit``).
+    uncertain_below : float, default 0.6
+        A report whose calibrated probability of its label is below this is ``uncertain``.
+    label_threshold : float, default 0.3
+        A program type enters ``labels`` (mixed reports) when its probability reaches this.
+    other_baseline, sharpness, length_floor, no_cadre_factor : float
+        The lexicon scorer's settings (:func:`cadretext.classify.patterns.score_lexicon`), used
+        for its own probabilities (weak labels, ablations) and the length normalisation.
+    seed : int, default 0
+        Random state of the folds (the lbfgs fit itself is deterministic).
+
+    Attributes
+    ----------
+    classes_ : ndarray of str
+        ``CLASSES``, always all four (the column order of ``predict_proba``).
+    vectorizer_ : TfidfVectorizer or None
+    coef_, intercept_ : ndarray
+        The logistic regression's weights over ``feature_names_``.
+    temperature_ : float
+        The calibration temperature (1.0 when not calibrated).
+    calibration_ : dict
+        ``temperature``, ``n`` and the out-of-fold log-loss before and after.
+    oof_logits_, oof_truth_ : ndarray
+        The out-of-fold logits of the labelled texts and their true classes (indices into
+        ``CLASSES``) that the temperature was fitted on (only when calibrated); see
+        :func:`cadretext.classify.evaluate.stored_calibration`.
+    n_labelled_, n_base_, n_weak_ : int
+        Training examples of each kind.
+    training_ : dict
+        What the model was trained on (sizes, hashes, versions).
+
+    Examples
+    --------
+    >>> clf = ProgramTypeClassifier(calibrate=False).fit(
+    ...     ["县委选派干部到省直部门跟班学习。", "市委党校中青班开班。"],
+    ...     ["secondment", "party_school"],
+    ... )
+    >>> clf.predict(["乡镇干部赴苏州挂职锻炼半年。"]).tolist()
+    ['secondment']
+    """
+
+    def __init__(
+        self,
+        *,
+        patterns: str | os.PathLike[str] | None = None,
+        clean: bool = True,
+        ngram_range: tuple[int, int] | None = (1, 3),
+        min_df: int = 2,
+        max_features: int | None = 20_000,
+        C: float = 1.0,
+        lexicon_scale: float = 0.3,
+        prior_scale: float = 3.0,
+        base_examples: bool = True,
+        base_weight: float = 0.5,
+        weak_threshold: float = 0.8,
+        weak_weight: float = 0.3,
+        calibrate: bool = True,
+        cv_folds: int = 5,
+        uncertain_below: float = 0.6,
+        label_threshold: float = 0.3,
+        other_baseline: float = 2.0,
+        sharpness: float = 2.0,
+        length_floor: int = 500,
+        no_cadre_factor: float = 0.2,
+        seed: int = 0,
+    ):
+        self.patterns = patterns
+        self.clean = clean
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.max_features = max_features
+        self.C = C
+        self.lexicon_scale = lexicon_scale
+        self.prior_scale = prior_scale
+        self.base_examples = base_examples
+        self.base_weight = base_weight
+        self.weak_threshold = weak_threshold
+        self.weak_weight = weak_weight
+        self.calibrate = calibrate
+        self.cv_folds = cv_folds
+        self.uncertain_below = uncertain_below
+        self.label_threshold = label_threshold
+        self.other_baseline = other_baseline
+        self.sharpness = sharpness
+        self.length_floor = length_floor
+        self.no_cadre_factor = no_cadre_factor
+        self.seed = seed
+
+    # ------------------------------------------------------------------ checks
+    @classmethod
+    def default(cls) -> ProgramTypeClassifier:
+        """The packaged default model; see :func:`load_default_classifier`."""
+        return load_default_classifier()
+
+    def _check_params(self) -> None:
+        checks = [
+            ("C", self.C > 0),
+            ("lexicon_scale", self.lexicon_scale >= 0),
+            ("base_weight", self.base_weight >= 0),
+            ("weak_threshold", 0 < self.weak_threshold <= 1),
+            ("weak_weight", self.weak_weight >= 0),
+            ("cv_folds", int(self.cv_folds) >= 2),
+            ("uncertain_below", 0 <= self.uncertain_below <= 1),
+            ("label_threshold", 0 < self.label_threshold <= 1),
+            ("other_baseline", self.other_baseline >= 0),
+            ("sharpness", self.sharpness > 0),
+            ("length_floor", self.length_floor >= 1),
+            ("no_cadre_factor", 0 <= self.no_cadre_factor <= 1),
+            ("min_df", int(self.min_df) >= 1),
+        ]
+        if self.ngram_range is not None:
+            lo, hi = self.ngram_range
+            checks.append(("ngram_range", 1 <= lo <= hi))
+        if self.ngram_range is None and self.lexicon_scale == 0:
+            raise ParameterError("ngram_range=None and lexicon_scale=0 leave no features")
+        for name, ok in checks:
+            if not ok:
+                raise ParameterError(f"{name}={getattr(self, name)!r} is out of range")
+
+    def _patterns(self) -> PatternSet:
+        return getattr(self, "patterns_", None) or load_patterns(self.patterns)
+
+    def _clean(self, texts: list[str]) -> list[str]:
+        return [clean_text(t) if self.clean else t for t in texts]
+
+    def _lexicon(self, texts: Sequence[str]) -> dict[str, Any]:
+        return score_lexicon(
+            texts,
+            self._patterns(),
+            other_baseline=self.other_baseline,
+            sharpness=self.sharpness,
+            length_floor=self.length_floor,
+            no_cadre_factor=self.no_cadre_factor,
+        )
+
+    def lexicon_proba(self, X: Iterable[str]) -> np.ndarray:
+        """Probabilities from the lexicon's hand-set weights alone (works before ``fit``)."""
+        return self._lexicon(self._clean(as_texts(X)))["proba"]
+
+    # ------------------------------------------------------------------ features
+    def _design(self, texts: Sequence[str], matches: Sequence[Sequence[Match]]):
+        blocks = []
+        if self.vectorizer_ is not None:
+            blocks.append(self.vectorizer_.transform(texts))
+        if self.lexicon_scale > 0:
+            lex = lexicon_feature_matrix(
+                texts, matches, self.patterns_, length_floor=self.length_floor
+            )
+            blocks.append(lex * float(self.lexicon_scale))
+        if self.prior_scale > 0:
+            p_lex = score_lexicon(
+                texts,
+                self.patterns_,
+                other_baseline=self.other_baseline,
+                sharpness=self.sharpness,
+                length_floor=self.length_floor,
+                no_cadre_factor=self.no_cadre_factor,
+                matches=matches,
+            )["proba"]
+            blocks.append(sparse.csr_matrix(np.log(p_lex) * float(self.prior_scale)))
+        return sparse.hstack(blocks, format="csr") if len(blocks) > 1 else blocks[0].tocsr()
+
+    def feature_names(self) -> list[str]:
+        """Names of the model's columns: ``ngram:<chars>``, ``lexicon:<feature>``, then
+        ``prior:<class>`` (the lexicon's log-probabilities)."""
+        check_is_fitted(self, "classes_")
+        names = []
+        if self.vectorizer_ is not None:
+            names += [f"ngram:{t}" for t in self.vectorizer_.get_feature_names_out()]
+        if self.lexicon_scale > 0:
+            names += [f"lexicon:{n}" for n in lexicon_feature_names(self.patterns_)]
+        if self.prior_scale > 0:
+            names += [f"prior:{c}" for c in CLASSES]
+        return names
+
+    # ------------------------------------------------------------------ fit
+    def fit(
+        self,
+        X: Iterable[str],
+        y: Iterable[Any] | None = None,
+        *,
+        groups: Iterable[Any] | None = None,
+        sample_weight: Iterable[float] | None = None,
+    ) -> ProgramTypeClassifier:
+        """Learn from labelled texts (and unlabelled ones), plus the packaged examples.
+
+        Parameters
+        ----------
+        X : list of str
+            Reports (raw or cleaned).
+        y : list, optional
+            One of ``CLASSES`` per text; ``None``, ``""``, NaN or ``-1`` marks an unlabelled
+            text (it becomes a weak example when the lexicon is confident about it).
+        groups : list, optional
+            Group of each text (e.g. its site, :func:`cadretext.classify.data.site_of`) for the
+            calibration folds: copies of one story stay on one side.
+        sample_weight : list of float, optional
+            Weight of each of your texts (default 1).
+
+        Raises
+        ------
+        ParameterError
+            Labels not in ``CLASSES``, lengths that differ, or fewer than two classes to learn
+            from.
+        """
+        self._check_params()
+        texts = self._clean(as_texts(X))
+        n = len(texts)
+        y_list: list[Any] = (
+            [None] * n if y is None else (list(y) if not isinstance(y, str) else [y])
+        )
+        if len(y_list) != n:
+            raise ParameterError(f"X has {n} texts but y has {len(y_list)} labels")
+        gold = [None if is_unlabelled(v) else normalise_label(v, i) for i, v in enumerate(y_list)]
+        weights = np.ones(n) if sample_weight is None else np.asarray(list(sample_weight), float)
+        if weights.shape != (n,) or not np.isfinite(weights).all() or (weights < 0).any():
+            raise ParameterError("sample_weight must hold one finite weight >= 0 per text")
+        group_list = None if groups is None else list(groups)
+        if group_list is not None and len(group_list) != n:
+            raise ParameterError(f"X has {n} texts but groups has {len(group_list)} entries")
+
+        self.patterns_ = load_patterns(self.patterns)
+        self.classes_ = np.array(CLASSES)
+        matches = [find_matches(t, self.patterns_) for t in texts]
+        labelled = [i for i in range(n) if gold[i] is not None]
+        unlabelled = [i for i in range(n) if gold[i] is None]
+
+        base = packaged_examples() if self.base_examples else None
+        base_texts = [] if base is None else base["text"].tolist()
+        base_labels = [] if base is None else base["label"].tolist()
+        base_matches = [find_matches(t, self.patterns_) for t in base_texts]
+
+        # weak examples: unlabelled texts the lexicon is sure about
+        weak: list[tuple[int, str, float]] = []
+        if unlabelled:
+            lex = score_lexicon(
+                [texts[i] for i in unlabelled],
+                self.patterns_,
+                other_baseline=self.other_baseline,
+                sharpness=self.sharpness,
+                length_floor=self.length_floor,
+                no_cadre_factor=self.no_cadre_factor,
+                matches=[matches[i] for i in unlabelled],
+            )
+            for row, i in zip(lex["proba"], unlabelled, strict=True):
+                if float(row.max()) >= self.weak_threshold:
+                    weak.append((i, argmax_label(row), float(row.max())))
+
+        train_idx = labelled + [i for i, _, _ in weak]
+        train_x = [texts[i] for i in train_idx] + base_texts
+        train_m = [matches[i] for i in train_idx] + base_matches
+        train_y = [gold[i] for i in labelled] + [lab for _, lab, _ in weak] + base_labels
+        train_w = np.concatenate(
+            [
+                weights[labelled],
+                np.array([self.weak_weight * c for _, _, c in weak]),
+                np.full(len(base_texts), float(self.base_weight)),
+            ]
+        )
+        keep = train_w > 0
+        if len({lab for lab, k in zip(train_y, keep, strict=True) if k}) < 2:
+            raise ParameterError(
+                "fit needs examples of at least two classes (labels, weak labels or "
+                "base_examples=True)"
+            )
+        vocab_texts = train_x + [texts[i] for i in unlabelled]
+        self._fit_linear(train_x, train_m, train_y, train_w, vocab_texts)
+
+        self.n_labelled_ = len(labelled)
+        self.n_base_ = len(base_texts)
+        self.n_weak_ = len(weak)
+        self.temperature_ = 1.0
+        self.calibration_ = {
+            "temperature": 1.0,
+            "n": 0,
+            "log_loss_before": None,
+            "log_loss_after": None,
+        }
+        if self.calibrate and len(labelled) >= 20 and len({gold[i] for i in labelled}) >= 2:
+            self._calibrate(
+                texts,
+                matches,
+                gold,
+                weights,
+                labelled,
+                group_list,
+                base_texts,
+                base_matches,
+                base_labels,
+                weak,
+            )
+        self.training_ = {
+            "n_labelled": self.n_labelled_,
+            "n_base": self.n_base_,
+            "n_weak": self.n_weak_,
+            "patterns_sha256": self.patterns_.sha256,
+        }
+        return self
+
+    def _fit_linear(self, x, m, y, w, vocab_texts) -> None:
+        """Fit the n-gram vocabulary (on ``vocab_texts``) and the logistic regression."""
+        keep = np.asarray(w) > 0
+        x = [t for t, k in zip(x, keep, strict=True) if k]
+        m = [v for v, k in zip(m, keep, strict=True) if k]
+        y = [v for v, k in zip(y, keep, strict=True) if k]
+        w = np.asarray(w)[keep]
+        if self.ngram_range is None:
+            self.vectorizer_ = None
+        else:
+            self.vectorizer_ = TfidfVectorizer(
+                analyzer="char",
+                ngram_range=tuple(self.ngram_range),
+                sublinear_tf=True,
+                min_df=min(int(self.min_df), max(1, len(vocab_texts) // 2)),
+                max_features=self.max_features,
+                dtype=np.float64,
+            ).fit(vocab_texts)
+        design = self._design(x, m)
+        model = LogisticRegression(
+            C=self.C, class_weight="balanced", solver="newton-cg", max_iter=1000
+        )
+        model.fit(design, y, sample_weight=w)
+        coef = np.zeros((len(CLASSES), design.shape[1]))
+        intercept = np.full(len(CLASSES), -30.0)  # a class never seen is never predicted
+        for j, c in enumerate(model.classes_):
+            k = CLASSES.index(c)
+            if len(model.classes_) == 2:  # binary: one row of weights for the second class
+                coef[k] = model.coef_[0] * (1 if j == 1 else -1) / 2
+                intercept[k] = model.intercept_[0] * (1 if j == 1 else -1) / 2
+            else:
+                coef[k] = model.coef_[j]
+                intercept[k] = model.intercept_[j]
+        self.coef_ = coef
+        self.intercept_ = intercept
+
+    def _calibrate(
+        self,
+        texts,
+        matches,
+        gold,
+        weights,
+        labelled,
+        groups,
+        base_texts,
+        base_matches,
+        base_labels,
+        weak,
+    ) -> None:
+        """Temperature from out-of-fold logits of the labelled texts (grouped folds)."""
+        from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+
+        y = np.array([gold[i] for i in labelled], dtype=object)
+        counts = np.unique(y, return_counts=True)[1]
+        k = max(2, min(int(self.cv_folds), int(counts.max())))
+        if groups is not None:
+            splitter: Any = StratifiedGroupKFold(k, shuffle=True, random_state=self.seed)
+            split = splitter.split(np.zeros(len(y)), y, [groups[i] for i in labelled])
+        else:
+            splitter = StratifiedKFold(
+                min(k, int(counts.min())) if counts.min() >= 2 else 2,
+                shuffle=True,
+                random_state=self.seed,
+            )
+            split = splitter.split(np.zeros(len(y)), y) if counts.min() >= 2 else []
+        logits = np.full((len(y), len(CLASSES)), np.nan)
+        inner = copy.copy(self)  # same settings and patterns, own fitted state
+        weak_idx = [i for i, _, _ in weak]
+        for train, test in split:
+            tr = [labelled[j] for j in train]
+            tr_all = tr + weak_idx
+            inner._fit_linear(
+                [texts[i] for i in tr_all] + base_texts,
+                [matches[i] for i in tr_all] + base_matches,
+                [gold[i] for i in tr] + [lab for _, lab, _ in weak] + base_labels,
+                np.concatenate(
+                    [
+                        weights[tr],
+                        [self.weak_weight * c for _, _, c in weak],
+                        np.full(len(base_texts), float(self.base_weight)),
+                    ]
+                ),
+                [texts[i] for i in tr_all] + base_texts,
+            )
+            te = [labelled[j] for j in test]
+            logits[test] = inner._logits([texts[i] for i in te], [matches[i] for i in te])
+        done = ~np.isnan(logits).any(axis=1)
+        if done.sum() < 10:
+            return
+        truth = np.array([CLASSES.index(v) for v in y[done]])
+        t = fit_temperature(logits[done], truth)
+        rows = np.arange(len(truth))
+
+        def loss(temp: float) -> float:
+            p = softmax(logits[done] / temp)
+            return round(float(-np.log(np.clip(p[rows, truth], 1e-12, 1)).mean()), 4)
+
+        self.temperature_ = t
+        self.calibration_ = {
+            "temperature": t,
+            "n": int(done.sum()),
+            "log_loss_before": loss(1.0),
+            "log_loss_after": loss(t),
+        }
+        # kept (and saved) so the calibration can be shown later: the out-of-fold logits the
+        # temperature was fitted on and the true classes
+        self.oof_logits_ = logits[done]
+        self.oof_truth_ = truth
+
+    # ------------------------------------------------------------------ predict
+    def _logits(self, texts: Sequence[str], matches: Sequence[Sequence[Match]]) -> np.ndarray:
+        if not len(texts):
+            return np.zeros((0, len(CLASSES)))
+        design = self._design(texts, matches)
+        return np.asarray(design @ self.coef_.T) + self.intercept_
+
+    def _prepare(self, X: Iterable[str]) -> _Prepared:
+        check_is_fitted(self, "classes_")
+        texts = self._clean(as_texts(X))
+        lex = self._lexicon(texts)
+        return _Prepared(texts, lex["matches"], lex, self._logits(texts, lex["matches"]))
+
+    def decision_function(self, X: Iterable[str]) -> np.ndarray:
+        """Uncalibrated logits, columns in ``classes_`` order."""
+        return self._prepare(X).logits
+
+    def predict_proba(self, X: Iterable[str]) -> np.ndarray:
+        """Calibrated probabilities, columns in ``classes_`` order; rows sum to 1."""
+        return softmax(self._prepare(X).logits / self.temperature_)
+
+    def predict(self, X: Iterable[str]) -> np.ndarray:
+        """The most probable label of each text."""
+        return np.array([argmax_label(row) for row in self.predict_proba(X)], dtype=object)
+
+    def proba_by_source(self, X: Iterable[str]) -> dict[str, np.ndarray]:
+        """Probabilities of the calibrated model (``combined``), the uncalibrated model and the
+        lexicon's hand-set weights alone (``lexicon``), for ablations."""
+        prep = self._prepare(X)
+        return {
+            "combined": softmax(prep.logits / self.temperature_),
+            "uncalibrated": softmax(prep.logits),
+            "lexicon": prep.lexicon["proba"],
+        }
+
+    def uncertain_rule(self) -> str:
+        """The rule behind ``uncertain``, in words."""
+        return (
+            f"uncertain when the calibrated probability of the label is below "
+            f"{self.uncertain_below:g}"
+        )
+
+    # ------------------------------------------------------------------ explain
+    def _labels(self, row: np.ndarray) -> list[str]:
+        main = argmax_label(row)
+        extra = [
+            c
+            for c in sorted(CLASSES, key=lambda c: -row[CLASSES.index(c)])
+            if c != main and c != "other" and row[CLASSES.index(c)] >= self.label_threshold
+        ]
+        return [main, *extra]
+
+    def _record(self, prep: _Prepared, proba: np.ndarray, i: int, *, detail: bool):
+        text = prep.texts[i]
+        row = proba[i]
+        label = argmax_label(row)
+        spans = sentence_spans(text)
+        record: dict[str, Any] = {
+            "label": label,
+            "labels": self._labels(row),
+            "scores": {c: round(float(row[j]), 4) for j, c in enumerate(CLASSES)},
+            "probability": round(float(row.max()), 4),
+            "uncertain": bool(float(row.max()) < self.uncertain_below),
+            "evidence": evidence_sentences(prep.matches[i], spans, label),
+        }
+        if detail:
+            sent_of = sentence_index(spans)
+            record["matches"] = [
+                {
+                    "type": m.type,
+                    "pattern": m.pattern,
+                    "kind": m.kind,
+                    "text": m.text,
+                    "weight": m.weight,
+                    "start": m.start,
+                    "end": m.end,
+                    "sentence": sent_of(m.start),
+                }
+                for m in prep.matches[i]
+            ]
+            lex = prep.lexicon
+            record["lexicon"] = {
+                "evidence": {c: round(float(lex["raw"][i, j]), 3) for j, c in enumerate(CLASSES)},
+                "scores": {c: round(float(lex["scores"][i, j]), 3) for j, c in enumerate(CLASSES)},
+                "probabilities": {
+                    c: round(float(lex["proba"][i, j]), 4) for j, c in enumerate(CLASSES)
+                },
+                "cadre_context": lex["n_context"][i] > 0,
+                "patterns_version": self.patterns_.version,
+            }
+            record["top_features"] = self._top_features(prep, i, label)
+            record["temperature"] = self.temperature_
+            record["text"] = text
+        return record
+
+    def _top_features(self, prep: _Prepared, i: int, label: str, k: int = 8):
+        """The features that pushed this text most towards its label (value x weight)."""
+        row = self._design(prep.texts[i : i + 1], prep.matches[i : i + 1]).tocoo()
+        w = self.coef_[CLASSES.index(label)]
+        contrib = sorted(
+            ((float(v * w[j]), int(j)) for j, v in zip(row.col, row.data, strict=True)),
+            reverse=True,
+        )[:k]
+        names = self.feature_names()
+        return [(names[j], round(c, 4)) for c, j in contrib if c > 0]
+
+    def predict_records(self, X: Iterable[str]) -> list[dict[str, Any]]:
+        """One record per text: ``label``, ``labels``, ``scores``, ``probability``,
+        ``uncertain`` and ``evidence``.
+
+        ``labels`` holds the main label first, then every program type whose probability is at
+        least ``label_threshold``; ``evidence`` holds the 1-3 sentences (of the cleaned text)
+        carrying most lexicon evidence for the label; ``uncertain`` follows
+        :meth:`uncertain_rule`.
+        """
+        prep = self._prepare(X)
+        proba = softmax(prep.logits / self.temperature_)
+        return [self._record(prep, proba, i, detail=False) for i in range(len(prep.texts))]
+
+    def explain(self, text: str) -> dict[str, Any]:
+        """Why a text got its label.
+
+        Returns
+        -------
+        dict
+            What :meth:`predict_records` gives, plus ``matches`` (every matched term/pattern:
+            type, pattern, kind, matched text, weight, start/end offsets in the cleaned text,
+            sentence index), ``lexicon`` (the hand-set weights' evidence, scores and
+            probabilities; whether cadre context was found), ``top_features`` (the features
+            that pushed the model most towards the label), ``temperature`` and ``text``.
+
+        Examples
+        --------
+        >>> clf = load_default_classifier()
+        >>> out = clf.explain("市委党校主体班开班。学员将学习两个月。")
+        >>> out["label"], out["evidence"]
+        ('party_school', ['市委党校主体班开班。', '学员将学习两个月。'])
+        >>> [(m["text"], m["weight"]) for m in out["matches"] if m["type"] == "party_school"]
+        [('党校', 2.5), ('主体班', 3.0), ('开班', 1.0), ('学员', 0.5)]
+        """
+        if not isinstance(text, str):
+            raise ParameterError("explain() takes one text string")
+        prep = self._prepare([text])
+        proba = softmax(prep.logits / self.temperature_)
+        return self._record(prep, proba, 0, detail=True)
+
+    # ------------------------------------------------------------------ persistence
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """The fitted state as plain arrays (no pickle): what :meth:`save` writes."""
+        check_is_fitted(self, "classes_")
+        from .. import __version__
+
+        params = self.get_params()
+        params["patterns"] = None if params["patterns"] is None else str(params["patterns"])
+        meta = {
+            "format": _MODEL_FORMAT,
+            "format_version": _MODEL_FORMAT_VERSION,
+            "cadretext": __version__,
+            "params": params,
+            "temperature": self.temperature_,
+            "calibration": self.calibration_,
+            "training": self.training_,
+            "n": [self.n_labelled_, self.n_base_, self.n_weak_],
+        }
+        vocab = (
+            np.array([], dtype="<U1")
+            if self.vectorizer_ is None
+            else np.asarray(self.vectorizer_.get_feature_names_out(), dtype=str)
+        )
+        idf = np.zeros(0) if self.vectorizer_ is None else self.vectorizer_.idf_
+        return {
+            "meta": np.array(json.dumps(meta, ensure_ascii=False, sort_keys=True)),
+            "vocabulary": vocab,
+            "idf": idf,
+            "coef": self.coef_,
+            "intercept": self.intercept_,
+            "oof_logits": getattr(self, "oof_logits_", np.zeros((0, len(CLASSES)))),
+            "oof_truth": getattr(self, "oof_truth_", np.zeros(0, dtype=int)),
+        }
+
+    @classmethod
+    def from_arrays(
+        cls, arrays: dict[str, np.ndarray], name: str = "model"
+    ) -> ProgramTypeClassifier:
+        """Rebuild a classifier from :meth:`to_arrays` output (checked against its patterns)."""
+        try:
+            meta = json.loads(str(arrays["meta"]))
+            fmt = meta.get("format")
+        except (KeyError, ValueError, AttributeError):
+            raise InputFileError(name, "not a saved cadretext classifier") from None
+        if fmt != _MODEL_FORMAT:
+            raise InputFileError(name, "not a saved cadretext classifier")
+        if meta.get("format_version") != _MODEL_FORMAT_VERSION:
+            raise InputFileError(
+                name, "saved with an incompatible cadretext version; re-train with --train"
+            )
+        params = dict(meta["params"])
+        if params.get("ngram_range") is not None:
+            params["ngram_range"] = tuple(params["ngram_range"])
+        clf = cls(**params)
+        clf.patterns_ = load_patterns(clf.patterns)
+        if clf.patterns_.sha256 != meta["training"]["patterns_sha256"]:
+            raise InputFileError(
+                name, "the model was trained with another version of its pattern file; re-train"
+            )
+        clf.classes_ = np.array(CLASSES)
+        vocab = [str(v) for v in arrays["vocabulary"]]
+        if clf.ngram_range is None:
+            clf.vectorizer_ = None
+        else:
+            vec = TfidfVectorizer(
+                analyzer="char",
+                ngram_range=clf.ngram_range,
+                sublinear_tf=True,
+                vocabulary={t: j for j, t in enumerate(vocab)},
+                dtype=np.float64,
+            )
+            vec.idf_ = np.asarray(arrays["idf"], dtype=np.float64)
+            clf.vectorizer_ = vec
+        clf.coef_ = np.asarray(arrays["coef"], dtype=np.float64)
+        clf.intercept_ = np.asarray(arrays["intercept"], dtype=np.float64)
+        clf.temperature_ = float(meta["temperature"])
+        clf.calibration_ = meta["calibration"]
+        clf.training_ = meta["training"]
+        clf.n_labelled_, clf.n_base_, clf.n_weak_ = meta["n"]
+        if "oof_logits" in arrays and len(arrays["oof_logits"]):
+            clf.oof_logits_ = np.asarray(arrays["oof_logits"], dtype=np.float64)
+            clf.oof_truth_ = np.asarray(arrays["oof_truth"], dtype=int)
+        return clf
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Save the fitted classifier as a NumPy ``.npz`` of plain arrays (no pickle), atomically."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        with open(tmp, "wb") as fh:
+            np.savez_compressed(fh, **self.to_arrays())
+        os.replace(tmp, path)
+        return path
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> ProgramTypeClassifier:
+        """Load a classifier saved with :meth:`save` (``.npz``; loaded without pickle)."""
+        path = Path(path)
+        if not path.is_file():
+            raise ParameterError(f"model file not found: {path}")
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                arrays = {k: data[k] for k in data.files}
+        except (OSError, ValueError, EOFError, pickle.UnpicklingError) as exc:
+            raise InputFileError(path, f"not a saved cadretext classifier ({exc})") from None
+        return cls.from_arrays(arrays, str(path))
+
+
+# --------------------------------------------------------------------------- default model
+def train_default_classifier(path: str | os.PathLike[str]) -> ProgramTypeClassifier:
+    """Train the default model on a labelled JSONL file (``real_reports.jsonl``).
+
+    Default settings, calibration folds grouped by site; the file's hash goes into
+    ``training_``. ``benchmarks/train_default.py`` calls this and writes the packaged model.
+    """
+    from .data import read_labelled_jsonl
+
+    frame = read_labelled_jsonl(path)
+    clf = ProgramTypeClassifier().fit(
+        frame["text"].tolist(), frame["label"].tolist(), groups=frame["site"].tolist()
+    )
+    clf.training_ = {
+        **clf.training_,
+        "file": Path(path).name,
+        "file_sha256": frame.attrs["sha256"],
+        "n_sites": int(frame["site"].nunique()),
+    }
+    return clf
+
+
+@lru_cache(maxsize=1)
+def _default_model() -> ProgramTypeClassifier:
+    ref = resources.files("cadretext.classify") / DEFAULT_MODEL_FILE
+    with resources.as_file(ref) as path:
+        return ProgramTypeClassifier.load(path)
+
+
+def load_default_classifier() -> ProgramTypeClassifier:
+    """The default classifier: trained on 166 real reports plus the packaged examples.
+
+    Read from the packaged weights (``cadretext/classify/default_model.npz``; nothing is
+    trained on your machine) and kept in memory; each call returns an independent copy, so
+    fitting it again does not change the default.
+
+    Examples
+    --------
+    >>> clf = load_default_classifier()
+    >>> clf.predict(["本届中青班学员在省委党校学习四个月。"]).tolist()
+    ['party_school']
+    >>> clf.training_["n_labelled"]
+    166
+    """
+    return copy.deepcopy(_default_model())

@@ -1,0 +1,363 @@
+"""The lexicon of program-type evidence: weighted terms and regular expressions, and what they match.
+
+A pattern file (the packaged, versioned ``lexicons/program_patterns.csv`` or your own CSV of the
+same shape) lists terms and regular expressions per type with a weight. This module parses it,
+finds every match in a text (within one type, overlapping matches count once, the heaviest
+pattern explaining the span), turns matches into the lexicon's own score per type, and picks the
+sentences that carry the evidence for a label. It is hand-written domain knowledge: no library
+knows how Chinese reports describe these formats. :mod:`cadretext.classify.features` turns the
+same matches into features of the supervised model.
+
+A type's *evidence* is ``sum(weight * (1 + ln count))`` over its patterns (repeats count
+sub-linearly). Its *score* is the evidence divided by ``sqrt(max(n_chars, length_floor) /
+1000)``, so a passing mention in a long article weighs less than the same words in a short
+report. ``other`` scores ``other_baseline`` plus its own patterns. A report without any cadre
+context word (干部, 书记, 组织部 ...) has its program evidence multiplied by
+``no_cadre_factor``. Lexicon probabilities: ``p(type) ∝ (1 + score(type)) ** sharpness``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import math
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .._io import sha256_of
+from ..clean import split_sentences
+from ..errors import InputFileError, MissingColumnError, ParameterError
+from .labels import CLASSES, PROGRAM_TYPES
+
+__all__ = [
+    "CONTEXT",
+    "Match",
+    "Pattern",
+    "PatternSet",
+    "evidence_sentences",
+    "find_matches",
+    "load_patterns",
+    "parse_patterns",
+    "raw_evidence",
+    "score_lexicon",
+    "sentence_index",
+    "sentence_spans",
+]
+
+#: The pseudo-type of context words (a report about cadres at all).
+CONTEXT = "cadre"
+PATTERN_TYPES = (*CLASSES, CONTEXT)
+_GAP = r"[^。！？；!?;\n]{0,15}"
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One row of a pattern file."""
+
+    types: tuple[str, ...]
+    kind: str
+    pattern: str
+    weight: float
+    note: str
+    line: int
+    regex: re.Pattern[str] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class PatternSet:
+    """The weighted terms and regular expressions of the lexicon scorer.
+
+    Attributes
+    ----------
+    name : str
+        ``"program_patterns"`` for the packaged file, else the path.
+    patterns : tuple of Pattern
+    version : str
+        The file's ``# version:`` value.
+    sha256 : str
+        Hash of the rows: two sets with the same hash score identically.
+    """
+
+    name: str
+    patterns: tuple[Pattern, ...]
+    version: str
+    sha256: str
+
+    def __len__(self) -> int:
+        return len(self.patterns)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The patterns as a table (type, kind, pattern, weight, note)."""
+        return pd.DataFrame(
+            [
+                {
+                    "type": "|".join(p.types),
+                    "kind": p.kind,
+                    "pattern": p.pattern,
+                    "weight": p.weight,
+                    "note": p.note,
+                }
+                for p in self.patterns
+            ]
+        )
+
+
+def parse_patterns(text: str, name: str) -> PatternSet:
+    version = ""
+    body: list[tuple[int, str]] = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip().lstrip("\ufeff")
+        if not stripped:
+            continue
+        if stripped.startswith("#"):
+            comment = stripped.lstrip("#").strip()
+            if comment.lower().startswith("version:") and not version:
+                version = comment.split(":", 1)[1].strip()
+            continue
+        body.append((lineno, line))
+    if not body:
+        raise InputFileError(name, "the pattern file has no rows")
+    reader = csv.reader([line for _, line in body])
+    header = [h.strip().lower() for h in next(reader)]
+    missing = [c for c in ("type", "kind", "pattern", "weight") if c not in header]
+    if missing:
+        raise MissingColumnError(
+            name,
+            f"pattern file needs columns type, kind, pattern, weight (and optional note); "
+            f"missing {', '.join(missing)}",
+            line=body[0][0],
+        )
+    col = {c: header.index(c) for c in header}
+    patterns: list[Pattern] = []
+    for (lineno, _), row in zip(body[1:], reader, strict=True):
+        if len(row) < len(header) - ("note" in col):
+            raise InputFileError(
+                name, f"expected {len(header)} fields, got {len(row)}", line=lineno
+            )
+        fields = {c: row[i].strip() if i < len(row) else "" for c, i in col.items()}
+        get = fields.get
+        types = tuple(t.strip() for t in get("type").split("|") if t.strip())
+        bad = [t for t in types if t not in PATTERN_TYPES]
+        if not types or bad:
+            raise InputFileError(
+                name,
+                f"unknown type {'|'.join(bad) or '(empty)'}; use {', '.join(PATTERN_TYPES)}",
+                line=lineno,
+            )
+        kind = get("kind").lower()
+        pattern = get("pattern")
+        if kind not in ("term", "regex") or not pattern:
+            raise InputFileError(
+                name, "kind must be 'term' or 'regex' and pattern non-empty", line=lineno
+            )
+        try:
+            weight = float(get("weight"))
+        except ValueError:
+            raise InputFileError(
+                name, f"weight {get('weight')!r} is not a number", line=lineno
+            ) from None
+        source = re.escape(pattern) if kind == "term" else pattern.replace("…", _GAP)
+        try:
+            regex = re.compile(source)
+        except re.error as exc:
+            raise InputFileError(
+                name, f"bad regular expression {pattern!r}: {exc}", line=lineno
+            ) from None
+        patterns.append(Pattern(types, kind, pattern, weight, get("note", ""), lineno, regex))
+    digest = sha256_of(
+        f"{'|'.join(p.types)}\t{p.kind}\t{p.pattern}\t{p.weight!r}" for p in patterns
+    )
+    return PatternSet(name=name, patterns=tuple(patterns), version=version, sha256=digest)
+
+
+@lru_cache(maxsize=16)
+def _load_patterns_cached(key: str, stamp: tuple[int, int] | None = None) -> PatternSet:
+    if key == "program_patterns":
+        text = (resources.files("cadretext.lexicons") / "program_patterns.csv").read_text("utf-8")
+        return parse_patterns(text, "program_patterns")
+    path = Path(key)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(path, "pattern files must be UTF-8 CSV") from exc
+    return parse_patterns(text, str(path))
+
+
+def load_patterns(name_or_path: str | os.PathLike[str] | None = None) -> PatternSet:
+    """Load the packaged pattern file (default) or your own CSV of the same shape.
+
+    Columns: ``type`` (``secondment``, ``party_school``, ``closed_training``, ``other``, several
+    joined by ``|``, or ``cadre`` for context words), ``kind`` (``term`` or ``regex``; in a
+    regex ``…`` is a gap of up to 15 characters inside a sentence), ``pattern``, ``weight``
+    (negative = evidence against the type) and an optional ``note``. ``#`` lines are comments;
+    ``# version: N`` versions the file.
+
+    Examples
+    --------
+    >>> ps = load_patterns()
+    >>> ps.version, len(ps) > 100
+    ('3', True)
+    """
+    if name_or_path is None or str(name_or_path) == "program_patterns":
+        return _load_patterns_cached("program_patterns")
+    path = Path(name_or_path)
+    if not path.is_file():
+        raise ParameterError(f"patterns: file not found: {path}")
+    stat = path.stat()  # an edited file is re-read
+    return _load_patterns_cached(str(path.resolve()), (stat.st_mtime_ns, stat.st_size))
+
+
+@dataclass(frozen=True)
+class Match:
+    type: str
+    pattern: str
+    kind: str
+    weight: float
+    start: int
+    end: int
+    text: str
+
+
+def find_matches(text: str, patterns: PatternSet) -> list[Match]:
+    """All pattern matches in ``text``, in text order.
+
+    Within one type (and sign), overlapping matches count once: a span is explained by its
+    heaviest pattern only, so 跟班学习 is not also counted as 跟班.
+    """
+    found: list[Match] = []
+    for p in patterns.patterns:
+        for m in p.regex.finditer(text):
+            if m.end() == m.start():
+                continue
+            for t in p.types:
+                found.append(Match(t, p.pattern, p.kind, p.weight, m.start(), m.end(), m.group()))
+    # heaviest first, then leftmost: a span is explained by its strongest pattern only
+    found.sort(key=lambda m: (m.type, m.weight < 0, -abs(m.weight), m.start, m.end))
+    kept: list[Match] = []
+    # the spans kept so far per (type, sign), disjoint and sorted by start: an overlap check
+    # looks only at the two neighbours of the insertion point (log time, not a scan of all)
+    starts: dict[tuple[str, bool], list[int]] = {}
+    ends: dict[tuple[str, bool], list[int]] = {}
+    for m in found:
+        key = (m.type, m.weight < 0)
+        s_list = starts.setdefault(key, [])
+        e_list = ends.setdefault(key, [])
+        i = bisect.bisect_left(s_list, m.start)
+        if i > 0 and e_list[i - 1] > m.start:
+            continue
+        if i < len(s_list) and s_list[i] < m.end:
+            continue
+        s_list.insert(i, m.start)
+        e_list.insert(i, m.end)
+        kept.append(m)
+    kept.sort(key=lambda m: (m.start, m.type))
+    return kept
+
+
+def raw_evidence(matches: Sequence[Match]) -> tuple[dict[str, float], int]:
+    """Evidence per class (``sum(weight * (1 + ln count))``) and the number of context matches."""
+    counts: dict[tuple[str, str, float], int] = {}
+    n_context = 0
+    for m in matches:
+        if m.type == CONTEXT:
+            n_context += 1
+            continue
+        key = (m.type, m.pattern, m.weight)
+        counts[key] = counts.get(key, 0) + 1
+    raw = dict.fromkeys(CLASSES, 0.0)
+    for (t, _, w), c in counts.items():
+        raw[t] += w * (1.0 + math.log(c))
+    return raw, n_context
+
+
+def score_lexicon(
+    texts: Sequence[str],
+    patterns: PatternSet,
+    *,
+    other_baseline: float = 2.0,
+    sharpness: float = 2.0,
+    length_floor: int = 500,
+    no_cadre_factor: float = 0.2,
+    matches: Sequence[Sequence[Match]] | None = None,
+) -> dict[str, object]:
+    """The lexicon's own verdict on each text (the formulas of the module docstring).
+
+    Returns
+    -------
+    dict
+        ``raw`` (n, 4) evidence per class, ``scores`` (n, 4) length-normalised scores
+        (``other`` includes ``other_baseline``), ``proba`` (n, 4) lexicon probabilities,
+        ``matches`` (one list per text) and ``n_context`` (context matches per text), columns
+        in :data:`CLASSES` order.
+    """
+    n = len(texts)
+    raw = np.zeros((n, len(CLASSES)))
+    scores = np.zeros((n, len(CLASSES)))
+    all_matches: list[list[Match]] = []
+    contexts: list[int] = []
+    other = CLASSES.index("other")
+    program = [CLASSES.index(t) for t in PROGRAM_TYPES]
+    for i, text in enumerate(texts):
+        found = list(matches[i]) if matches is not None else find_matches(text, patterns)
+        ev, n_context = raw_evidence(found)
+        row = np.array([max(ev[c], 0.0) for c in CLASSES])
+        if n_context == 0:
+            row[program] *= no_cadre_factor
+        raw[i] = row
+        scale = math.sqrt(max(len(text), length_floor) / 1000.0)
+        scores[i] = row / scale
+        scores[i, other] += other_baseline
+        all_matches.append(found)
+        contexts.append(n_context)
+    p = (1.0 + scores) ** sharpness
+    p /= p.sum(axis=1, keepdims=True) if n else 1.0
+    return {"raw": raw, "scores": scores, "proba": p, "matches": all_matches, "n_context": contexts}
+
+
+def sentence_spans(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, sentence)`` of every sentence of ``text``."""
+    spans: list[tuple[int, int, str]] = []
+    pos = 0
+    for sentence in split_sentences(text):
+        start = text.find(sentence, pos)
+        if start < 0:  # cannot happen (split_sentences keeps every character); be safe
+            start = pos
+        spans.append((start, start + len(sentence), sentence))
+        pos = start + len(sentence)
+    return spans
+
+
+def sentence_index(spans: list[tuple[int, int, str]]):
+    """A function mapping a character offset to the index of its sentence (or None)."""
+    starts = [s for s, _, _ in spans]
+
+    def find(offset: int) -> int | None:
+        i = bisect.bisect_right(starts, offset) - 1
+        return i if i >= 0 and offset < spans[i][1] else None
+
+    return find
+
+
+def evidence_sentences(
+    matches: Sequence[Match], spans: list[tuple[int, int, str]], label: str, k: int = 3
+) -> list[str]:
+    """The ``k`` sentences carrying most positive evidence for ``label``, most first."""
+    if not spans:
+        return []
+    find = sentence_index(spans)
+    weight: dict[int, float] = {}
+    for m in matches:
+        if m.type == label and m.weight > 0:
+            i = find(m.start)
+            if i is not None:
+                weight[i] = weight.get(i, 0.0) + m.weight
+    best = sorted(weight, key=lambda i: (-weight[i], i))[:k]
+    return [spans[i][2].strip() for i in best]
