@@ -111,6 +111,40 @@ def fit_temperature(logits: np.ndarray, truth: Sequence[int]) -> float:
     return float(round(res.x, 4))
 
 
+@dataclass
+class _TrainingPool:
+    """Everything a fit can train on: the caller's texts (labelled or not), the weak labels
+    among the unlabelled, and the packaged examples. ``examples(idx)`` assembles the training
+    set for a subset of the labelled texts (the whole fit, or a calibration fold)."""
+
+    texts: list[str]
+    matches: list[list[Match]]
+    gold: list[str | None]
+    weights: np.ndarray
+    weak: list[tuple[int, str, float]]  # (index, lexicon label, lexicon probability)
+    unlabelled: list[int]
+    base_texts: list[str]
+    base_matches: list[list[Match]]
+    base_labels: list[str]
+    weak_weight: float
+    base_weight: float
+
+    def examples(self, labelled: Sequence[int]):
+        """``(texts, matches, labels, weights, vocabulary_texts)`` for :meth:`_fit_linear`."""
+        idx = [*labelled, *(i for i, _, _ in self.weak)]
+        x = [self.texts[i] for i in idx] + self.base_texts
+        m = [self.matches[i] for i in idx] + self.base_matches
+        y = [self.gold[i] for i in labelled] + [lab for _, lab, _ in self.weak] + self.base_labels
+        w = np.concatenate(
+            [
+                self.weights[list(labelled)],
+                np.array([self.weak_weight * c for _, _, c in self.weak]),
+                np.full(len(self.base_texts), float(self.base_weight)),
+            ]
+        )
+        return x, m, y, w, x + [self.texts[i] for i in self.unlabelled]
+
+
 class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
     """Label reports secondment / party_school / closed_training / other, with evidence.
 
@@ -270,7 +304,10 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
     def _clean(self, texts: list[str]) -> list[str]:
         return [clean_text(t) if self.clean else t for t in texts]
 
-    def _lexicon(self, texts: Sequence[str]) -> dict[str, Any]:
+    def _lexicon(
+        self, texts: Sequence[str], matches: Sequence[Sequence[Match]] | None = None
+    ) -> dict[str, Any]:
+        """:func:`score_lexicon` with this classifier's settings (matches found if not given)."""
         return score_lexicon(
             texts,
             self._patterns(),
@@ -278,6 +315,7 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
             sharpness=self.sharpness,
             length_floor=self.length_floor,
             no_cadre_factor=self.no_cadre_factor,
+            matches=matches,
         )
 
     def lexicon_proba(self, X: Iterable[str]) -> np.ndarray:
@@ -295,15 +333,7 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
             )
             blocks.append(lex * float(self.lexicon_scale))
         if self.prior_scale > 0:
-            p_lex = score_lexicon(
-                texts,
-                self.patterns_,
-                other_baseline=self.other_baseline,
-                sharpness=self.sharpness,
-                length_floor=self.length_floor,
-                no_cadre_factor=self.no_cadre_factor,
-                matches=matches,
-            )["proba"]
+            p_lex = self._lexicon(texts, matches)["proba"]
             blocks.append(sparse.csr_matrix(np.log(p_lex) * float(self.prior_scale)))
         return sparse.hstack(blocks, format="csr") if len(blocks) > 1 else blocks[0].tocsr()
 
@@ -380,38 +410,31 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
         # weak examples: unlabelled texts the lexicon is sure about
         weak: list[tuple[int, str, float]] = []
         if unlabelled:
-            lex = score_lexicon(
-                [texts[i] for i in unlabelled],
-                self.patterns_,
-                other_baseline=self.other_baseline,
-                sharpness=self.sharpness,
-                length_floor=self.length_floor,
-                no_cadre_factor=self.no_cadre_factor,
-                matches=[matches[i] for i in unlabelled],
-            )
+            lex = self._lexicon([texts[i] for i in unlabelled], [matches[i] for i in unlabelled])
             for row, i in zip(lex["proba"], unlabelled, strict=True):
                 if float(row.max()) >= self.weak_threshold:
                     weak.append((i, argmax_label(row), float(row.max())))
 
-        train_idx = labelled + [i for i, _, _ in weak]
-        train_x = [texts[i] for i in train_idx] + base_texts
-        train_m = [matches[i] for i in train_idx] + base_matches
-        train_y = [gold[i] for i in labelled] + [lab for _, lab, _ in weak] + base_labels
-        train_w = np.concatenate(
-            [
-                weights[labelled],
-                np.array([self.weak_weight * c for _, _, c in weak]),
-                np.full(len(base_texts), float(self.base_weight)),
-            ]
+        pool = _TrainingPool(
+            texts,
+            matches,
+            gold,
+            weights,
+            weak,
+            unlabelled,
+            base_texts,
+            base_matches,
+            base_labels,
+            self.weak_weight,
+            self.base_weight,
         )
-        keep = train_w > 0
-        if len({lab for lab, k in zip(train_y, keep, strict=True) if k}) < 2:
+        train = pool.examples(labelled)
+        if len({lab for lab, w in zip(train[2], train[3], strict=True) if w > 0}) < 2:
             raise ParameterError(
                 "fit needs examples of at least two classes (labels, weak labels or "
                 "base_examples=True)"
             )
-        vocab_texts = train_x + [texts[i] for i in unlabelled]
-        self._fit_linear(train_x, train_m, train_y, train_w, vocab_texts)
+        self._fit_linear(*train)
 
         self.n_labelled_ = len(labelled)
         self.n_base_ = len(base_texts)
@@ -424,18 +447,7 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
             "log_loss_after": None,
         }
         if self.calibrate and len(labelled) >= 20 and len({gold[i] for i in labelled}) >= 2:
-            self._calibrate(
-                texts,
-                matches,
-                gold,
-                weights,
-                labelled,
-                group_list,
-                base_texts,
-                base_matches,
-                base_labels,
-                weak,
-            )
+            self._calibrate(pool, labelled, group_list)
         self.training_ = {
             "n_labelled": self.n_labelled_,
             "n_base": self.n_base_,
@@ -481,22 +493,12 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
         self.intercept_ = intercept
 
     def _calibrate(
-        self,
-        texts,
-        matches,
-        gold,
-        weights,
-        labelled,
-        groups,
-        base_texts,
-        base_matches,
-        base_labels,
-        weak,
+        self, pool: _TrainingPool, labelled: list[int], groups: list[Any] | None
     ) -> None:
         """Temperature from out-of-fold logits of the labelled texts (grouped folds)."""
         from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
-        y = np.array([gold[i] for i in labelled], dtype=object)
+        y = np.array([pool.gold[i] for i in labelled], dtype=object)
         counts = np.unique(y, return_counts=True)[1]
         k = max(2, min(int(self.cv_folds), int(counts.max())))
         if groups is not None:
@@ -511,25 +513,10 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
             split = splitter.split(np.zeros(len(y)), y) if counts.min() >= 2 else []
         logits = np.full((len(y), len(CLASSES)), np.nan)
         inner = copy.copy(self)  # same settings and patterns, own fitted state
-        weak_idx = [i for i, _, _ in weak]
         for train, test in split:
-            tr = [labelled[j] for j in train]
-            tr_all = tr + weak_idx
-            inner._fit_linear(
-                [texts[i] for i in tr_all] + base_texts,
-                [matches[i] for i in tr_all] + base_matches,
-                [gold[i] for i in tr] + [lab for _, lab, _ in weak] + base_labels,
-                np.concatenate(
-                    [
-                        weights[tr],
-                        [self.weak_weight * c for _, _, c in weak],
-                        np.full(len(base_texts), float(self.base_weight)),
-                    ]
-                ),
-                [texts[i] for i in tr_all] + base_texts,
-            )
+            inner._fit_linear(*pool.examples([labelled[j] for j in train]))
             te = [labelled[j] for j in test]
-            logits[test] = inner._logits([texts[i] for i in te], [matches[i] for i in te])
+            logits[test] = inner._logits([pool.texts[i] for i in te], [pool.matches[i] for i in te])
         done = ~np.isnan(logits).any(axis=1)
         if done.sum() < 10:
             return
