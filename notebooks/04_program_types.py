@@ -84,8 +84,8 @@ plots.heatmap(
 );
 
 # %% [markdown]
-# On the seeds, each report's highest probability is its manifest label, and clearly so: the
-# secondment reports name 跟班学习 and 挂职锻炼 many times, the party-school reports 中央党校 /
+# On the seeds, each report's highest probability is its manifest label. The
+# secondment reports name 跟班学习 throughout, the party-school reports 中央党校 /
 # 杭州市委党校主体班 and their courses, the closed-format report 全封闭、半军事化, 早操 and
 # 手机入柜. The Loudi report (003) is the interesting case: cadres travel to *another* city
 # (Hangzhou) as secondees do, but to sit in that city's party-school main class. The report
@@ -212,7 +212,7 @@ flagged = labels[labels["uncertain"]]
 print(f"{len(flagged)} of {len(labels)} reports are uncertain.")
 display(
     flagged.nsmallest(15, "probability")[["doc_id", "label", "labels", "probability"]]
-    .assign(evidence=flagged["evidence"].str[0])
+    .assign(evidence=flagged["evidence"].map(lambda e: e[0] if len(e) else "(no lexicon evidence)"))
     .reset_index(drop=True)
 )
 

@@ -71,8 +71,9 @@ NOTEBOOKS: tuple[ReportSpec, ...] = (
         "04_program_types",
         "Program types",
         "Each report labelled secondment, party school, closed-format training or other, with "
-        "probabilities and the sentences carrying the evidence; paragraphs that mix formats; "
-        "leave-one-out evaluation with a lexicon/model ablation; where the classifier is unsure.",
+        "calibrated probabilities and the sentences carrying the evidence; paragraphs that mix "
+        "formats; the reliability diagram of the probabilities; the uncertain reports to read by "
+        "hand; a stratified coding sheet and the agreement of hand codes with the labels.",
     ),
     ReportSpec(
         "05_shared_rhetoric",
