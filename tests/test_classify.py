@@ -191,7 +191,9 @@ def test_pickle_and_save_load_predict_the_same(clf, eval_set, tmp_path):
     np.testing.assert_allclose(loaded.predict_proba(texts), expected, atol=1e-12)
     assert loaded.get_params() == clf.get_params()
     (tmp_path / "junk.npz").write_bytes(b"not a model")
-    with pytest.raises(InputFileError, match=r"junk\.npz"):
+    with pytest.raises(
+        InputFileError, match=r"junk\.npz: not a saved cadretext classifier \(not a NumPy"
+    ):
         ProgramTypeClassifier.load(tmp_path / "junk.npz")
 
 

@@ -789,8 +789,10 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
         try:
             with np.load(path, allow_pickle=False) as data:
                 arrays = {k: data[k] for k in data.files}
-        except (OSError, ValueError, EOFError, pickle.UnpicklingError) as exc:
-            raise InputFileError(path, f"not a saved cadretext classifier ({exc})") from None
+        except (OSError, ValueError, EOFError, pickle.UnpicklingError):
+            raise InputFileError(
+                path, "not a saved cadretext classifier (not a NumPy .npz file)"
+            ) from None
         return cls.from_arrays(arrays, str(path))
 
 
