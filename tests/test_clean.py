@@ -205,3 +205,11 @@ def test_normalize_whitespace_matches_the_gap_rule() -> None:
     for _ in range(20000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
         assert normalize_whitespace(text) == _whitespace_by_regex(text), repr(text)
+
+
+def test_gloss_audit_lines_counted_left_to_right() -> None:
+    raw = "學(xué)習(xí)\n\n幹部(gàn bù)\n選派(xuǎn pài)"
+    text, removed = clean_text(raw, return_removed=True, to_simplified=False)
+    glosses = [r for r in removed if r["kind"] == "pinyin_gloss"]
+    assert [g["line"] for g in glosses] == [1, 1, 3, 4]
+    assert text == "學習\n幹部\n選派"

@@ -81,3 +81,16 @@ def test_console_script_is_installed() -> None:
         check=True,
     )
     assert "summary" in done.stdout and "tokens" in done.stdout
+
+
+def test_clean_output_reads_back_and_surrogates_survive(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "clean.jsonl"
+    assert main(["clean", str(SEEDS), "-o", str(out)]) == 0
+    assert main(["summary", str(out)]) == 0  # the tool reads its own output
+    assert "5 documents" in capsys.readouterr().out
+    data = tmp_path / "s.jsonl"
+    data.write_text('{"id": "a", "text": "干部赴深圳\\ud800挂职锻炼。"}\n', encoding="utf-8")
+    for command in (["summary"], ["classify"], ["clean", "-o", str(tmp_path / "c.jsonl")]):
+        assert main([command[0], str(data), *command[1:]]) == 0, command
+    record = json.loads((tmp_path / "c.jsonl").read_text(encoding="utf-8"))
+    assert record["removed"] == [{"kind": "surrogate", "text": "U+D800", "line": 1}]

@@ -353,3 +353,60 @@ def test_audit_false_keeps_text_drops_raw_and_audit(tmp_path: Path) -> None:
     assert full["text"].dtype == object  # Python strings: 2 bytes a Chinese character
     with pytest.raises(ParameterError, match="audit=True"):
         removal_summary(lean)
+
+
+def test_fields_named_like_computed_columns_are_kept_apart(tmp_path: Path) -> None:
+    # input fields must never overwrite what load_corpus computes: they become meta_<name>
+    clash = {
+        "path": "elsewhere.txt",
+        "removed": "nothing",
+        "n_chars": 3,
+        "encoding": "ascii",
+        "raw_text": "not the raw text",
+        "duplicate_of": "x",
+    }
+    data = tmp_path / "r.jsonl"
+    data.write_text(
+        json.dumps({"id": "a", "text": "市委党校主体班开班。", **clash}, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    corpus = load_corpus(data)
+    row = corpus.iloc[0]
+    assert row["path"] == str(data.resolve()) or row["path"].endswith("r.jsonl")
+    assert row["n_chars"] == len("市委党校主体班开班。")
+    assert row["encoding"] == "utf-8" and isinstance(row["removed"], list)
+    assert row["raw_text"] == "市委党校主体班开班。"
+    for key, value in clash.items():
+        assert row[f"meta_{key}"] == value
+    assert corpus.columns.is_unique
+    # a manifest with a text column: the file's text stays the text
+    folder = tmp_path / "f"
+    folder.mkdir()
+    (folder / "a.txt").write_text("干部赴深圳挂职锻炼。", encoding="utf-8")
+    pd.DataFrame({"file": ["a.txt"], "text": ["manifest text"], "meta_text": ["taken"]}).to_csv(
+        folder / "manifest.csv", index=False
+    )
+    corpus = load_corpus(folder)
+    assert corpus.loc[0, "text"] == "干部赴深圳挂职锻炼。"
+    assert corpus.loc[0, "meta_meta_text"] == "manifest text"
+    assert corpus.loc[0, "meta_text"] == "taken"
+    assert corpus.columns.is_unique
+
+
+def test_a_lone_surrogate_is_replaced_and_audited(tmp_path: Path) -> None:
+    data = tmp_path / "s.jsonl"
+    # "\ud800" is valid JSON but no UTF-8 text: OpenCC used to crash on it
+    data.write_text(
+        '{"id": "a", "text": "乡镇干部\\ud800赴深圳\\n挂职锻炼。"}\n{"id": "b", "text": "市委党校开班。"}\n',
+        encoding="utf-8",
+    )
+    corpus = load_corpus(data)
+    assert corpus["doc_id"].tolist() == ["a", "b"]
+    assert corpus.loc[0, "text"] == "乡镇干部\ufffd赴深圳\n挂职锻炼。"
+    assert {"kind": "surrogate", "text": "U+D800", "line": 1} in corpus.loc[0, "removed"]
+    text, removed = clean_text("甲\n乙\udfff", return_removed=True)
+    assert text == "甲\n乙\ufffd" and removed[0] == {
+        "kind": "surrogate",
+        "text": "U+DFFF",
+        "line": 2,
+    }

@@ -426,3 +426,62 @@ def test_sweep_worker_that_cannot_start_is_a_clear_error(tmp_path) -> None:
     )
     last = last_error_of_piped_code(code, tmp_path)
     assert last.startswith("cadretext.errors.WorkerError: sweep_k:"), last
+
+
+def _corrupting_lda(monkeypatch, always: bool) -> list[tuple]:
+    """Make gensim's LdaModel end with NaN topics when alpha='auto' (or always)."""
+    import gensim.models
+
+    real = gensim.models.LdaModel
+    calls: list[tuple] = []
+
+    def fake(*args, **kwargs):
+        model = real(*args, **kwargs)
+        calls.append((kwargs.get("alpha"), kwargs.get("eta")))
+        if always or kwargs.get("alpha") == "auto":
+            model.state.sstats[:] = np.nan
+        return model
+
+    monkeypatch.setattr(gensim.models, "LdaModel", fake)
+    return calls
+
+
+def test_a_fit_with_nan_state_is_refitted_with_symmetric_priors(corpus, monkeypatch):
+    from cadretext.errors import FitError
+
+    docs, _ = corpus
+    calls = _corrupting_lda(monkeypatch, always=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing printed: the bad fit is checked, not shown
+        res = fit_lda(docs[:60], 2, seed=0, passes=2, no_above=1.0)
+    assert calls == [("auto", "auto"), ("symmetric", "symmetric")]
+    assert res.params["refit_with"] == {"alpha": "symmetric", "eta": "symmetric"}
+    assert np.isfinite(res.doc_topics.to_numpy()).all()
+    clean = fit_lda(docs[:60], 2, seed=0, passes=2, no_above=1.0, alpha="symmetric")
+    assert clean.params["refit_with"] is None
+    _corrupting_lda(monkeypatch, always=True)
+    with pytest.raises(FitError, match="non-finite"):
+        fit_lda(docs[:60], 2, seed=0, passes=2, no_above=1.0)
+
+
+def test_k_is_checked_against_the_number_of_units(corpus):
+    docs, _ = corpus
+    with pytest.raises(ParameterError, match=r"number of units with words left \(12\); got 13"):
+        fit_lda(docs[:12], 13, no_above=1.0)
+    with pytest.raises(ParameterError, match=r"ks must be .* \(12\); got 20"):
+        sweep_k(docs[:12], [2, 20], seeds=[0], coherence=("u_mass",), no_above=1.0)
+
+
+@pytest.mark.filterwarnings("ignore::cadretext.topics.EmptyDocumentsWarning")
+def test_ldavis_page_with_many_topics(tmp_path):
+    # pyLDAvis' own PCoA gave complex coordinates from about ten topics on the seeds and its
+    # JSON export failed; the symmetric eigen-solver keeps them real
+    from cadretext import load_corpus, split_units, tokenize
+
+    units = split_units(load_corpus(SEEDS), "paragraph")
+    res = fit_lda(tokenize(units["text"].tolist()), 12, seed=0, passes=2)
+    written = save_topic_outputs(res, tmp_path, html=True)
+    page = Path(written["ldavis"]).read_text(encoding="utf-8")
+    assert (
+        "ldavis_cadretext_data" in page and "j)" not in page.split("ldavis_cadretext_data")[1][:50]
+    )

@@ -99,6 +99,7 @@ def remove_pinyin_glosses(text: str, *, removed: list[dict] | None = None) -> st
 
     pieces: list[str] = []
     last = 0
+    line, counted = 1, 0
     for match in _GLOSS_CANDIDATE.finditer(text):
         start, end = match.span()
         before = start - 1
@@ -111,7 +112,9 @@ def remove_pinyin_glosses(text: str, *, removed: list[dict] | None = None) -> st
         if end < len(text) - 1 and text[end] in " \t" and _CJK_CHAR.match(text, end + 1):
             end += 1  # "個(ge) 人": the space inserted after the gloss goes too
         if removed is not None:
-            line = text.count("\n", 0, start) + 1
+            # newlines counted once, left to right: linear in the text, not per gloss
+            line += text.count("\n", counted, start)
+            counted = start
             removed.append({"kind": "pinyin_gloss", "text": match.group(0).strip(), "line": line})
         pieces.append(text[last:start])
         last = end
@@ -136,8 +139,10 @@ def to_simplified(text: str, *, config: str = "t2s") -> str:
     --------
     >>> to_simplified("婁底市選派幹部學習")
     '娄底市选派干部学习'
+
+    A lone surrogate (which OpenCC cannot take) comes out as U+FFFD.
     """
-    return _converter(config).convert(text)
+    return _converter(config).convert(_replace_surrogates(text, None))
 
 
 _FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}  # ０-９
@@ -353,6 +358,23 @@ def _strip_boilerplate(text: str, removed: list[dict] | None, raw_lines: list[st
 
 
 # --------------------------------------------------------------------------- clean_text
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _replace_surrogates(text: str, removed: list[dict] | None) -> str:
+    """Lone UTF-16 surrogates (valid in JSON as ``"\\ud800"``, not encodable as UTF-8, fatal to
+    OpenCC) become U+FFFD; each is recorded in the audit with its line."""
+    if _SURROGATE.search(text) is None:
+        return text
+    if removed is not None:
+        line, counted = 1, 0  # newlines counted once, left to right (linear in the text)
+        for m in _SURROGATE.finditer(text):
+            line += text.count("\n", counted, m.start())
+            counted = m.start()
+            removed.append({"kind": "surrogate", "text": f"U+{ord(m.group()):04X}", "line": line})
+    return _SURROGATE.sub("\ufffd", text)
+
+
 @overload
 def clean_text(
     raw: str,
@@ -422,7 +444,8 @@ def clean_text(
     ('site_footer', 2)
     """
     removed: list[dict] | None = [] if return_removed else None
-    text = _normalize_chars(raw)
+    text = _replace_surrogates(raw, removed)
+    text = _normalize_chars(text)
     if remove_glosses:
         text = remove_pinyin_glosses(text, removed=removed)
     if to_simplified:

@@ -596,7 +596,12 @@ def _clean_value(value: Any) -> Any:
 
 
 def _dumps(record: dict[str, Any]) -> str:
-    return json.dumps({k: _clean_value(v) for k, v in record.items()}, ensure_ascii=False)
+    line = json.dumps({k: _clean_value(v) for k, v in record.items()}, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (kept in raw_text): escape it, as JSON allows
+        line = json.dumps({k: _clean_value(v) for k, v in record.items()})
+    return line
 
 
 # --------------------------------------------------------------------------- commands

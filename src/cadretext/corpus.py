@@ -54,6 +54,10 @@ __all__ = [
 ]
 
 CORPUS_COLUMNS = ["doc_id", "title", "date", "source", "program_type", "text", "raw_text", "path"]
+# columns load_corpus computes; an input field of the same name is kept as meta_<name>
+_COMPUTED = frozenset(
+    ("text", "raw_text", "path", "encoding", "n_chars", "removed", "duplicate_of")
+)
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -789,10 +793,22 @@ def _build_frame(
             "n_chars": len(text),
             "removed": removed,
         }
+        # a field named like a computed column (text, path, n_chars, removed, duplicate_of
+        # ...) must not replace it: it is kept as meta_<name> (meta_meta_<name> if the input
+        # also has a meta_<name>); the other fields keep their names
+        clashing = [k for k in meta if k in row or k in _COMPUTED]
         for k, v in meta.items():
-            if k not in extra_cols:
-                extra_cols.append(k)
-            row[k] = v
+            if k not in clashing:
+                row[k] = v
+                if k not in extra_cols:
+                    extra_cols.append(k)
+        for k in clashing:
+            name = f"meta_{k}"
+            while name in row or name in meta:
+                name = f"meta_{name}"
+            row[name] = meta[k]
+            if name not in extra_cols:
+                extra_cols.append(name)
         rows.append(row)
     columns = [*CORPUS_COLUMNS, "site", "encoding", "n_chars", "removed", *extra_cols]
     data = {c: [r.get(c) for r in rows] for c in columns}

@@ -71,6 +71,10 @@ class NoDocumentsError(CadretextError):
     """Nothing readable was found in the paths given."""
 
 
+class FitError(CadretextError):
+    """A model fit ended in a state that cannot be used (non-finite values)."""
+
+
 class WorkerError(CadretextError):
     """A worker process (``n_jobs > 1``) failed to start or died."""
 

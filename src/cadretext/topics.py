@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from ._io import atomic_write_text
-from .errors import CadretextError, ParameterError, WorkerError
+from .errors import CadretextError, FitError, ParameterError, WorkerError
 from .lexicons import WordList, as_wordlist
 
 __all__ = [
@@ -130,6 +130,17 @@ class BowCorpus:
         return (
             f"BowCorpus(n_docs={self.n_docs}, kept={len(self.kept)}, dropped={len(self.dropped)}, "
             f"vocab={len(self.dictionary)}{where})"
+        )
+
+
+def _check_k_against_units(name: str, k: int, bow: BowCorpus) -> None:
+    """K topics need at least K units with words left (more topics than units cannot be told
+    apart, and the fit's time grows with K for nothing)."""
+    n = len(bow.kept)
+    if k > n:
+        raise ParameterError(
+            f"{name} must be an integer between 2 and the number of units with words left "
+            f"({n}); got {k}"
         )
 
 
@@ -416,6 +427,41 @@ def _check_prior(name: str, value: Any, allowed: tuple[str, ...]) -> Any:
     return value
 
 
+def _is_finite(model: Any) -> bool:
+    """Whether an LDA model's topic-word state and priors hold only finite numbers."""
+    parts = [model.get_topics(), np.asarray(model.alpha, dtype=float)]
+    parts.append(np.asarray(model.eta, dtype=float))
+    return all(np.isfinite(p).all() for p in parts)
+
+
+def _finite_lda(make: Any, alpha: Any, eta: Any) -> Any:
+    """``make(alpha, eta)``, checked: a fit must never carry NaN or inf silently.
+
+    gensim's updates of ``alpha``/``eta="auto"`` (Newton steps on the Dirichlet priors) can
+    diverge on a tiny corpus, and the NaN then reaches every later inference (printed as
+    "invalid value encountered in dot"). Such a fit is refitted once with the symmetric priors
+    in place of the learnt ones (recorded as ``model.cadretext_refit``); if that is not finite
+    either, a :class:`FitError` says so. Numerical warnings of the first fit are checked here,
+    not printed.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        model = make(alpha, eta)
+        if _is_finite(model):
+            model.cadretext_refit = None
+            return model
+        fixed_alpha = "symmetric" if isinstance(alpha, str) and alpha == "auto" else alpha
+        fixed_eta = "symmetric" if isinstance(eta, str) and eta == "auto" else eta
+        model = make(fixed_alpha, fixed_eta)
+    if not _is_finite(model):
+        raise FitError(
+            "the LDA fit produced non-finite values even with symmetric priors; try fewer "
+            "topics, more passes, or a larger no_below"
+        )
+    model.cadretext_refit = {"alpha": fixed_alpha, "eta": fixed_eta}
+    return model
+
+
 def _train(
     bow: BowCorpus,
     k: int,
@@ -442,13 +488,15 @@ def _train(
         "eval_every": None,  # perplexity logging costs a pass over the corpus; not needed
     }
     if workers == 1:
-        return LdaModel(alpha=alpha, **common)
+        return _finite_lda(lambda a, e: LdaModel(alpha=a, **{**common, "eta": e}), alpha, eta)
     if isinstance(alpha, str) and alpha == "auto":
         raise ParameterError(
             "alpha='auto' is not available with workers > 1 (gensim's LdaMulticore cannot learn "
             "alpha); pass alpha='symmetric' or 'asymmetric', or use workers=1"
         )
-    return LdaMulticore(alpha=alpha, workers=workers, **common)
+    return _finite_lda(
+        lambda a, e: LdaMulticore(alpha=a, workers=workers, **{**common, "eta": e}), alpha, eta
+    )
 
 
 def _doc_topic_matrix(model: Any, corpus: Any, seed: int, chunksize: int) -> np.ndarray:
@@ -600,6 +648,7 @@ def fit_lda(
     if chunksize is not None:
         _check_int("chunksize", chunksize, 1)
     bow = _as_bow(tokens, no_below, no_above, keep_n, stream_to)
+    _check_k_against_units("k", k, bow)
     chunksize = _chunksize(chunksize, bow)
     model = _train(
         bow,
@@ -623,6 +672,7 @@ def fit_lda(
         "workers": workers,
         "chunksize": chunksize,
         "deterministic": workers == 1,
+        "refit_with": getattr(model, "cadretext_refit", None),
     }
     return _result(
         bow, model, names, seed=seed, chunksize=chunksize, top_n=top_n, ids=ids, params=params
@@ -655,13 +705,17 @@ def _evaluate(
     start = time.perf_counter()
     # one BLAS thread in every fit, serial or parallel: same arithmetic, so identical results
     with threadpool_limits(limits=1):
-        model = LdaModel(
-            corpus=corpus,
-            id2word=dictionary,
-            num_topics=k,
-            random_state=seed,
-            eval_every=None,
-            **fit_kwargs,
+        model = _finite_lda(
+            lambda a, e: LdaModel(
+                corpus=corpus,
+                id2word=dictionary,
+                num_topics=k,
+                random_state=seed,
+                eval_every=None,
+                **{**fit_kwargs, "alpha": a, "eta": e},
+            ),
+            fit_kwargs["alpha"],
+            fit_kwargs["eta"],
         )
         out: dict[str, Any] = {"k": k, "seed": seed}
         for measure in coherence:
@@ -783,6 +837,7 @@ def sweep_k(
     if chunksize is not None:
         _check_int("chunksize", chunksize, 1)
     bow = _as_bow(tokens, no_below, no_above, keep_n, None)
+    _check_k_against_units("ks", max(ks), bow)
     fit_kwargs["chunksize"] = _chunksize(chunksize, bow)
     tasks = [(k, s) for k in ks for s in seeds]
     fits: list[dict[str, Any]] = []
@@ -1251,6 +1306,27 @@ def _inline(code: str) -> str:
     return code.replace("</", "<\\/")
 
 
+def _js_pcoa(distributions: np.ndarray) -> np.ndarray:
+    """2-D principal coordinates of the topics under the Jensen-Shannon distance.
+
+    pyLDAvis' own PCoA takes ``numpy.linalg.eig`` of the (symmetric) centred distance matrix,
+    which returns complex values from rounding once there are about ten topics, and its JSON
+    export then fails; the symmetric solver ``eigh`` gives the same coordinates, always real.
+    """
+    from scipy.spatial.distance import pdist, squareform
+
+    d = squareform(pdist(np.asarray(distributions, dtype=np.float64), "jensenshannon")) ** 2
+    n = d.shape[0]
+    centre = np.eye(n) - np.full((n, n), 1.0 / n)
+    b = -0.5 * centre @ d @ centre
+    values, vectors = np.linalg.eigh(b)
+    order = np.argsort(values)[::-1][:2]
+    coords = vectors[:, order] * np.sqrt(np.clip(values[order], 0.0, None))
+    if coords.shape[1] < 2:  # two topics: one axis
+        coords = np.hstack([coords, np.zeros((n, 2 - coords.shape[1]))])
+    return coords
+
+
 def to_pyldavis_html(
     result: LdaResult,
     path: str | os.PathLike[str] | None = None,
@@ -1312,6 +1388,7 @@ def to_pyldavis_html(
         sort_topics=False,
         start_index=0,
         n_jobs=1,
+        mds=_js_pcoa,
     )
     files = pyLDAvis.urls
 
