@@ -94,3 +94,51 @@ def test_clean_output_reads_back_and_surrogates_survive(tmp_path: Path, capsys) 
         assert main([command[0], str(data), *command[1:]]) == 0, command
     record = json.loads((tmp_path / "c.jsonl").read_text(encoding="utf-8"))
     assert record["removed"] == [{"kind": "surrogate", "text": "U+D800", "line": 1}]
+
+
+def test_output_goes_only_to_regular_files_or_new_paths(tmp_path: Path, capsys) -> None:
+    import os
+    import stat
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("keep", encoding="utf-8")
+    for target, problem in (
+        (fifo, "not a regular file"),
+        (folder, "is a folder"),
+        (blocker / "out.jsonl", "cannot write here"),
+    ):
+        assert main(["clean", str(SEEDS), "-o", str(target)]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and str(target) in err[0] and problem in err[0], err
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # the node is left as it was
+    assert folder.is_dir() and blocker.read_text(encoding="utf-8") == "keep"
+    assert not list(tmp_path.glob("**/.*.tmp"))  # no temporary file left behind
+    out = tmp_path / "new" / "clean.jsonl"
+    assert main(["clean", str(SEEDS), "-o", str(out)]) == 0 and out.is_file()
+
+
+def test_ctrl_c_ends_with_one_line(monkeypatch, capsys) -> None:
+    from cadretext import cli
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "cmd_summary", interrupted)
+    assert cli.main(["summary", str(SEEDS)]) == 130
+    err = capsys.readouterr().err
+    assert err.strip() == "cadretext: interrupted; no output was left half-written"
+
+
+def test_report_refuses_an_out_folder_inside_the_corpus(tmp_path: Path, capsys) -> None:
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    assert main(["report", "--corpus", str(corpus), "--out", str(corpus / "reports")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "inside the corpus folder" in err[0]
+    assert not (corpus / "reports").exists()

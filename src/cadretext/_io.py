@@ -12,16 +12,38 @@ from pathlib import Path
 def atomic_write_text(path: str | Path, text: str, *, encoding: str = "utf-8") -> Path:
     """Write ``text`` to ``path`` atomically: a reader sees the old file or the new one, never half.
 
-    The text goes to a temporary file in the same folder, which then replaces ``path``.
+    The text goes to a temporary file in the same folder, which then replaces ``path``. See
+    :func:`atomic_write_bytes` for what ``path`` may be.
     """
+    return atomic_write_bytes(path, text.encode(encoding))
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (temporary file in the same folder, then replace).
+
+    ``path`` must be a regular file or a new path: a folder, a device, a FIFO or a socket is
+    never replaced (``-o /dev/null`` would otherwise turn the device into a file), and a place
+    that cannot be written is a one-line :class:`~cadretext.errors.OutputError` naming it.
+    """
+    from .errors import OutputError
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    if path.exists() and not path.is_file():
+        kind = "a folder" if path.is_dir() else "not a regular file"
+        raise OutputError(path, f"is {kind}; cadretext writes only regular files or new paths")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(path, f"cannot write here ({exc.strerror or exc})") from None
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; give the usual permissions
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(path, f"cannot write here ({exc.strerror or exc})") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -689,6 +689,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `cadretext tokens ... | head`
         sys.stderr.close()
         return 0
+    except KeyboardInterrupt:  # Ctrl-C: one line, no traceback (outputs are atomic: none is half)
+        print("cadretext: interrupted; no output was left half-written", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

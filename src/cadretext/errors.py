@@ -71,6 +71,15 @@ class NoDocumentsError(CadretextError):
     """Nothing readable was found in the paths given."""
 
 
+class OutputError(CadretextError):
+    """An output path that cannot be written (a folder, a device, no permission)."""
+
+    def __init__(self, path: object, problem: str):
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
 class FitError(CadretextError):
     """A model fit ended in a state that cannot be used (non-finite values)."""
 

@@ -238,6 +238,12 @@ def render_reports(
     corpus_path = Path(corpus).resolve()
     if not corpus_path.exists():
         raise ParameterError(f"corpus not found: {corpus}")
+    out_path = Path(out).resolve()
+    if corpus_path.is_dir() and out_path.is_relative_to(corpus_path):
+        # the next load of the corpus folder would read the reports as documents
+        raise ParameterError(
+            f"--out {out} is inside the corpus folder {corpus}; write the reports elsewhere"
+        )
     specs = [s for s in NOTEBOOKS if only is None or s.stem in only]
     if only is not None and len(specs) != len(set(only)):
         known = ", ".join(s.stem for s in NOTEBOOKS)

@@ -772,13 +772,13 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Save the fitted classifier as a NumPy ``.npz`` of plain arrays (no pickle), atomically."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        with open(tmp, "wb") as fh:
-            np.savez_compressed(fh, **self.to_arrays())
-        os.replace(tmp, path)
-        return path
+        import io
+
+        from .._io import atomic_write_bytes
+
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, **self.to_arrays())
+        return atomic_write_bytes(path, buffer.getvalue())
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> ProgramTypeClassifier:
