@@ -213,3 +213,10 @@ def test_gloss_audit_lines_counted_left_to_right() -> None:
     glosses = [r for r in removed if r["kind"] == "pinyin_gloss"]
     assert [g["line"] for g in glosses] == [1, 1, 3, 4]
     assert text == "學習\n幹部\n選派"
+
+
+def test_zero_width_characters_are_removed_with_an_audit_entry() -> None:
+    text, removed = clean_text("干\u200b部\u200b赴\ufeff深圳", return_removed=True)
+    assert text == "干部赴深圳"
+    assert {"kind": "invisible", "text": "3 characters (U+200B, U+FEFF)", "line": None} in removed
+    assert clean_text("干部赴深圳", return_removed=True)[1] == []

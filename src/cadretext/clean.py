@@ -154,6 +154,7 @@ _TRANSLATE = {**_FULLWIDTH_ALNUM, **_SPACES, **_INVISIBLE}
 
 
 _NEEDS_TRANSLATE = re.compile("[" + "".join(re.escape(chr(c)) for c in _TRANSLATE) + "]")
+_INVISIBLE_RE = re.compile("[" + "".join(chr(c) for c in _INVISIBLE) + "]")
 
 
 def _normalize_chars(text: str) -> str:
@@ -445,6 +446,12 @@ def clean_text(
     """
     removed: list[dict] | None = [] if return_removed else None
     text = _replace_surrogates(raw, removed)
+    if removed is not None and _INVISIBLE_RE.search(text):
+        found = sorted({f"U+{ord(c):04X}" for c in _INVISIBLE_RE.findall(text)})
+        n = len(_INVISIBLE_RE.findall(text))
+        removed.append(
+            {"kind": "invisible", "text": f"{n} characters ({', '.join(found)})", "line": None}
+        )
     text = _normalize_chars(text)
     if remove_glosses:
         text = remove_pinyin_glosses(text, removed=removed)
