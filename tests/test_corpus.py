@@ -410,3 +410,31 @@ def test_a_lone_surrogate_is_replaced_and_audited(tmp_path: Path) -> None:
         "text": "U+DFFF",
         "line": 2,
     }
+
+
+def test_one_bad_byte_in_a_jsonl_costs_its_line_not_the_file(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"id": f"r{i}", "text": f"干部赴深圳挂职锻炼{i}。"}, ensure_ascii=False).encode()
+        for i in range(50)
+    ]
+    lines[20] = lines[20].replace("深".encode(), b"\xff")
+    data = tmp_path / "r.jsonl"
+    data.write_bytes(b"\n".join(lines) + b"\n")
+    with pytest.warns(SkippedInputWarning, match=r"line 21: not valid UTF-8"):
+        corpus = load_corpus(data)
+    assert len(corpus) == 49 and "r20" not in set(corpus["doc_id"])
+    assert corpus.attrs["skipped"] == [
+        {"path": str(data), "line": 21, "problem": "not valid UTF-8 (byte 0xff at 32)"}
+    ]
+    with pytest.raises(MalformedRecordError, match="line 21"):
+        load_corpus(data, errors="raise")
+    # a file in another encoding is still detected whole, not skipped line by line
+    gb = tmp_path / "gb.jsonl"
+    gb.write_bytes(
+        b"".join(
+            line.decode("utf-8", "replace").encode("gb18030", "replace") + b"\n"
+            for i, line in enumerate(lines)
+            if i != 20
+        )
+    )
+    assert len(load_corpus(gb)) == 49

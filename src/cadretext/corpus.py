@@ -17,7 +17,7 @@ import os
 import re
 import warnings
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -394,7 +394,45 @@ class _Problems:
         self.found.append(exc)
 
 
-def _parse_records(path: Path, encoding: str | None, sink: _Sink, parse: Any) -> list[_Doc]:
+def _decodes(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+class _Utf8Lines:
+    """The lines of a binary stream decoded as UTF-8 one by one. A line that does not decode
+    is yielded blank (so line numbers stay right) and kept in ``bad``: the caller skips those
+    lines by name when they are a few, and decodes the file whole with detection when they are
+    many (then it is not a UTF-8 file)."""
+
+    def __init__(self, fh: Any, path: Path) -> None:
+        self.fh = fh
+        self.path = path
+        self.bad: list[MalformedRecordError] = []
+        self.n = 0
+
+    def __iter__(self) -> Iterator[str]:
+        for lineno, raw in enumerate(self.fh, start=1):
+            self.n = lineno
+            if lineno == 1:
+                raw = raw.removeprefix(_UTF8_BOM)
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                problem = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at {exc.start})"
+                self.bad.append(MalformedRecordError(self.path, problem, line=lineno))
+                yield "\n"
+
+    def few_bad(self) -> bool:
+        return len(self.bad) <= max(1, self.n // 20)
+
+
+def _parse_records(
+    path: Path, encoding: str | None, sink: _Sink, parse: Any, *, by_line: bool = False
+) -> list[_Doc]:
     """Run ``parse(stream, encoding_used, problems)`` over the file's text.
 
     UTF-8 files (nearly every JSONL/CSV export) are decoded as a stream, line by line, so a
@@ -425,12 +463,29 @@ def _parse_records(path: Path, encoding: str | None, sink: _Sink, parse: Any) ->
                     more and exc.start >= len(body) - 3 and exc.reason.startswith("unexpected end")
                 )
                 sample = body[: exc.start].decode("utf-8")
+                if by_line and not streamable:
+                    # one record a line: a UTF-8 file with a few bad lines is still UTF-8 (the
+                    # bad lines are skipped one by one); mostly bad lines mean another encoding
+                    lines = body.split(b"\n")[:-1] if more else body.split(b"\n")
+                    bad = sum(not _decodes(line) for line in lines)
+                    streamable = bad <= max(1, len(lines) // 10)
+                    sample = body.decode("utf-8", errors="replace")
         if streamable:
             _check_text(sample, path)
             problems = _Problems(sink.errors)
             try:
-                with path.open(encoding="utf-8-sig", newline="") as stream:
-                    docs = parse(stream, "utf-8", problems)
+                if by_line:  # one record a line: a bad byte costs its line only
+                    collected = _Problems("skip")  # replayed below in the caller's mode
+                    with path.open("rb") as fh:
+                        lines = _Utf8Lines(fh, path)
+                        docs = parse(lines, "utf-8", collected)
+                    if not lines.few_bad():
+                        raise UnicodeDecodeError("utf-8", b"", 0, 1, "many lines")
+                    for exc in sorted(collected.found + lines.bad, key=lambda e: e.line or 0):
+                        problems(exc)
+                else:
+                    with path.open(encoding="utf-8-sig", newline="") as stream:
+                        docs = parse(stream, "utf-8", problems)
             except UnicodeDecodeError:
                 pass  # not UTF-8 after all: detect the encoding from the whole file
             except OSError as exc:
@@ -487,7 +542,7 @@ def _read_jsonl(path: Path, encoding: str | None, text_column: str, sink: _Sink)
             problems(exc)
         return docs
 
-    return _parse_records(path, encoding, sink, parse)
+    return _parse_records(path, encoding, sink, parse, by_line=True)
 
 
 def _read_csv(path: Path, encoding: str | None, text_column: str, sink: _Sink) -> list[_Doc]:
