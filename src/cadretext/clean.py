@@ -447,10 +447,10 @@ def clean_text(
     removed: list[dict] | None = [] if return_removed else None
     text = _replace_surrogates(raw, removed)
     if removed is not None and _INVISIBLE_RE.search(text):
-        found = sorted({f"U+{ord(c):04X}" for c in _INVISIBLE_RE.findall(text)})
-        n = len(_INVISIBLE_RE.findall(text))
+        chars = _INVISIBLE_RE.findall(text)
+        codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in chars}))
         removed.append(
-            {"kind": "invisible", "text": f"{n} characters ({', '.join(found)})", "line": None}
+            {"kind": "invisible", "text": f"{len(chars)} characters ({codes})", "line": None}
         )
     text = _normalize_chars(text)
     if remove_glosses:

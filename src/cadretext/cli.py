@@ -183,7 +183,6 @@ def cmd_keyness(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from .clean import split_units
-    from .errors import ParameterError
     from .keywords import keyness
 
     if args.n < 0:
@@ -247,7 +246,6 @@ def register_rhetoric(sub: Any) -> None:
 
 
 def cmd_rhetoric(args: argparse.Namespace) -> int:
-    from .errors import ParameterError
     from .rhetoric import KINDS, extract_all, place_flow, shared_rhetoric
 
     kinds = tuple(k.strip() for k in args.kinds.split(",") if k.strip())
@@ -335,7 +333,6 @@ def cmd_topics(args: argparse.Namespace) -> int:
 
 def cmd_classify(args: argparse.Namespace) -> int:
     from .classify import ProgramTypeClassifier, classify_corpus
-    from .errors import ParameterError
 
     if args.train:
         texts, labels = read_training_table(args.train)
@@ -444,8 +441,8 @@ def records_to_text(result: pd.DataFrame, fmt: str = "jsonl") -> str:
     """Serialise :func:`classify_corpus` output as JSON Lines or CSV (the CLI's output formats).
 
     JSONL records are ``{"doc_id", ["unit_id",] "path", "label", "labels", "scores",
-    "probability", "uncertain", "evidence"}``; in CSV, ``labels`` and ``evidence`` are joined with `` | `` and the scores
-    are ``p_<type>`` columns.
+    "probability", "uncertain", "evidence"}``; in CSV, ``labels`` and ``evidence`` are joined
+    with `` | `` and the scores are ``p_<type>`` columns.
     """
     import pandas as pd
 

@@ -373,8 +373,7 @@ def learning_curve(
                 else:
                     chosen = order[:n]
                     fold = _fit(clf, x[chosen].tolist(), y[chosen].tolist(), g[chosen])
-                target = len(train) if n == len(train) else n
-                got = preds.setdefault((rep, -1 if target == len(train) else n), {})
+                got = preds.setdefault((rep, -1 if n == len(train) else n), {})  # -1: "all"
                 for i, label in zip(test, fold.predict(x[test].tolist()), strict=True):
                     got[int(i)] = label
     rows = []

@@ -100,15 +100,20 @@ def fit_temperature(logits: np.ndarray, truth: Sequence[int]) -> float:
     """
     from scipy.optimize import minimize_scalar
 
-    truth = np.asarray(truth, dtype=int)
-    rows = np.arange(len(truth))
-
-    def nll(t: float) -> float:
-        p = softmax(logits / t)
-        return float(-np.log(np.clip(p[rows, truth], 1e-12, 1.0)).mean())
-
-    res = minimize_scalar(nll, bounds=(0.05, 20.0), method="bounded", options={"xatol": 1e-4})
+    res = minimize_scalar(
+        lambda t: log_loss_at(logits, truth, t),
+        bounds=(0.05, 20.0),
+        method="bounded",
+        options={"xatol": 1e-4},
+    )
     return float(round(res.x, 4))
+
+
+def log_loss_at(logits: np.ndarray, truth: Sequence[int], temperature: float) -> float:
+    """Mean log-loss of ``softmax(logits / temperature)`` against the true class indices."""
+    truth = np.asarray(truth, dtype=int)
+    p = softmax(logits / temperature)
+    return float(-np.log(np.clip(p[np.arange(len(truth)), truth], 1e-12, 1.0)).mean())
 
 
 @dataclass
@@ -323,7 +328,13 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
         return self._lexicon(self._clean(as_texts(X)))["proba"]
 
     # ------------------------------------------------------------------ features
-    def _design(self, texts: Sequence[str], matches: Sequence[Sequence[Match]]):
+    def _design(
+        self,
+        texts: Sequence[str],
+        matches: Sequence[Sequence[Match]],
+        p_lex: np.ndarray | None = None,
+    ):
+        """The feature matrix; ``p_lex`` (the lexicon's probabilities) when already known."""
         blocks = []
         if self.vectorizer_ is not None:
             blocks.append(self.vectorizer_.transform(texts))
@@ -333,7 +344,8 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
             )
             blocks.append(lex * float(self.lexicon_scale))
         if self.prior_scale > 0:
-            p_lex = self._lexicon(texts, matches)["proba"]
+            if p_lex is None:
+                p_lex = self._lexicon(texts, matches)["proba"]
             blocks.append(sparse.csr_matrix(np.log(p_lex) * float(self.prior_scale)))
         return sparse.hstack(blocks, format="csr") if len(blocks) > 1 else blocks[0].tocsr()
 
@@ -522,18 +534,12 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
             return
         truth = np.array([CLASSES.index(v) for v in y[done]])
         t = fit_temperature(logits[done], truth)
-        rows = np.arange(len(truth))
-
-        def loss(temp: float) -> float:
-            p = softmax(logits[done] / temp)
-            return round(float(-np.log(np.clip(p[rows, truth], 1e-12, 1)).mean()), 4)
-
         self.temperature_ = t
         self.calibration_ = {
             "temperature": t,
             "n": int(done.sum()),
-            "log_loss_before": loss(1.0),
-            "log_loss_after": loss(t),
+            "log_loss_before": round(log_loss_at(logits[done], truth, 1.0), 4),
+            "log_loss_after": round(log_loss_at(logits[done], truth, t), 4),
         }
         # kept (and saved) so the calibration can be shown later: the out-of-fold logits the
         # temperature was fitted on and the true classes
@@ -541,17 +547,23 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
         self.oof_truth_ = truth
 
     # ------------------------------------------------------------------ predict
-    def _logits(self, texts: Sequence[str], matches: Sequence[Sequence[Match]]) -> np.ndarray:
+    def _logits(
+        self,
+        texts: Sequence[str],
+        matches: Sequence[Sequence[Match]],
+        p_lex: np.ndarray | None = None,
+    ) -> np.ndarray:
         if not len(texts):
             return np.zeros((0, len(CLASSES)))
-        design = self._design(texts, matches)
+        design = self._design(texts, matches, p_lex)
         return np.asarray(design @ self.coef_.T) + self.intercept_
 
     def _prepare(self, X: Iterable[str]) -> _Prepared:
         check_is_fitted(self, "classes_")
         texts = self._clean(as_texts(X))
         lex = self._lexicon(texts)
-        return _Prepared(texts, lex["matches"], lex, self._logits(texts, lex["matches"]))
+        logits = self._logits(texts, lex["matches"], lex["proba"])  # lexicon scored once
+        return _Prepared(texts, lex["matches"], lex, logits)
 
     def decision_function(self, X: Iterable[str]) -> np.ndarray:
         """Uncalibrated logits, columns in ``classes_`` order."""
