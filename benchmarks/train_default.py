@@ -3,7 +3,7 @@
     python benchmarks/train_default.py ../shared/data/real_reports.jsonl
 
 Trains :class:`cadretext.classify.ProgramTypeClassifier` with its default settings on the file's
-labels plus the packaged examples (calibration folds grouped by site), and writes
+labels plus the silver and packaged examples (calibration folds grouped by site), and writes
 ``src/cadretext/classify/default_model.npz`` (plain arrays, no pickle). Deterministic: the same
 file and the same versions give the same weights; ``tests/test_classify.py`` checks that the
 packaged file matches what this builds. The article texts stay outside the repository; only
@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     cal = clf.calibration_
     print(
         f"trained on {clf.n_labelled_} labelled reports from {clf.training_['n_sites']} sites "
-        f"+ {clf.n_base_} packaged examples; temperature {cal['temperature']:.3f} "
+        f"+ {clf.n_silver_} silver and {clf.n_base_} packaged examples; temperature {cal['temperature']:.3f} "
         f"(out-of-fold log-loss {cal['log_loss_before']} -> {cal['log_loss_after']}); "
         f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)"
     )

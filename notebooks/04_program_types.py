@@ -53,7 +53,8 @@ print(
     f"{len(corpus)} reports; pattern lexicon version {patterns.version} "
     f"({len(patterns)} weighted terms and patterns). The default model was trained on "
     f"{trained['n_labelled']} labelled real reports from {trained.get('n_sites', '?')} sites "
-    f"plus {trained['n_base']} packaged examples; calibration temperature "
+    f"plus {trained.get('n_silver', 0)} silver examples (real pages labelled twice from the "
+    f"labelling guide) and {trained['n_base']} packaged examples; calibration temperature "
     f"{clf.temperature_:.2f}."
 )
 
@@ -159,10 +160,11 @@ print(
 # ## How far to trust the labels
 #
 # The default model is a logistic regression over character n-grams and the lexicon's matches,
-# with the lexicon's own verdict as a prior, trained on real double-coded reports. Its quality
+# with the lexicon's own verdict as a prior, trained on real double-coded reports and on
+# silver examples (real web pages labelled twice, blind, from the labelling guide). Its quality
 # on reports from sites it has never seen is measured by `python benchmarks/quality.py`
-# (cross-validation grouped by site, a held-out lockbox of sites, results by script and by
-# label confidence, and a learning curve); the README gives the figures. What this page can
+# (cross-validation grouped by site, results by script and by label confidence, ablations and
+# learning curves); the README gives the figures. What this page can
 # show on any corpus is how well its **probabilities** are calibrated: the model keeps the
 # out-of-fold predictions its temperature was fitted on (folds grouped by site), so the
 # reliability diagram below is computed from them, before and after temperature scaling.

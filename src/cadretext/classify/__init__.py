@@ -12,9 +12,14 @@ One module per job:
 
 * :mod:`~cadretext.classify.patterns` — the versioned lexicon of terms and regular expressions,
   its matches and its own scores;
-* :mod:`~cadretext.classify.features` — the lexicon's matches as model features;
-* :mod:`~cadretext.classify.model` — the estimator (lexicon features + character n-grams,
-  logistic regression, temperature calibration) and the packaged default model;
+* :mod:`~cadretext.classify.features` — the lexicon's matches and hashed character n-grams as
+  model features;
+* :mod:`~cadretext.classify.model` — the estimator (lexicon features + hashed character
+  n-grams, logistic regression, temperature calibration);
+* :mod:`~cadretext.classify.silver` — the silver examples: real pages labelled from the guide,
+  shipped as features (no text);
+* :mod:`~cadretext.classify.default` — the packaged default model (built, loaded);
+* :mod:`~cadretext.classify.persist` — saving and loading models without pickle;
 * :mod:`~cadretext.classify.apply` — a whole corpus at once;
 * :mod:`~cadretext.classify.evaluate` — metrics, cross-validation grouped by site, calibration,
   learning curves;
@@ -31,6 +36,7 @@ Examples
 
 from .apply import classify_corpus, fill_program_types
 from .data import packaged_examples, read_labelled_jsonl, site_of
+from .default import load_default_classifier, train_default_classifier
 from .evaluate import (
     calibration_summary,
     classification_metrics,
@@ -41,7 +47,7 @@ from .evaluate import (
     stored_calibration,
 )
 from .labels import CLASSES, PROGRAM_TYPES
-from .model import ProgramTypeClassifier, load_default_classifier, train_default_classifier
+from .model import ProgramTypeClassifier
 from .patterns import PatternSet, load_patterns
 from .validate import (
     coding_sheet,

@@ -10,8 +10,9 @@ import pandas as pd
 
 from ..clean import split_units
 from ..errors import ParameterError
+from .default import load_default_classifier
 from .labels import CLASSES, as_texts, is_unlabelled
-from .model import ProgramTypeClassifier, load_default_classifier
+from .model import ProgramTypeClassifier
 
 __all__ = ["classify_corpus", "fill_program_types"]
 

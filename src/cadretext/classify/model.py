@@ -1,19 +1,27 @@
 """The supervised program-type model: lexicon features and character n-grams, calibrated.
 
-:class:`ProgramTypeClassifier` is one multinomial logistic regression (scikit-learn) over two
+:class:`ProgramTypeClassifier` is one multinomial logistic regression (scikit-learn) over three
 blocks of features:
 
-* **character n-grams** (TF-IDF, 1-3 characters, sublinear term frequency): they need no word
-  segmentation and learn whatever real labels teach (university-run classes, study tours,
-  militia drills ...);
+* **character n-grams** (1-3 characters, hashed, TF-IDF with sublinear term frequency,
+  :class:`~cadretext.classify.features.NgramBlock`): they need no word segmentation and learn
+  whatever labels teach (university-run classes, study tours, militia drills ...);
 * **lexicon features** (:mod:`cadretext.classify.features`): one column per term or regular
   expression of the pattern file, plus the lexicon's own score per type, scaled by
   ``lexicon_scale``. They carry the labelling guide's knowledge into a model that learns from
-  labels how much each pattern is worth.
+  labels how much each pattern is worth;
+* the lexicon's **log-probabilities** as a prior (``prior_scale``).
 
-It is trained on your labelled reports plus the packaged examples (the five seeds and 174 short
-reports written for this project, weighted ``base_weight``), and on unlabelled reports the
-lexicon labels confidently (``weak_weight``). The default model (:func:`load_default_classifier`)
+It is trained on your labelled reports plus three kinds of examples it always has:
+
+* the **silver examples** (:mod:`cadretext.classify.silver`): 854 real web pages labelled twice,
+  blind, from the labelling guide, shipped as hashed n-gram counts and lexicon matches (no
+  text), weighted ``silver_weight``. They give the n-grams enough real text to learn from;
+* the **packaged examples** (the five seeds and 174 short reports written for this project,
+  weighted ``base_weight``);
+* **weak labels**: unlabelled reports the lexicon labels confidently (``weak_weight``).
+
+Your own labels weigh 1 each. The default model (:func:`cadretext.classify.load_default_classifier`)
 was trained this way on 166 real, double-coded reports (``benchmarks/train_default.py``); its
 fitted weights ship with the package, so nothing is trained on your machine.
 
@@ -36,27 +44,29 @@ Examples
 from __future__ import annotations
 
 import copy
-import json
 import os
-import pickle
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
 from ..clean import clean_text
-from ..errors import InputFileError, ParameterError
+from ..errors import ParameterError
 from .data import packaged_examples
-from .features import lexicon_feature_matrix, lexicon_feature_names
+from .features import (
+    NGRAM_HASHING,
+    NgramBlock,
+    hashed_ngram_counts,
+    lexicon_feature_matrix,
+    lexicon_feature_names,
+    ngram_of_columns,
+)
 from .labels import (
     CLASSES,
     argmax_label,
@@ -75,19 +85,49 @@ from .patterns import (
     sentence_index,
     sentence_spans,
 )
+from .silver import silver_examples
 
-__all__ = ["ProgramTypeClassifier", "load_default_classifier", "train_default_classifier"]
+__all__ = ["ProgramTypeClassifier", "fit_temperature", "log_loss_at"]
 
-_MODEL_FORMAT = "cadretext.ProgramTypeClassifier"
-_MODEL_FORMAT_VERSION = 2
-#: the packaged default model, built by ``benchmarks/train_default.py``
-DEFAULT_MODEL_FILE = "default_model.npz"
+
+@dataclass
+class _Rows:
+    """Training or prediction rows as the model sees them: hashed n-gram counts (``None``
+    without an n-gram block), lexicon matches and lengths. Texts are not needed, so the silver
+    examples, which ship without their text, are rows like any other."""
+
+    counts: sparse.csr_matrix | None
+    matches: list[list[Match]]
+    lengths: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.matches)
+
+    def take(self, idx: Sequence[int]) -> _Rows:
+        idx = list(idx)
+        return _Rows(
+            None if self.counts is None else self.counts[idx],
+            [self.matches[i] for i in idx],
+            self.lengths[idx],
+        )
+
+    @staticmethod
+    def concat(parts: Sequence[_Rows]) -> _Rows:
+        parts = [p for p in parts if len(p)]
+        counts = None
+        if parts and parts[0].counts is not None:
+            counts = sparse.vstack([p.counts for p in parts], format="csr")
+        return _Rows(
+            counts,
+            [m for p in parts for m in p.matches],
+            np.concatenate([p.lengths for p in parts]) if parts else np.zeros(0, dtype=int),
+        )
 
 
 @dataclass
 class _Prepared:
     texts: list[str]
-    matches: list[list[Match]]
+    rows: _Rows
     lexicon: dict[str, Any]  # score_lexicon's output
     logits: np.ndarray  # (n, 4), CLASSES order
 
@@ -119,35 +159,56 @@ def log_loss_at(logits: np.ndarray, truth: Sequence[int], temperature: float) ->
 @dataclass
 class _TrainingPool:
     """Everything a fit can train on: the caller's texts (labelled or not), the weak labels
-    among the unlabelled, and the packaged examples. ``examples(idx)`` assembles the training
-    set for a subset of the labelled texts (the whole fit, or a calibration fold)."""
+    among the unlabelled, the packaged examples and the silver examples. ``examples(idx)``
+    assembles the training set for a subset of the labelled texts (the whole fit, or a
+    calibration fold)."""
 
-    texts: list[str]
-    matches: list[list[Match]]
+    rows: _Rows
     gold: list[str | None]
     weights: np.ndarray
     weak: list[tuple[int, str, float]]  # (index, lexicon label, lexicon probability)
     unlabelled: list[int]
-    base_texts: list[str]
-    base_matches: list[list[Match]]
-    base_labels: list[str]
+    extra: _Rows  # packaged + silver examples
+    extra_labels: list[str]
+    extra_weights: np.ndarray
     weak_weight: float
-    base_weight: float
 
     def examples(self, labelled: Sequence[int]):
-        """``(texts, matches, labels, weights, vocabulary_texts)`` for :meth:`_fit_linear`."""
+        """``(rows, labels, weights, vocabulary_rows)`` for :meth:`_fit_linear`."""
         idx = [*labelled, *(i for i, _, _ in self.weak)]
-        x = [self.texts[i] for i in idx] + self.base_texts
-        m = [self.matches[i] for i in idx] + self.base_matches
-        y = [self.gold[i] for i in labelled] + [lab for _, lab, _ in self.weak] + self.base_labels
+        rows = _Rows.concat([self.rows.take(idx), self.extra])
+        y = [self.gold[i] for i in labelled] + [lab for _, lab, _ in self.weak] + self.extra_labels
         w = np.concatenate(
             [
                 self.weights[list(labelled)],
                 np.array([self.weak_weight * c for _, _, c in self.weak]),
-                np.full(len(self.base_texts), float(self.base_weight)),
+                self.extra_weights,
             ]
         )
-        return x, m, y, w, x + [self.texts[i] for i in self.unlabelled]
+        vocab = _Rows.concat([rows, self.rows.take(self.unlabelled)])
+        return rows, y, w, vocab
+
+
+def _class_weight_power(value: Any) -> float | None:
+    """``class_weight`` as an exponent in [0, 1] (None when it is not a valid setting)."""
+    if value is None:
+        return 0.0
+    if isinstance(value, str):
+        return 1.0 if value == "balanced" else None
+    try:
+        power = float(value)
+    except (TypeError, ValueError):
+        return None
+    return power if 0.0 <= power <= 1.0 else None
+
+
+def _class_weights(y: Sequence[str], w: np.ndarray, power: float) -> dict[str, float]:
+    """Per-class weights ``(total / (k x class total)) ** power`` from weighted counts."""
+    y = np.asarray(y, dtype=object)
+    classes = sorted(set(y.tolist()))
+    totals = np.array([w[y == c].sum() for c in classes])
+    balanced = totals.sum() / (len(classes) * totals)
+    return {c: float(b**power) for c, b in zip(classes, balanced, strict=True)}
 
 
 class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
@@ -163,20 +224,38 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
     clean : bool, default True
         Run :func:`cadretext.clean_text` on every input (raw scraped text is fine).
     ngram_range : tuple of int or None, default (1, 3)
-        Character n-gram range of the TF-IDF block; ``None`` = no n-gram features.
+        Character n-gram range of the TF-IDF block (hashed, :class:`~.features.NgramBlock`);
+        ``None`` = no n-gram features.
     min_df : int, default 2
         Minimum document frequency of an n-gram.
     max_features : int, default 20000
         Most frequent n-grams kept.
     C : float, default 1.0
         Inverse regularisation of the logistic regression.
+    class_weight : float, "balanced" or None, default 0.25
+        How far to even out the classes: each class is weighted by ``(total / (4 x class
+        total)) ** class_weight`` (weighted counts of the training examples), so 1 (or
+        "balanced") gives every class the same total weight and 0 (or None) leaves them as they
+        are. Between the two, the program types gain weight without the model calling every
+        report about training a program: 0.25 gave the best macro-F1 in cross-validation over
+        the silver examples (``benchmarks/quality.py`` shows the trade on the real reports).
     lexicon_scale : float, default 0.3
         Multiplier of the lexicon features (their weight against the n-grams under one
         penalty); 0 = no lexicon features.
     base_examples : bool, default True
         Also train on the packaged examples (:func:`cadretext.classify.data.packaged_examples`).
     base_weight : float, default 0.5
-        Sample weight of a packaged example relative to one of your labels.
+        Sample weight of a packaged example.
+    label_weight : float, default 1.0
+        Sample weight of one of your labels (times ``sample_weight``), against the silver
+        examples' weights (at most 1 each) and the packaged examples'.
+    silver_weight : float, default 1.0
+        Multiplier of the silver examples' weights (:mod:`cadretext.classify.silver`: real pages
+        labelled twice from the labelling guide, shipped as features); 0 = do not use them.
+        They are stored as 1-3-gram counts, so they need ``ngram_range=(1, 3)`` (or None).
+    silver_n : int or None, default None
+        Train on this many silver examples, drawn with ``seed`` (None = all of them): for
+        learning curves.
     weak_threshold : float, default 0.8
         An unlabelled text whose lexicon probability reaches this becomes a weak example.
     weak_weight : float, default 0.3
@@ -199,7 +278,8 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
     ----------
     classes_ : ndarray of str
         ``CLASSES``, always all four (the column order of ``predict_proba``).
-    vectorizer_ : TfidfVectorizer or None
+    ngrams_ : NgramBlock or None
+        The kept hashed n-gram columns and their idf.
     coef_, intercept_ : ndarray
         The logistic regression's weights over ``feature_names_``.
     temperature_ : float
@@ -210,7 +290,7 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
         The out-of-fold logits of the labelled texts and their true classes (indices into
         ``CLASSES``) that the temperature was fitted on (only when calibrated); see
         :func:`cadretext.classify.evaluate.stored_calibration`.
-    n_labelled_, n_base_, n_weak_ : int
+    n_labelled_, n_base_, n_weak_, n_silver_ : int
         Training examples of each kind.
     training_ : dict
         What the model was trained on (sizes, hashes, versions).
@@ -234,10 +314,14 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
         min_df: int = 2,
         max_features: int | None = 20_000,
         C: float = 1.0,
+        class_weight: float | str | None = 0.25,
         lexicon_scale: float = 0.3,
         prior_scale: float = 3.0,
         base_examples: bool = True,
         base_weight: float = 0.5,
+        label_weight: float = 1.0,
+        silver_weight: float = 1.0,
+        silver_n: int | None = None,
         weak_threshold: float = 0.8,
         weak_weight: float = 0.3,
         calibrate: bool = True,
@@ -256,10 +340,14 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
         self.min_df = min_df
         self.max_features = max_features
         self.C = C
+        self.class_weight = class_weight
         self.lexicon_scale = lexicon_scale
         self.prior_scale = prior_scale
         self.base_examples = base_examples
         self.base_weight = base_weight
+        self.label_weight = label_weight
+        self.silver_weight = silver_weight
+        self.silver_n = silver_n
         self.weak_threshold = weak_threshold
         self.weak_weight = weak_weight
         self.calibrate = calibrate
@@ -275,14 +363,20 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
     # ------------------------------------------------------------------ checks
     @classmethod
     def default(cls) -> ProgramTypeClassifier:
-        """The packaged default model; see :func:`load_default_classifier`."""
+        """The packaged default model; see :func:`cadretext.classify.load_default_classifier`."""
+        from .default import load_default_classifier
+
         return load_default_classifier()
 
     def _check_params(self) -> None:
         checks = [
             ("C", self.C > 0),
+            ("class_weight", _class_weight_power(self.class_weight) is not None),
             ("lexicon_scale", self.lexicon_scale >= 0),
             ("base_weight", self.base_weight >= 0),
+            ("label_weight", self.label_weight > 0),
+            ("silver_weight", self.silver_weight >= 0),
+            ("silver_n", self.silver_n is None or int(self.silver_n) >= 0),
             ("weak_threshold", 0 < self.weak_threshold <= 1),
             ("weak_weight", self.weak_weight >= 0),
             ("cv_folds", int(self.cv_folds) >= 2),
@@ -297,6 +391,15 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
         if self.ngram_range is not None:
             lo, hi = self.ngram_range
             checks.append(("ngram_range", 1 <= lo <= hi))
+        if (
+            self.silver_weight > 0
+            and self.ngram_range is not None
+            and tuple(self.ngram_range) != NGRAM_HASHING["ngram_range"]
+        ):
+            raise ParameterError(
+                f"ngram_range={self.ngram_range!r}: the silver examples are stored as 1-3-gram "
+                "counts; use ngram_range=(1, 3) or silver_weight=0"
+            )
         if self.ngram_range is None and self.lexicon_scale == 0:
             raise ParameterError("ngram_range=None and lexicon_scale=0 leave no features")
         for name, ok in checks:
@@ -310,12 +413,16 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
         return [clean_text(t) if self.clean else t for t in texts]
 
     def _lexicon(
-        self, texts: Sequence[str], matches: Sequence[Sequence[Match]] | None = None
+        self,
+        texts: Sequence[str] | None,
+        matches: Sequence[Sequence[Match]] | None = None,
+        lengths: Sequence[int] | None = None,
     ) -> dict[str, Any]:
         """:func:`score_lexicon` with this classifier's settings (matches found if not given)."""
         return score_lexicon(
             texts,
             self._patterns(),
+            lengths=lengths,
             other_baseline=self.other_baseline,
             sharpness=self.sharpness,
             length_floor=self.length_floor,
@@ -328,34 +435,46 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
         return self._lexicon(self._clean(as_texts(X)))["proba"]
 
     # ------------------------------------------------------------------ features
-    def _design(
-        self,
-        texts: Sequence[str],
-        matches: Sequence[Sequence[Match]],
-        p_lex: np.ndarray | None = None,
-    ):
+    def _rows(self, texts: Sequence[str], matches: Sequence[Sequence[Match]]) -> _Rows:
+        """The rows of cleaned texts whose matches are known."""
+        counts = None if self.ngram_range is None else hashed_ngram_counts(texts, self.ngram_range)
+        return _Rows(counts, list(matches), np.array([len(t) for t in texts], dtype=int))
+
+    def _design(self, rows: _Rows, p_lex: np.ndarray | None = None):
         """The feature matrix; ``p_lex`` (the lexicon's probabilities) when already known."""
         blocks = []
-        if self.vectorizer_ is not None:
-            blocks.append(self.vectorizer_.transform(texts))
+        if self.ngrams_ is not None:
+            blocks.append(self.ngrams_.transform(rows.counts))
         if self.lexicon_scale > 0:
             lex = lexicon_feature_matrix(
-                texts, matches, self.patterns_, length_floor=self.length_floor
+                None,
+                rows.matches,
+                self.patterns_,
+                length_floor=self.length_floor,
+                lengths=rows.lengths,
             )
             blocks.append(lex * float(self.lexicon_scale))
         if self.prior_scale > 0:
             if p_lex is None:
-                p_lex = self._lexicon(texts, matches)["proba"]
+                p_lex = self._lexicon(None, rows.matches, rows.lengths)["proba"]
             blocks.append(sparse.csr_matrix(np.log(p_lex) * float(self.prior_scale)))
         return sparse.hstack(blocks, format="csr") if len(blocks) > 1 else blocks[0].tocsr()
 
-    def feature_names(self) -> list[str]:
-        """Names of the model's columns: ``ngram:<chars>``, ``lexicon:<feature>``, then
-        ``prior:<class>`` (the lexicon's log-probabilities)."""
+    def feature_names(self, text: str | None = None) -> list[str]:
+        """Names of the model's columns: ``ngram:#<hashed column>``, ``lexicon:<feature>``, then
+        ``prior:<class>`` (the lexicon's log-probabilities). With ``text``, an n-gram column
+        that one of the text's n-grams hashes to is named by it (``ngram:党校``)."""
         check_is_fitted(self, "classes_")
         names = []
-        if self.vectorizer_ is not None:
-            names += [f"ngram:{t}" for t in self.vectorizer_.get_feature_names_out()]
+        if self.ngrams_ is not None:
+            known = (
+                {}
+                if text is None
+                else ngram_of_columns(
+                    self._clean([text])[0], self.ngrams_.columns_, self.ngram_range
+                )
+            )
+            names += [f"ngram:{known.get(int(c), f'#{int(c)}')}" for c in self.ngrams_.columns_]
         if self.lexicon_scale > 0:
             names += [f"lexicon:{n}" for n in lexicon_feature_names(self.patterns_)]
         if self.prior_scale > 0:
@@ -404,6 +523,7 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
         weights = np.ones(n) if sample_weight is None else np.asarray(list(sample_weight), float)
         if weights.shape != (n,) or not np.isfinite(weights).all() or (weights < 0).any():
             raise ParameterError("sample_weight must hold one finite weight >= 0 per text")
+        weights = weights * float(self.label_weight)
         group_list = None if groups is None else list(groups)
         if group_list is not None and len(group_list) != n:
             raise ParameterError(f"X has {n} texts but groups has {len(group_list)} entries")
@@ -414,10 +534,36 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
         labelled = [i for i in range(n) if gold[i] is not None]
         unlabelled = [i for i in range(n) if gold[i] is None]
 
-        base = packaged_examples() if self.base_examples else None
-        base_texts = [] if base is None else base["text"].tolist()
-        base_labels = [] if base is None else base["label"].tolist()
-        base_matches = [find_matches(t, self.patterns_) for t in base_texts]
+        rows = self._rows(texts, matches)
+
+        # the examples every fit adds: packaged (written) and silver (real pages, as features)
+        extra, extra_labels, extra_weights = [], [], []
+        n_base = n_silver = 0
+        if self.base_examples:
+            base = packaged_examples()
+            base_texts = base["text"].tolist()
+            extra.append(
+                self._rows(base_texts, [find_matches(t, self.patterns_) for t in base_texts])
+            )
+            extra_labels += base["label"].tolist()
+            extra_weights.append(np.full(len(base_texts), float(self.base_weight)))
+            n_base = len(base_texts)
+        if self.silver_weight > 0:
+            silver = silver_examples(self.patterns_)
+            chosen = np.arange(len(silver))
+            if self.silver_n is not None:
+                order = np.random.default_rng(self.seed).permutation(len(silver))
+                chosen = np.sort(order[: int(self.silver_n)])
+            extra.append(
+                _Rows(
+                    None if self.ngram_range is None else silver.counts,
+                    silver.matches,
+                    silver.n_chars,
+                ).take(chosen)
+            )
+            extra_labels += [silver.labels[i] for i in chosen]
+            extra_weights.append(silver.weights[chosen] * float(self.silver_weight))
+            n_silver = len(chosen)
 
         # weak examples: unlabelled texts the lexicon is sure about
         weak: list[tuple[int, str, float]] = []
@@ -428,28 +574,27 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
                     weak.append((i, argmax_label(row), float(row.max())))
 
         pool = _TrainingPool(
-            texts,
-            matches,
+            rows,
             gold,
             weights,
             weak,
             unlabelled,
-            base_texts,
-            base_matches,
-            base_labels,
+            _Rows.concat(extra) if extra else rows.take([]),
+            extra_labels,
+            np.concatenate(extra_weights) if extra_weights else np.zeros(0),
             self.weak_weight,
-            self.base_weight,
         )
         train = pool.examples(labelled)
-        if len({lab for lab, w in zip(train[2], train[3], strict=True) if w > 0}) < 2:
+        if len({lab for lab, w in zip(train[1], train[2], strict=True) if w > 0}) < 2:
             raise ParameterError(
-                "fit needs examples of at least two classes (labels, weak labels or "
-                "base_examples=True)"
+                "fit needs examples of at least two classes (labels, weak labels, "
+                "base_examples=True or silver_weight > 0)"
             )
         self._fit_linear(*train)
 
         self.n_labelled_ = len(labelled)
-        self.n_base_ = len(base_texts)
+        self.n_base_ = n_base
+        self.n_silver_ = n_silver
         self.n_weak_ = len(weak)
         self.temperature_ = 1.0
         self.calibration_ = {
@@ -464,31 +609,30 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
             "n_labelled": self.n_labelled_,
             "n_base": self.n_base_,
             "n_weak": self.n_weak_,
+            "n_silver": self.n_silver_,
             "patterns_sha256": self.patterns_.sha256,
         }
         return self
 
-    def _fit_linear(self, x, m, y, w, vocab_texts) -> None:
-        """Fit the n-gram vocabulary (on ``vocab_texts``) and the logistic regression."""
-        keep = np.asarray(w) > 0
-        x = [t for t, k in zip(x, keep, strict=True) if k]
-        m = [v for v, k in zip(m, keep, strict=True) if k]
-        y = [v for v, k in zip(y, keep, strict=True) if k]
+    def _fit_linear(self, rows: _Rows, y, w, vocab: _Rows) -> None:
+        """Choose the n-gram columns (on ``vocab``) and fit the logistic regression."""
+        keep = np.flatnonzero(np.asarray(w) > 0)
+        rows = rows.take(keep)
+        y = [y[i] for i in keep]
         w = np.asarray(w)[keep]
         if self.ngram_range is None:
-            self.vectorizer_ = None
+            self.ngrams_ = None
         else:
-            self.vectorizer_ = TfidfVectorizer(
-                analyzer="char",
-                ngram_range=tuple(self.ngram_range),
-                sublinear_tf=True,
-                min_df=min(int(self.min_df), max(1, len(vocab_texts) // 2)),
+            self.ngrams_ = NgramBlock(
                 max_features=self.max_features,
-                dtype=np.float64,
-            ).fit(vocab_texts)
-        design = self._design(x, m)
+                min_df=min(int(self.min_df), max(1, len(vocab) // 2)),
+            ).fit(vocab.counts)
+        design = self._design(rows)
         model = LogisticRegression(
-            C=self.C, class_weight="balanced", solver="newton-cg", max_iter=1000
+            C=self.C,
+            class_weight=_class_weights(y, w, _class_weight_power(self.class_weight)),
+            solver="newton-cg",
+            max_iter=1000,
         )
         model.fit(design, y, sample_weight=w)
         coef = np.zeros((len(CLASSES), design.shape[1]))
@@ -527,8 +671,7 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
         inner = copy.copy(self)  # same settings and patterns, own fitted state
         for train, test in split:
             inner._fit_linear(*pool.examples([labelled[j] for j in train]))
-            te = [labelled[j] for j in test]
-            logits[test] = inner._logits([pool.texts[i] for i in te], [pool.matches[i] for i in te])
+            logits[test] = inner._logits(pool.rows.take([labelled[j] for j in test]))
         done = ~np.isnan(logits).any(axis=1)
         if done.sum() < 10:
             return
@@ -547,23 +690,19 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
         self.oof_truth_ = truth
 
     # ------------------------------------------------------------------ predict
-    def _logits(
-        self,
-        texts: Sequence[str],
-        matches: Sequence[Sequence[Match]],
-        p_lex: np.ndarray | None = None,
-    ) -> np.ndarray:
-        if not len(texts):
+    def _logits(self, rows: _Rows, p_lex: np.ndarray | None = None) -> np.ndarray:
+        if not len(rows):
             return np.zeros((0, len(CLASSES)))
-        design = self._design(texts, matches, p_lex)
+        design = self._design(rows, p_lex)
         return np.asarray(design @ self.coef_.T) + self.intercept_
 
     def _prepare(self, X: Iterable[str]) -> _Prepared:
         check_is_fitted(self, "classes_")
         texts = self._clean(as_texts(X))
         lex = self._lexicon(texts)
-        logits = self._logits(texts, lex["matches"], lex["proba"])  # lexicon scored once
-        return _Prepared(texts, lex["matches"], lex, logits)
+        rows = self._rows(texts, lex["matches"])
+        logits = self._logits(rows, lex["proba"])  # lexicon scored once
+        return _Prepared(texts, rows, lex, logits)
 
     def decision_function(self, X: Iterable[str]) -> np.ndarray:
         """Uncalibrated logits, columns in ``classes_`` order."""
@@ -615,7 +754,7 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
             "scores": {c: round(float(row[j]), 4) for j, c in enumerate(CLASSES)},
             "probability": round(float(row.max()), 4),
             "uncertain": bool(float(row.max()) < self.uncertain_below),
-            "evidence": evidence_sentences(prep.matches[i], spans, label),
+            "evidence": evidence_sentences(prep.rows.matches[i], spans, label),
         }
         if detail:
             sent_of = sentence_index(spans)
@@ -630,7 +769,7 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
                     "end": m.end,
                     "sentence": sent_of(m.start),
                 }
-                for m in prep.matches[i]
+                for m in prep.rows.matches[i]
             ]
             lex = prep.lexicon
             record["lexicon"] = {
@@ -649,13 +788,13 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
 
     def _top_features(self, prep: _Prepared, i: int, label: str, k: int = 8):
         """The features that pushed this text most towards its label (value x weight)."""
-        row = self._design(prep.texts[i : i + 1], prep.matches[i : i + 1]).tocoo()
+        row = self._design(prep.rows.take([i]), prep.lexicon["proba"][i : i + 1]).tocoo()
         w = self.coef_[CLASSES.index(label)]
         contrib = sorted(
             ((float(v * w[j]), int(j)) for j, v in zip(row.col, row.data, strict=True)),
             reverse=True,
         )[:k]
-        names = self.feature_names()
+        names = self.feature_names(prep.texts[i])
         return [(names[j], round(c, 4)) for c, j in contrib if c > 0]
 
     def predict_records(self, X: Iterable[str]) -> list[dict[str, Any]]:
@@ -685,6 +824,7 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
 
         Examples
         --------
+        >>> from cadretext.classify import load_default_classifier
         >>> clf = load_default_classifier()
         >>> out = clf.explain("市委党校主体班开班。学员将学习两个月。")
         >>> out["label"], out["evidence"]
@@ -700,156 +840,31 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ persistence
     def to_arrays(self) -> dict[str, np.ndarray]:
-        """The fitted state as plain arrays (no pickle): what :meth:`save` writes."""
-        check_is_fitted(self, "classes_")
-        from .. import __version__
+        """The fitted state as plain arrays (no pickle): what :meth:`save` writes
+        (:func:`cadretext.classify.persist.model_to_arrays`)."""
+        from .persist import model_to_arrays
 
-        params = self.get_params()
-        params["patterns"] = None if params["patterns"] is None else str(params["patterns"])
-        meta = {
-            "format": _MODEL_FORMAT,
-            "format_version": _MODEL_FORMAT_VERSION,
-            "cadretext": __version__,
-            "params": params,
-            "temperature": self.temperature_,
-            "calibration": self.calibration_,
-            "training": self.training_,
-            "n": [self.n_labelled_, self.n_base_, self.n_weak_],
-        }
-        vocab = (
-            np.array([], dtype="<U1")
-            if self.vectorizer_ is None
-            else np.asarray(self.vectorizer_.get_feature_names_out(), dtype=str)
-        )
-        idf = np.zeros(0) if self.vectorizer_ is None else self.vectorizer_.idf_
-        return {
-            "meta": np.array(json.dumps(meta, ensure_ascii=False, sort_keys=True)),
-            "vocabulary": vocab,
-            "idf": idf,
-            "coef": self.coef_,
-            "intercept": self.intercept_,
-            "oof_logits": getattr(self, "oof_logits_", np.zeros((0, len(CLASSES)))),
-            "oof_truth": getattr(self, "oof_truth_", np.zeros(0, dtype=int)),
-        }
+        return model_to_arrays(self)
 
     @classmethod
     def from_arrays(
         cls, arrays: dict[str, np.ndarray], name: str = "model"
     ) -> ProgramTypeClassifier:
         """Rebuild a classifier from :meth:`to_arrays` output (checked against its patterns)."""
-        try:
-            meta = json.loads(str(arrays["meta"]))
-            fmt = meta.get("format")
-        except (KeyError, ValueError, AttributeError):
-            raise InputFileError(name, "not a saved cadretext classifier") from None
-        if fmt != _MODEL_FORMAT:
-            raise InputFileError(name, "not a saved cadretext classifier")
-        if meta.get("format_version") != _MODEL_FORMAT_VERSION:
-            raise InputFileError(
-                name, "saved with an incompatible cadretext version; re-train with --train"
-            )
-        params = dict(meta["params"])
-        if params.get("ngram_range") is not None:
-            params["ngram_range"] = tuple(params["ngram_range"])
-        clf = cls(**params)
-        clf.patterns_ = load_patterns(clf.patterns)
-        if clf.patterns_.sha256 != meta["training"]["patterns_sha256"]:
-            raise InputFileError(
-                name, "the model was trained with another version of its pattern file; re-train"
-            )
-        clf.classes_ = np.array(CLASSES)
-        vocab = [str(v) for v in arrays["vocabulary"]]
-        if clf.ngram_range is None:
-            clf.vectorizer_ = None
-        else:
-            vec = TfidfVectorizer(
-                analyzer="char",
-                ngram_range=clf.ngram_range,
-                sublinear_tf=True,
-                vocabulary={t: j for j, t in enumerate(vocab)},
-                dtype=np.float64,
-            )
-            vec.idf_ = np.asarray(arrays["idf"], dtype=np.float64)
-            clf.vectorizer_ = vec
-        clf.coef_ = np.asarray(arrays["coef"], dtype=np.float64)
-        clf.intercept_ = np.asarray(arrays["intercept"], dtype=np.float64)
-        clf.temperature_ = float(meta["temperature"])
-        clf.calibration_ = meta["calibration"]
-        clf.training_ = meta["training"]
-        clf.n_labelled_, clf.n_base_, clf.n_weak_ = meta["n"]
-        if "oof_logits" in arrays and len(arrays["oof_logits"]):
-            clf.oof_logits_ = np.asarray(arrays["oof_logits"], dtype=np.float64)
-            clf.oof_truth_ = np.asarray(arrays["oof_truth"], dtype=int)
-        return clf
+        from .persist import model_from_arrays
+
+        return model_from_arrays(cls, arrays, name)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Save the fitted classifier as a NumPy ``.npz`` of plain arrays (no pickle), atomically."""
-        import io
+        from .persist import save_arrays
 
-        from .._io import atomic_write_bytes
-
-        buffer = io.BytesIO()
-        np.savez_compressed(buffer, **self.to_arrays())
-        return atomic_write_bytes(path, buffer.getvalue())
+        return save_arrays(self.to_arrays(), path)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> ProgramTypeClassifier:
         """Load a classifier saved with :meth:`save` (``.npz``; loaded without pickle)."""
+        from .persist import load_arrays
+
         path = Path(path)
-        if not path.is_file():
-            raise ParameterError(f"model file not found: {path}")
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                arrays = {k: data[k] for k in data.files}
-        except (OSError, ValueError, EOFError, pickle.UnpicklingError):
-            raise InputFileError(
-                path, "not a saved cadretext classifier (not a NumPy .npz file)"
-            ) from None
-        return cls.from_arrays(arrays, str(path))
-
-
-# --------------------------------------------------------------------------- default model
-def train_default_classifier(path: str | os.PathLike[str]) -> ProgramTypeClassifier:
-    """Train the default model on a labelled JSONL file (``real_reports.jsonl``).
-
-    Default settings, calibration folds grouped by site; the file's hash goes into
-    ``training_``. ``benchmarks/train_default.py`` calls this and writes the packaged model.
-    """
-    from .data import read_labelled_jsonl
-
-    frame = read_labelled_jsonl(path)
-    clf = ProgramTypeClassifier().fit(
-        frame["text"].tolist(), frame["label"].tolist(), groups=frame["site"].tolist()
-    )
-    clf.training_ = {
-        **clf.training_,
-        "file": Path(path).name,
-        "file_sha256": frame.attrs["sha256"],
-        "n_sites": int(frame["site"].nunique()),
-    }
-    return clf
-
-
-@lru_cache(maxsize=1)
-def _default_model() -> ProgramTypeClassifier:
-    ref = resources.files("cadretext.classify") / DEFAULT_MODEL_FILE
-    with resources.as_file(ref) as path:
-        return ProgramTypeClassifier.load(path)
-
-
-def load_default_classifier() -> ProgramTypeClassifier:
-    """The default classifier: trained on 166 real reports plus the packaged examples.
-
-    Read from the packaged weights (``cadretext/classify/default_model.npz``; nothing is
-    trained on your machine) and kept in memory; each call returns an independent copy, so
-    fitting it again does not change the default.
-
-    Examples
-    --------
-    >>> clf = load_default_classifier()
-    >>> clf.predict(["本届中青班学员在省委党校学习四个月。"]).tolist()
-    ['party_school']
-    >>> clf.training_["n_labelled"]
-    166
-    """
-    return copy.deepcopy(_default_model())
+        return cls.from_arrays(load_arrays(path), str(path))

@@ -279,7 +279,7 @@ def raw_evidence(matches: Sequence[Match]) -> tuple[dict[str, float], int]:
 
 
 def score_lexicon(
-    texts: Sequence[str],
+    texts: Sequence[str] | None,
     patterns: PatternSet,
     *,
     other_baseline: float = 2.0,
@@ -287,8 +287,13 @@ def score_lexicon(
     length_floor: int = 500,
     no_cadre_factor: float = 0.2,
     matches: Sequence[Sequence[Match]] | None = None,
+    lengths: Sequence[int] | None = None,
 ) -> dict[str, object]:
     """The lexicon's own verdict on each text (the formulas of the module docstring).
+
+    ``matches`` (one list per text) skips the matching; ``lengths`` (characters per text)
+    replaces ``len(text)``: with both, ``texts`` may be ``None`` (the silver examples, which
+    ship as matches and lengths without their text).
 
     Returns
     -------
@@ -298,21 +303,24 @@ def score_lexicon(
         ``matches`` (one list per text) and ``n_context`` (context matches per text), columns
         in :data:`CLASSES` order.
     """
-    n = len(texts)
+    if texts is None and (matches is None or lengths is None):
+        raise ParameterError("score_lexicon needs texts, or matches and lengths")
+    n = len(matches) if texts is None else len(texts)
     raw = np.zeros((n, len(CLASSES)))
     scores = np.zeros((n, len(CLASSES)))
     all_matches: list[list[Match]] = []
     contexts: list[int] = []
     other = CLASSES.index("other")
     program = [CLASSES.index(t) for t in PROGRAM_TYPES]
-    for i, text in enumerate(texts):
-        found = list(matches[i]) if matches is not None else find_matches(text, patterns)
+    for i in range(n):
+        found = list(matches[i]) if matches is not None else find_matches(texts[i], patterns)
         ev, n_context = raw_evidence(found)
         row = np.array([max(ev[c], 0.0) for c in CLASSES])
         if n_context == 0:
             row[program] *= no_cadre_factor
         raw[i] = row
-        scale = math.sqrt(max(len(text), length_floor) / 1000.0)
+        n_chars = len(texts[i]) if lengths is None else int(lengths[i])
+        scale = math.sqrt(max(n_chars, length_floor) / 1000.0)
         scores[i] = row / scale
         scores[i, other] += other_baseline
         all_matches.append(found)

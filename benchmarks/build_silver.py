@@ -1,0 +1,99 @@
+"""Build the packaged silver examples (``lexicons/program_silver.npz``) from labelled pages.
+
+    python benchmarks/build_silver.py POOL.jsonl [--real ../shared/data/real_reports.jsonl]
+
+``POOL.jsonl`` holds real web pages collected from stored pages with queries like those of
+the real reports, one JSON object per line: ``id``, ``url``, ``text`` (the page excerpt as
+stored), ``label_a`` and ``label_b`` (two blind codes from ``LABELS.md`` alone) and
+``confidence`` (``high`` when both coders agreed with high confidence, else ``low``). The pool
+itself is **not** in the repository (other people's words); only what this script writes is.
+
+Before anything is kept, the script drops
+
+1. every record that ``../shared/tools/reserved_overlap.py`` names (it overlaps a report
+   reserved for checking the project);
+2. every record sharing 15% or more of its 8-character shingles with a report of ``--real``,
+   so that cross-validation on the real reports never trains on a copy of its test report;
+3. near-duplicates inside the pool (50% of shingles; the first is kept).
+
+It then writes hashed character n-gram counts, lexicon matches, lengths, ids, URLs and labels
+(:func:`cadretext.classify.silver.build_silver_arrays`); no text. Deterministic for the same
+pool, pattern file and versions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from cadretext.classify.patterns import load_patterns
+from cadretext.classify.persist import save_arrays
+from cadretext.classify.silver import SILVER_FILE, build_silver_arrays
+
+HERE = Path(__file__).resolve().parent
+SHARED = HERE.parents[1] / "shared"
+OUT = HERE.parent / "src" / "cadretext" / "lexicons" / SILVER_FILE
+
+
+def shingles(text: str, n: int = 8) -> set[str]:
+    t = re.sub(r"\s+", "", text)
+    return {t[i : i + n] for i in range(max(0, len(t) - n))}
+
+
+def overlap(a: set[str], b: set[str]) -> float:
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+def reserved_lines(pool: Path) -> set[int]:
+    tool = SHARED / "tools" / "reserved_overlap.py"
+    if not tool.is_file():
+        sys.exit(f"build_silver: {tool} is not here; it must vet the pool first")
+    out = subprocess.run(
+        [sys.executable, str(tool), str(pool)], capture_output=True, text=True, check=True
+    ).stdout
+    return {int(line.split()[1]) for line in out.splitlines() if line.startswith("line ")}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pool", help="labelled pool JSONL (not in the repository)")
+    parser.add_argument("--real", default=str(SHARED / "data" / "real_reports.jsonl"))
+    parser.add_argument("--out", default=str(OUT))
+    args = parser.parse_args(argv)
+    pool = Path(args.pool)
+    reserved = reserved_lines(pool)
+    real = [
+        shingles(json.loads(line)["text"])
+        for line in Path(args.real).read_text("utf-8").splitlines()
+        if line.strip()
+    ]
+    kept, kept_shingles = [], []
+    dropped = {"reserved": len(reserved), "real": 0, "duplicate": 0}
+    for lineno, line in enumerate(pool.read_text("utf-8").splitlines(), 1):
+        if not line.strip() or lineno in reserved:
+            continue
+        rec = json.loads(line)
+        s = shingles(rec["text"])
+        if any(overlap(s, r) >= 0.15 for r in real):
+            dropped["real"] += 1
+        elif any(overlap(s, k) >= 0.5 for k in kept_shingles):
+            dropped["duplicate"] += 1
+        else:
+            kept.append(rec)
+            kept_shingles.append(s)
+    arrays = build_silver_arrays(kept, load_patterns())
+    path = save_arrays(arrays, args.out)
+    meta = json.loads(str(arrays["meta"]))
+    print(
+        f"kept {len(kept)} pages ({meta['labels']}); dropped {dropped}; "
+        f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

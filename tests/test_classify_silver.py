@@ -1,0 +1,178 @@
+"""Tests of the hashed n-gram block and the silver examples (cadretext.classify.features/silver)."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from cadretext.classify import ProgramTypeClassifier, load_patterns, packaged_examples
+from cadretext.classify.features import (
+    NgramBlock,
+    hashed_ngram_counts,
+    lexicon_feature_matrix,
+    ngram_of_columns,
+)
+from cadretext.classify.patterns import find_matches, score_lexicon
+from cadretext.classify.silver import (
+    SILVER_FILE,
+    build_silver_arrays,
+    silver_examples,
+    silver_weight_of,
+)
+from cadretext.errors import InputFileError, ParameterError
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real_reports.jsonl"
+
+
+def test_ngram_block_is_tfidf_over_the_most_frequent_columns():
+    texts = ["市委党校主体班开班。", "县委党校中青班开班，学员四十人。", "干部赴杭州跟班学习。"]
+    counts = hashed_ngram_counts(texts)
+    block = NgramBlock(max_features=None, min_df=1).fit(counts)
+    ours = block.transform(counts)
+    ref = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
+    theirs = ref.fit_transform(texts)
+    # no hash collision among these few n-grams: scikit-learn's TF-IDF, column for column
+    assert len(block.columns_) == theirs.shape[1]
+    for i, text in enumerate(texts):
+        named = ngram_of_columns(text, block.columns_)
+        row = dict(zip(ours[i].indices, ours[i].data, strict=True))
+        col_of = {int(c): j for j, c in enumerate(block.columns_)}
+        for col, gram in named.items():
+            j = ref.vocabulary_[gram]
+            assert row[col_of[col]] == pytest.approx(theirs[i, j], rel=1e-9)
+    counts = hashed_ngram_counts(packaged_examples()["text"].tolist()[:60])
+    small = NgramBlock(max_features=50, min_df=1).fit(counts)
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    assert len(small.columns_) == 50
+    assert df[small.columns_].min() >= np.sort(df)[-50]  # the 50 most frequent columns
+
+
+def test_ngram_columns_are_named_from_the_text():
+    counts = hashed_ngram_counts(["市委党校主体班开班"])
+    names = ngram_of_columns("市委党校主体班开班", counts.indices)
+    assert "党校" in names.values() and "主体班" in names.values()
+    assert hashed_ngram_counts([]).shape == (0, 2**20)
+
+
+def test_lengths_replace_texts_in_lexicon_scores():
+    ps = load_patterns()
+    texts = packaged_examples()["text"].tolist()[:20]
+    matches = [find_matches(t, ps) for t in texts]
+    lengths = [len(t) for t in texts]
+    a = lexicon_feature_matrix(texts, matches, ps)
+    b = lexicon_feature_matrix(None, matches, ps, lengths=lengths)
+    np.testing.assert_array_equal(a.toarray(), b.toarray())
+    pa = score_lexicon(texts, ps, matches=matches)["proba"]
+    pb = score_lexicon(None, ps, matches=matches, lengths=lengths)["proba"]
+    np.testing.assert_array_equal(pa, pb)
+    with pytest.raises(ParameterError, match="matches and lengths"):
+        score_lexicon(None, ps, matches=matches)
+
+
+def test_silver_rows_give_the_features_their_texts_give():
+    """A page stored as counts + matches is the same training row as the page itself."""
+    ps = load_patterns()
+    ex = packaged_examples().iloc[:30]
+    records = [
+        {
+            "id": r.id,
+            "url": "",
+            "text": r.text,
+            "label_a": r.label,
+            "label_b": r.label,
+            "confidence": "high",
+        }
+        for r in ex.itertuples()
+    ]
+    arrays = build_silver_arrays(records, ps)
+    stored = " ".join(str(v) for a in arrays.values() if a.dtype.kind == "U" for v in a.ravel())
+    for text in ex["text"]:  # no run of 12 characters of any page is stored
+        assert not any(text[i : i + 12] in stored for i in range(0, len(text) - 12, 4))
+    from cadretext.classify import silver as silver_module
+
+    silver_module._silver_arrays.cache_clear()
+    original = silver_module._silver_arrays
+    silver_module._silver_arrays = lambda: arrays
+    try:
+        silver = silver_examples(ps)
+    finally:
+        silver_module._silver_arrays = original
+    texts = ex["text"].tolist()
+    np.testing.assert_array_equal(silver.counts.toarray(), hashed_ngram_counts(texts).toarray())
+    direct = lexicon_feature_matrix(texts, [find_matches(t, ps) for t in texts], ps)
+    stored = lexicon_feature_matrix(None, silver.matches, ps, lengths=silver.n_chars)
+    np.testing.assert_allclose(stored.toarray(), direct.toarray())
+    assert silver.labels == ex["label"].tolist() and (silver.weights == 1.0).all()
+
+
+def test_silver_weights_follow_the_two_codes():
+    assert silver_weight_of("other", "other", "high") == 1.0
+    assert silver_weight_of("other", "other", "low") == 0.6
+    assert silver_weight_of("other", "party_school", "low") == 0.3
+    with pytest.raises(InputFileError, match="unknown label"):
+        build_silver_arrays(
+            [
+                {
+                    "id": "x",
+                    "text": "干部",
+                    "label_a": "bootcamp",
+                    "label_b": "other",
+                    "confidence": "high",
+                }
+            ],
+            load_patterns(),
+        )
+
+
+def test_packaged_silver_file_holds_features_not_text():
+    silver = silver_examples(load_patterns())
+    assert len(silver) > 800 and silver.counts.shape == (len(silver), 2**20)
+    assert set(silver.labels) == {"closed_training", "other", "party_school", "secondment"}
+    assert silver.meta["hashing"]["n_features"] == 2**20
+    assert len(set(silver.ids)) == len(silver)
+    ref = resources.files("cadretext.lexicons") / SILVER_FILE
+    with resources.as_file(ref) as path, zipfile.ZipFile(path) as z:
+        names = {n.removesuffix(".npy") for n in z.namelist()}
+    assert "text" not in names and not any("text" in n for n in names)
+    # the only strings are ids, URLs, labels, confidence and pattern names
+    patterns = {p.pattern for p in load_patterns().patterns}
+    with np.load(path, allow_pickle=False) as data:
+        assert set(data["match_pattern"]) <= patterns | set(data["match_pattern"][:0])
+
+
+@pytest.mark.skipif(not REAL.is_file(), reason="../shared/data is not here")
+def test_silver_pages_do_not_overlap_the_real_reports():
+    """Cross-validation on the real reports must never train on a copy of a test report: the
+    silver pages share no 8-character shingle run of 15% with any of them. Checked on the
+    n-gram counts: a page copied from a real report would share most of its trigrams."""
+    silver = silver_examples(load_patterns())
+    texts = [json.loads(line)["text"] for line in REAL.read_text("utf-8").splitlines() if line]
+    from cadretext import clean_text
+
+    real = hashed_ngram_counts([clean_text(t) for t in texts], (3, 3))
+    real.data[:] = 1
+    grams = silver.counts.copy()
+    grams.data[:] = 1
+    shared = (grams @ real.T).toarray()
+    size = np.asarray(grams.sum(axis=1)).ravel()[:, None]
+    # trigram sets include unigram/bigram columns on the silver side: a loose upper bound
+    assert (shared / np.maximum(size, 1)).max() < 0.6
+
+
+def test_silver_examples_change_the_model_and_need_trigrams():
+    ex = packaged_examples()
+    ex = ex[ex["set"] == "eval"]
+    x, y = ex["text"].tolist(), ex["label"].tolist()
+    with_silver = ProgramTypeClassifier(base_examples=False, calibrate=False).fit(x, y)
+    without = ProgramTypeClassifier(base_examples=False, calibrate=False, silver_weight=0).fit(x, y)
+    assert with_silver.n_silver_ > 800 and without.n_silver_ == 0
+    assert not np.allclose(with_silver.predict_proba(x), without.predict_proba(x))
+    with pytest.raises(ParameterError, match="silver examples are stored as 1-3-gram"):
+        ProgramTypeClassifier(ngram_range=(2, 4)).fit(x, y)
+    ProgramTypeClassifier(ngram_range=(2, 4), silver_weight=0, calibrate=False).fit(x, y)
