@@ -72,9 +72,14 @@ table = labels[["doc_id", "label", "labels", *proba_cols]].assign(
 )
 display(table)
 agree = table["manifest"].notna() & (table["manifest"] == table["label"])
-print(
-    f"{int(agree.sum())} of {int(table['manifest'].notna().sum())} labels agree with the manifest."
-)
+counts = ", ".join(f"{k} {v}" for k, v in table["label"].value_counts().items())
+if table["manifest"].notna().any():
+    print(
+        f"{int(agree.sum())} of {int(table['manifest'].notna().sum())} labels agree with the "
+        f"manifest. Predicted: {counts}."
+    )
+else:
+    print(f"No report has a label in a manifest. Predicted: {counts}.")
 
 # %%
 plots.heatmap(
@@ -85,14 +90,13 @@ plots.heatmap(
 );
 
 # %% [markdown]
-# On the seeds, each report's highest probability is its manifest label. The
-# secondment reports name 跟班学习 throughout, the party-school reports 中央党校 /
-# 杭州市委党校主体班 and their courses, the closed-format report 全封闭、半军事化, 早操 and
-# 手机入柜. The Loudi report (003) is the interesting case: cadres travel to *another* city
-# (Hangzhou) as secondees do, but to sit in that city's party-school main class. The report
-# itself calls it 竞学 in a 主体班, not 跟班学习, and the classifier follows the report: party
-# school, with little secondment probability. A researcher who counts such programs as
-# secondments can relabel them and retrain (`cadretext classify --train`).
+# Read the heatmap by rows: a report whose probability is spread over two types mixes formats
+# or sits on a boundary that the labelling guide settles by convention. Cadres who travel to
+# another city, as secondees do, but to sit in that city's party-school class are labelled
+# party school, because the report describes a class, not work inside a host unit; a
+# university-run class for cadres is `other`, however much it looks like a party-school class.
+# A researcher who draws these lines differently can relabel such reports and retrain
+# (`cadretext classify --train`).
 
 # %% [markdown]
 # ## Evidence
