@@ -14,16 +14,17 @@ blocks of features:
 
 It is trained on your labelled reports plus three kinds of examples it always has:
 
-* the **silver examples** (:mod:`cadretext.classify.silver`): 854 real web pages labelled twice,
-  blind, from the labelling guide, shipped as hashed n-gram counts and lexicon matches (no
-  text), weighted ``silver_weight``. They give the n-grams enough real text to learn from;
+* the **silver examples** (:mod:`cadretext.classify.silver`): 1,151 real web pages labelled
+  twice, blind, from the labelling guide, shipped as hashed n-gram counts and lexicon matches
+  (no text), weighted ``silver_weight``. They give the n-grams enough real text to learn from;
 * the **packaged examples** (the five seeds and 174 short reports written for this project,
   weighted ``base_weight``);
 * **weak labels**: unlabelled reports the lexicon labels confidently (``weak_weight``).
 
-Your own labels weigh 1 each. The default model (:func:`cadretext.classify.load_default_classifier`)
-was trained this way on 166 real, double-coded reports (``benchmarks/train_default.py``); its
-fitted weights ship with the package, so nothing is trained on your machine.
+Your own labels weigh ``label_weight`` each (default 1). The default model
+(:func:`cadretext.classify.load_default_classifier`) was trained this way on 166 real,
+double-coded reports (``benchmarks/train_default.py``); its fitted weights ship with the
+package, so nothing is trained on your machine.
 
 **Probabilities** are calibrated by temperature scaling (Guo et al. 2017): the logits are
 divided by one temperature ``T`` chosen to minimise the log-loss of out-of-fold predictions
