@@ -115,11 +115,11 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     real = read_labelled_jsonl(args.data)
     texts, labels, sites = real["text"].tolist(), real["label"].tolist(), real["site"].tolist()
-    n_silver = ProgramTypeClassifier().get_params()["silver_weight"]
+    silver_weight = ProgramTypeClassifier().get_params()["silver_weight"]
     print(
         f"{len(real)} real reports from {real['site'].nunique()} sites; labels "
         + ", ".join(f"{k} {v}" for k, v in real["label"].value_counts().items())
-        + f"; silver examples in training (weight x{n_silver:g})"
+        + f"; silver examples in training (weight x{silver_weight:g})"
     )
     pd.set_option("display.width", 120)
 
@@ -251,8 +251,7 @@ def main(argv: list[str] | None = None) -> int:
         "learning from silver labels: macro-F1 and other recall in grouped cross-validation "
         f"({args.folds} folds x 2 shuffles, all real training labels) against silver examples"
     )
-    total = ProgramTypeClassifier(calibrate=False).fit(texts[:2], labels[:2]).n_silver_
-    for n in (0, 250, 500, total):
+    for n in (0, 250, 500, len(silver)):
         part = grouped_cross_validation(
             ProgramTypeClassifier(calibrate=False, silver_n=n),
             texts,

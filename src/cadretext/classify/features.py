@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -125,11 +126,11 @@ def lexicon_feature_matrix(
     )
 
 
-def _hashing_vectorizer(ngram_range: tuple[int, int]):
+def _hashing_vectorizer(ngram_range: tuple[int, int], analyzer: Any = NGRAM_HASHING["analyzer"]):
     from sklearn.feature_extraction.text import HashingVectorizer
 
     return HashingVectorizer(
-        analyzer=NGRAM_HASHING["analyzer"],
+        analyzer=analyzer,
         ngram_range=tuple(ngram_range),
         n_features=NGRAM_HASHING["n_features"],
         alternate_sign=False,
@@ -168,18 +169,11 @@ def ngram_of_columns(
     >>> ngram_of_columns("市委党校开班", [col])
     {430563: '党校'}
     """
-    from sklearn.feature_extraction.text import HashingVectorizer
-
     grams = list(dict.fromkeys(_hashing_vectorizer(ngram_range).build_analyzer()(text)))
     if not grams:
         return {}
-    one = HashingVectorizer(  # each n-gram is its own "document" of one feature
-        analyzer=lambda g: [g],
-        n_features=NGRAM_HASHING["n_features"],
-        alternate_sign=False,
-        norm=None,
-    )
-    cols = one.transform(grams).indices
+    # each n-gram is its own "document" of one feature, hashed as the n-gram block hashes it
+    cols = _hashing_vectorizer(ngram_range, analyzer=lambda g: [g]).transform(grams).indices
     wanted = {int(c) for c in columns}
     names: dict[int, str] = {}
     for gram, col in zip(grams, cols, strict=True):
