@@ -225,3 +225,62 @@ def test_worker_that_cannot_start_is_a_clear_error(tmp_path) -> None:
     last = last_error_of_piped_code(code, tmp_path)
     assert last.startswith("cadretext.errors.WorkerError: tokenize:"), last
     assert "standard input" in last and "n_jobs=1" in last
+
+
+def _damage_pages(path: Path) -> None:
+    """Overwrite every page after the first two with junk: the header still says SQLite."""
+    data = bytearray(path.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    for i in range(2 * page, len(data), 7):
+        data[i] = 0xAB
+    path.write_bytes(bytes(data))
+
+
+def test_cache_corrupt_behind_an_intact_header_is_set_aside_and_rebuilt(tmp_path: Path) -> None:
+    texts = [f"商丘市选派年轻干部赴常州跟班学习第{i}批。" * 20 for i in range(300)]
+    expected = tokenize(texts, cache=tmp_path)
+    _damage_pages(tmp_path / "tokens.sqlite")
+    store = TokenCache(tmp_path)
+    with pytest.warns(RuntimeWarning, match="malformed.*started a new one"):
+        assert tokenize(texts, cache=store) == expected
+    assert store.disabled is None and store.misses == len(texts)
+    assert len(list(tmp_path.glob("tokens.sqlite.corrupt-*"))) == 1
+    again = TokenCache(tmp_path)  # the rebuilt cache serves the next run
+    assert tokenize(texts, cache=again) == expected
+    assert again.hits == len(texts)
+
+
+def test_locked_cache_is_bypassed_never_discarded(tmp_path: Path) -> None:
+    texts = ["商丘市选派年轻干部赴常州跟班学习。", "中央党校专题培训。"]
+    expected = tokenize(texts, cache=tmp_path)
+    before = (tmp_path / "tokens.sqlite").read_bytes()
+    holder = sqlite3.connect(tmp_path / "tokens.sqlite")
+    holder.execute("BEGIN EXCLUSIVE")  # another process writing for a long time
+    try:
+        store = TokenCache(tmp_path, timeout=0.2)
+        with pytest.warns(RuntimeWarning, match="locked.*without the cache"):
+            got = tokenize(texts + ["新的一段文字。"], cache=store)
+        assert got == expected + tokenize(["新的一段文字。"])
+        assert store.disabled is not None
+    finally:
+        holder.rollback()
+        holder.close()
+    assert not list(tmp_path.glob("*.corrupt-*"))
+    assert (tmp_path / "tokens.sqlite").read_bytes() == before
+    assert tokenize(texts, cache=TokenCache(tmp_path)) == expected
+
+
+@pytest.mark.parametrize("kind", ["file", "unwritable"])
+def test_cache_folder_that_cannot_be_used_means_a_run_without_cache(tmp_path: Path, kind) -> None:
+    target = tmp_path / "cache"
+    if kind == "file":
+        target.write_text("not a folder")
+    else:
+        target.mkdir()
+        (target / "tokens.sqlite").mkdir()  # sqlite cannot open a folder as its file
+    store = TokenCache(target)
+    with pytest.warns(RuntimeWarning, match="without the cache"):
+        assert tokenize(["跟班学习"], cache=store) == [["跟班学习"]]
+    assert store.disabled is not None
+    if kind == "file":
+        assert target.read_text() == "not a folder"

@@ -12,6 +12,7 @@ cost almost nothing.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -20,20 +21,22 @@ import sys
 import time
 import warnings
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import cached_property
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jieba
 
 from ._io import sha256_of
 from .errors import ParameterError, WorkerError
 from .lexicons import WordList, as_wordlist
+
+T = TypeVar("T")
 
 __all__ = [
     "TokenCache",
@@ -294,43 +297,109 @@ def default_cache_dir() -> Path:
 class TokenCache:
     """On-disk token cache: one SQLite file, values zlib-compressed (checksummed).
 
-    A corrupt entry is recomputed and overwritten; a corrupt database file is set aside
-    (renamed ``*.corrupt-<time>``) with a warning and a new one is started.
+    The cache only ever saves time, so no fault of its own may stop a run or lose a good file:
+
+    * a corrupt entry (bad zlib data) is recomputed and overwritten;
+    * a corrupt database -- caught when it is opened, queried or written (``file is not a
+      database``, ``database disk image is malformed``) -- is set aside (renamed
+      ``tokens.sqlite.corrupt-<time>``) with one warning, and a new one is started;
+    * a database locked by another process is waited for (``timeout`` seconds, SQLite's own
+      busy handler), then the run goes on **without** the cache (one warning); a locked file is
+      never taken for a corrupt one;
+    * a folder that cannot be created or written (a file in its place, no permission, disk
+      full) also means a run without the cache, with one warning.
+
+    ``hits``, ``misses``, ``corrupt`` (entries) and ``disabled`` (the reason the cache was
+    bypassed, or ``None``) say what happened.
     """
 
-    def __init__(self, folder: str | os.PathLike[str]):
+    #: SQLite result codes that mean the file itself is damaged (Python >= 3.11 names them).
+    _DAMAGED = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB"})
+
+    def __init__(self, folder: str | os.PathLike[str], *, timeout: float = 30.0):
         self.folder = Path(folder)
         self.path = self.folder / "tokens.sqlite"
+        self.timeout = timeout
         self.hits = 0
         self.misses = 0
         self.corrupt = 0
+        self.disabled: str | None = None
 
     def _connect(self) -> sqlite3.Connection:
         self.folder.mkdir(parents=True, exist_ok=True)
+        con = sqlite3.connect(self.path, timeout=self.timeout)
+        try:
+            con.execute("CREATE TABLE IF NOT EXISTS tokens (key TEXT PRIMARY KEY, value BLOB)")
+        except BaseException:
+            con.close()
+            raise
+        return con
+
+    def _bypass(self, reason: str) -> None:
+        self.disabled = reason
+        warnings.warn(
+            f"token cache {self.path}: {reason}; going on without the cache",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+
+    def _set_aside(self, exc: sqlite3.DatabaseError) -> None:
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
+        try:
+            os.replace(self.path, aside)
+        except OSError as err:
+            self._bypass(f"is damaged ({exc}) and cannot be moved aside ({err.strerror or err})")
+            return
+        for suffix in ("-journal", "-wal", "-shm"):  # a journal belongs to the old file
+            with contextlib.suppress(OSError):
+                os.replace(Path(f"{self.path}{suffix}"), Path(f"{aside}{suffix}"))
+        warnings.warn(
+            f"token cache {self.path} is unreadable ({exc}); moved it to {aside.name} "
+            "and started a new one",
+            RuntimeWarning,
+            stacklevel=4,
+        )
+
+    def _with_db(self, job: Callable[[sqlite3.Connection], T], default: T) -> T:
+        """Run ``job`` on a connection; every failure of the cache ends in ``default``."""
         for attempt in range(2):
+            if self.disabled is not None:
+                return default
             try:
-                con = sqlite3.connect(self.path, timeout=30)
-                con.execute("CREATE TABLE IF NOT EXISTS tokens (key TEXT PRIMARY KEY, value BLOB)")
-                return con
+                con = self._connect()
+            except OSError as exc:
+                self._bypass(f"cannot use the folder ({exc.strerror or exc})")
+                return default
             except sqlite3.DatabaseError as exc:
-                if attempt:
-                    raise
-                aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
-                warnings.warn(
-                    f"token cache {self.path} is unreadable ({exc}); moved it to {aside.name} "
-                    "and started a new one",
-                    RuntimeWarning,
-                    stacklevel=3,
-                )
-                os.replace(self.path, aside)
-        raise AssertionError("unreachable")
+                if not self._damaged(exc) or attempt:
+                    self._bypass(str(exc))
+                else:
+                    self._set_aside(exc)
+                continue
+            try:
+                return job(con)
+            except sqlite3.DatabaseError as exc:
+                if not self._damaged(exc) or attempt:
+                    self._bypass(str(exc))  # locked, read-only, disk full: keep the file
+                else:
+                    con.close()
+                    self._set_aside(exc)
+            finally:
+                con.close()
+        return default
+
+    def _damaged(self, exc: sqlite3.DatabaseError) -> bool:
+        name = getattr(exc, "sqlite_errorname", None)
+        if name is not None:
+            return name in self._DAMAGED
+        return not isinstance(exc, sqlite3.OperationalError)
 
     def get_many(self, keys: Sequence[str]) -> dict[str, list[str]]:
-        found: dict[str, list[str]] = {}
         if not keys:
-            return found
-        con = self._connect()
-        try:
+            return {}
+
+        def job(con: sqlite3.Connection) -> dict[str, list[str]]:
+            found: dict[str, list[str]] = {}
             unique = list(dict.fromkeys(keys))
             for start in range(0, len(unique), 500):
                 batch = unique[start : start + 500]
@@ -343,20 +412,20 @@ class TokenCache:
                         self.corrupt += 1
                         continue
                     found[key] = text.split(_SEP) if text else []
-        finally:
-            con.close()
-        return found
+            return found
+
+        return self._with_db(job, {})
 
     def put_many(self, items: Iterable[tuple[str, list[str]]]) -> None:
         rows = [(k, zlib.compress(_SEP.join(v).encode("utf-8"), 1)) for k, v in items]
         if not rows:
             return
-        con = self._connect()
-        try:
+
+        def job(con: sqlite3.Connection) -> None:
             with con:
                 con.executemany("INSERT OR REPLACE INTO tokens VALUES (?, ?)", rows)
-        finally:
-            con.close()
+
+        self._with_db(job, None)
 
 
 def _resolve_cache(cache: Any) -> TokenCache | None:
