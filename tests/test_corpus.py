@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import warnings
 from pathlib import Path
@@ -16,6 +17,7 @@ from cadretext.errors import (
     BinaryFileError,
     DecodingError,
     EmptyFileError,
+    InputFileError,
     MalformedRecordError,
     ManifestError,
     MissingColumnError,
@@ -438,3 +440,110 @@ def test_one_bad_byte_in_a_jsonl_costs_its_line_not_the_file(tmp_path: Path) -> 
         )
     )
     assert len(load_corpus(gb)) == 49
+
+
+def test_one_bad_byte_in_a_csv_costs_its_record_not_the_file(tmp_path: Path) -> None:
+    rows = [f'r{i},"干部赴深圳挂职锻炼{i}。\n第二段{i}。"'.encode() for i in range(50)]
+    rows[20] = rows[20].replace("深".encode(), b"\xff")  # inside a field that spans two lines
+    data = tmp_path / "r.csv"
+    data.write_bytes(b"id,text\n" + b"\n".join(rows) + b"\n")
+    with pytest.warns(SkippedInputWarning, match=r"line 42: not valid UTF-8 \(byte 0xff\)"):
+        corpus = load_corpus(data)
+    assert len(corpus) == 49 and "r20" not in set(corpus["doc_id"])
+    assert corpus.attrs["skipped"] == [
+        {"path": str(data), "line": 42, "problem": "not valid UTF-8 (byte 0xff)"}
+    ]
+    # the records after the bad one keep their text whole
+    assert corpus.set_index("doc_id").loc["r21", "raw_text"] == "干部赴深圳挂职锻炼21。\n第二段21。"
+    with pytest.raises(MalformedRecordError, match=r"r\.csv, line 42"):
+        load_corpus(data, errors="raise")
+    # a CSV in another encoding is still detected whole
+    gb = tmp_path / "gb.csv"
+    gb.write_bytes(b"id,text\n" + b"\n".join(r.decode().encode("gb18030") for r in rows[:20]))
+    assert len(load_corpus(gb)) == 20 and load_corpus(gb)["encoding"].iloc[0] == "gb18030"
+
+
+def test_csv_field_longer_than_the_csv_module_default_is_kept(tmp_path: Path) -> None:
+    import csv
+
+    long_text = "干部赴深圳挂职锻炼。" * 20_000  # 200,000 characters
+    path = tmp_path / "long.csv"
+    pd.DataFrame({"id": ["a", "b"], "text": [long_text, PARAGRAPH]}).to_csv(path, index=False)
+    before = csv.field_size_limit()
+    corpus = load_corpus(path, errors="raise")
+    assert list(corpus["doc_id"]) == ["a", "b"] and corpus["n_chars"].iloc[0] >= 200_000
+    assert csv.field_size_limit() == before  # the process-wide limit is put back
+
+
+def test_csv_with_lone_cr_line_ends(tmp_path: Path) -> None:
+    path = tmp_path / "mac.csv"
+    path.write_bytes(f"id,text\r1,{PARAGRAPH}\r2,\"{PARAGRAPH}\r{PARAGRAPH}\"\r".encode())
+    corpus = load_corpus(path, errors="raise")
+    assert list(corpus["doc_id"]) == ["1", "2"]
+    assert corpus["raw_text"].iloc[1] == f"{PARAGRAPH}\r{PARAGRAPH}"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_read_not_called_binary(tmp_path: Path, encoding: str) -> None:
+    text = "跟班学习干部赴常州\n" + PARAGRAPH
+    (tmp_path / "doc.txt").write_bytes(text.encode(encoding))
+    df = load_corpus(tmp_path / "doc.txt", errors="raise")
+    assert df.iloc[0]["raw_text"] == text
+    assert df.iloc[0]["encoding"] == f"{encoding} (no BOM)"
+
+
+def test_binary_with_nul_bytes_is_still_binary(tmp_path: Path) -> None:
+    (tmp_path / "x.txt").write_bytes(bytes(range(256)) * 40)
+    with pytest.raises(BinaryFileError, match=r"x\.txt"):
+        load_corpus(tmp_path / "x.txt", errors="raise")
+
+
+def test_fifo_is_named_not_missing(tmp_path: Path) -> None:
+    fifo = tmp_path / "corpus" / "pipe.txt"
+    fifo.parent.mkdir()
+    os.mkfifo(fifo)
+    shutil.copy(seed_file("001"), tmp_path / "corpus" / "good.txt")
+    with pytest.raises(InputFileError, match=r"pipe\.txt: a named pipe \(FIFO\), not a regular"):
+        load_corpus(fifo, errors="raise")
+    with pytest.warns(SkippedInputWarning), pytest.raises(NoDocumentsError, match="named pipe"):
+        load_corpus(fifo)
+    with pytest.warns(SkippedInputWarning, match="pipe.txt"):  # in a folder: listed, not hung on
+        df = load_corpus(tmp_path / "corpus")
+    assert list(df["doc_id"]) == ["good"]
+    assert [Path(s["path"]).name for s in df.attrs["skipped"]] == ["pipe.txt"]
+
+
+def test_unreadable_subfolder_is_named_and_listed(tmp_path: Path, monkeypatch) -> None:
+    corpus = tmp_path / "corpus"
+    (corpus / "locked").mkdir(parents=True)
+    shutil.copy(seed_file("001"), corpus / "good.txt")
+    shutil.copy(seed_file("002"), corpus / "locked" / "hidden_from_us.txt")
+    real_scandir = os.scandir
+
+    def scandir(path="."):  # what a folder without read permission does (tests may run as root)
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    with pytest.warns(SkippedInputWarning, match=r"locked: cannot read the folder"):
+        df = load_corpus(corpus)
+    assert list(df["doc_id"]) == ["good"]
+    assert df.attrs["skipped"] == [
+        {
+            "path": str(corpus / "locked"),
+            "line": None,
+            "problem": "cannot read the folder (Permission denied)",
+        }
+    ]
+    with pytest.raises(InputFileError, match="cannot read the folder"):
+        load_corpus(corpus, errors="raise")
+
+
+def test_broken_link_in_a_folder_is_listed(tmp_path: Path) -> None:
+    shutil.copy(seed_file("001"), tmp_path / "good.txt")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    with pytest.warns(SkippedInputWarning, match="broken link"):
+        df = load_corpus(tmp_path)
+    assert list(df["doc_id"]) == ["good"]
+    assert df.attrs["skipped"][0]["problem"] == "a broken link"

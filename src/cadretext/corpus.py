@@ -15,6 +15,7 @@ import io
 import json
 import os
 import re
+import stat
 import warnings
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -104,6 +105,9 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
             return _check_text(text, path), f"{encoding} (BOM)"
     head = data[:8192]
     if b"\x00" in head:
+        found = _utf16_without_bom(data)
+        if found is not None:
+            return _check_text(found[0], path), found[1]
         raise BinaryFileError(
             path, "this is a binary file (it contains NUL bytes), not text; remove it or convert it"
         )
@@ -132,6 +136,34 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
 
 
 _NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
+
+# What Chinese text is made of: ASCII, CJK punctuation, ideographs, full-width forms.
+_PLAUSIBLE = re.compile("[\t\n\r\x20-\x7e\u00a0-\u00ff\u2000-\u206f\u3000-\u9fff\uff00-\uffef]")
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """``(text, encoding)`` if ``data`` reads as UTF-16 text without a byte-order mark, else None.
+
+    Written by hand because the detector (charset_normalizer) is limited to the encodings
+    Chinese news comes in and would call such a file binary. The evidence: the NUL bytes (high
+    bytes of ASCII characters: line breaks, digits, punctuation) sit almost all at odd offsets
+    (little-endian) or even ones (big-endian), the bytes decode strictly, and the characters
+    are what Chinese text is made of.
+    """
+    head = data[: 8192 - 8192 % 2]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    for encoding, nuls, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if nuls < 2 or others > nuls // 4 + 1:  # NULs at one parity, a few strays allowed
+            continue
+        try:
+            text = data[: len(data) - len(data) % 2].decode(encoding)
+        except UnicodeDecodeError:
+            return None
+        sample = text[:4096]
+        if len(data) % 2 == 0 and len(_PLAUSIBLE.findall(sample)) >= 0.9 * len(sample):
+            return text, f"{encoding} (no BOM)"
+        return None
+    return None
 
 
 def _check_text(text: str, path: str | Path) -> str:
@@ -403,14 +435,20 @@ def _decodes(data: bytes) -> bool:
 
 
 class _Utf8Lines:
-    """The lines of a binary stream decoded as UTF-8 one by one. A line that does not decode
-    is yielded blank (so line numbers stay right) and kept in ``bad``: the caller skips those
-    lines by name when they are a few, and decodes the file whole with detection when they are
-    many (then it is not a UTF-8 file)."""
+    """The lines of a binary stream decoded as UTF-8 one by one, for formats with one record a
+    line or a few lines (JSONL, CSV). A line that does not decode is kept in ``bad``: the caller
+    skips the records on such lines by name when they are a few, and decodes the file whole with
+    detection when they are many (then it is not a UTF-8 file).
 
-    def __init__(self, fh: Any, path: Path) -> None:
+    With ``escape=False`` (JSONL) a bad line is yielded blank, so line numbers stay right; with
+    ``escape=True`` (CSV, whose quoted fields may span lines) it is yielded with its bad bytes
+    as lone surrogates (``surrogateescape``), so the parser still sees where the record ends and
+    the record holding them is skipped (:func:`_bad_bytes` finds them)."""
+
+    def __init__(self, fh: Any, path: Path, *, escape: bool = False) -> None:
         self.fh = fh
         self.path = path
+        self.escape = escape
         self.bad: list[MalformedRecordError] = []
         self.n = 0
 
@@ -420,18 +458,47 @@ class _Utf8Lines:
             if lineno == 1:
                 raw = raw.removeprefix(_UTF8_BOM)
             try:
-                yield raw.decode("utf-8")
+                line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
                 problem = f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at {exc.start})"
                 self.bad.append(MalformedRecordError(self.path, problem, line=lineno))
-                yield "\n"
+                if not self.escape:
+                    yield "\n"
+                    continue
+                line = raw.decode("utf-8", "surrogateescape")
+            if self.escape and "\r" in line.rstrip("\r\n"):
+                # a text stream with newline="" (what csv expects) also ends lines at a lone CR
+                yield from _LONE_CR.split(line)
+            else:
+                yield line
 
     def few_bad(self) -> bool:
         return len(self.bad) <= max(1, self.n // 20)
 
 
+_LONE_CR = re.compile(r"(?<=\r)(?!\n)(?=.)", re.S)
+
+# bytes that did not decode, as ``surrogateescape`` leaves them (valid UTF-8 never gives these)
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def _bad_bytes(cells: Iterable[str]) -> str | None:
+    """The problem of a record whose fields hold undecodable bytes, or None."""
+    for cell in cells:
+        found = _ESCAPED_BYTE.search(cell)
+        if found:
+            return f"not valid UTF-8 (byte 0x{ord(found.group()) - 0xDC00:02x})"
+    return None
+
+
 def _parse_records(
-    path: Path, encoding: str | None, sink: _Sink, parse: Any, *, by_line: bool = False
+    path: Path,
+    encoding: str | None,
+    sink: _Sink,
+    parse: Any,
+    *,
+    by_line: bool = False,
+    escape: bool = False,
 ) -> list[_Doc]:
     """Run ``parse(stream, encoding_used, problems)`` over the file's text.
 
@@ -474,14 +541,15 @@ def _parse_records(
             _check_text(sample, path)
             problems = _Problems(sink.errors)
             try:
-                if by_line:  # one record a line: a bad byte costs its line only
+                if by_line:  # one record a line or a few: a bad byte costs its record only
                     collected = _Problems("skip")  # replayed below in the caller's mode
                     with path.open("rb") as fh:
-                        lines = _Utf8Lines(fh, path)
+                        lines = _Utf8Lines(fh, path, escape=escape)
                         docs = parse(lines, "utf-8", collected)
                     if not lines.few_bad():
                         raise UnicodeDecodeError("utf-8", b"", 0, 1, "many lines")
-                    for exc in sorted(collected.found + lines.bad, key=lambda e: e.line or 0):
+                    found = collected.found + ([] if escape else lines.bad)
+                    for exc in sorted(found, key=lambda e: e.line or 0):
                         problems(exc)
                 else:
                     with path.open(encoding="utf-8-sig", newline="") as stream:
@@ -579,6 +647,10 @@ def _read_csv(path: Path, encoding: str | None, text_column: str, sink: _Sink) -
                     )
                 )
                 continue
+            bad = _bad_bytes(row)
+            if bad:
+                problems(MalformedRecordError(path, bad, line=start))
+                continue
             record = dict(zip(header, row, strict=True))
             try:
                 docs.append(_record_doc(record, path, start, text_column, used))
@@ -586,7 +658,17 @@ def _read_csv(path: Path, encoding: str | None, text_column: str, sink: _Sink) -
                 problems(exc)
         return docs
 
-    return _parse_records(path, encoding, sink, parse)
+    # Python's csv module refuses fields over 131,072 characters by default; a scraped page can
+    # be longer. The limit is process-wide, so it is raised for this read only.
+    limit = csv.field_size_limit()
+    csv.field_size_limit(_CSV_FIELD_LIMIT)
+    try:
+        return _parse_records(path, encoding, sink, parse, by_line=True, escape=True)
+    finally:
+        csv.field_size_limit(limit)
+
+
+_CSV_FIELD_LIMIT = 2**31 - 1  # the largest value the C long of every platform holds
 
 
 def _skip(skipped: list, exc: CadretextError) -> None:
@@ -601,21 +683,75 @@ def _skip(skipped: list, exc: CadretextError) -> None:
 
 
 # --------------------------------------------------------------------------- load_corpus
-def _expand(paths: Iterable[Path], manifest_paths: set[Path]) -> list[tuple[Path, bool]]:
-    """(file, named_explicitly) pairs, sorted within each folder for a stable order."""
+def _kind_of(mode: int) -> str:
+    for test, kind in (
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
+        if test(mode):
+            return kind
+    return "not a regular file"
+
+
+def _expand(
+    paths: Iterable[Path], manifest_paths: set[Path]
+) -> tuple[list[tuple[Path, bool]], list[InputFileError]]:
+    """(file, named_explicitly) pairs, sorted within each folder for a stable order, and the
+    problems met on the way: folders that cannot be read, special files (a FIFO would block
+    the read for ever), broken links. Hidden files and folders are left out."""
     out: list[tuple[Path, bool]] = []
+    problems: list[InputFileError] = []
+
+    def regular(f: Path) -> bool:
+        try:
+            mode = f.stat().st_mode
+        except OSError as exc:
+            reason = "a broken link" if f.is_symlink() else f"cannot read it ({exc.strerror})"
+            problems.append(InputFileError(f, reason))
+            return False
+        if stat.S_ISREG(mode):
+            return True
+        problems.append(InputFileError(f, f"{_kind_of(mode)}, not a regular file"))
+        return False
+
     for p in paths:
         if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                hidden = any(part.startswith(".") for part in f.relative_to(p).parts)
-                is_manifest = f.resolve() in manifest_paths or f.name == MANIFEST_NAME
-                if f.is_file() and not hidden and not is_manifest:
+            found: list[Path] = []
+            visited: set[tuple[int, int]] = set()
+
+            def unreadable(exc: OSError, top: Path = p) -> None:
+                where = Path(exc.filename) if exc.filename else top
+                problems.append(
+                    InputFileError(where, f"cannot read the folder ({exc.strerror or exc})")
+                )
+
+            # os.walk rather than Path.rglob: rglob passes over a folder it cannot read without
+            # a word, and a corpus must not lose a folder silently.
+            for root, dirs, files in os.walk(p, onerror=unreadable, followlinks=True):
+                try:
+                    st = os.stat(root)
+                except OSError:
+                    continue
+                if (st.st_dev, st.st_ino) in visited:  # a link back up the tree
+                    dirs[:] = []
+                    continue
+                visited.add((st.st_dev, st.st_ino))
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.extend(Path(root) / name for name in files if not name.startswith("."))
+            for f in sorted(found):
+                is_manifest = f.name == MANIFEST_NAME or f.resolve() in manifest_paths
+                if not is_manifest and regular(f):
                     out.append((f, False))
-        elif p.is_file():
-            out.append((p, True))
+        elif p.exists():
+            if regular(p):
+                out.append((p, True))
+        elif p.is_symlink():
+            problems.append(InputFileError(p, "a broken link"))
         else:
             raise ParameterError(f"no such file or folder: {p}")
-    return out
+    return out, problems
 
 
 def load_corpus(
@@ -690,8 +826,12 @@ def load_corpus(
 
     manifests = _resolve_manifests(paths, manifest)
     manifest_files = {m.resolve() for m in manifests if isinstance(m, Path)}
-    files = _expand(paths, manifest_files)
+    files, problems = _expand(paths, manifest_files)
     skipped: list[dict] = []
+    for exc in problems:
+        if errors == "raise":
+            raise exc
+        _skip(skipped, exc)
     docs: list[_Doc] = []
     iterator: Iterable[tuple[Path, bool]] = files
     if progress:
