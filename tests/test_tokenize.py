@@ -259,7 +259,7 @@ def test_locked_cache_is_bypassed_never_discarded(tmp_path: Path) -> None:
     try:
         store = TokenCache(tmp_path, timeout=0.2)
         with pytest.warns(RuntimeWarning, match="locked.*without the cache"):
-            got = tokenize(texts + ["新的一段文字。"], cache=store)
+            got = tokenize([*texts, "新的一段文字。"], cache=store)
         assert got == expected + tokenize(["新的一段文字。"])
         assert store.disabled is not None
     finally:
