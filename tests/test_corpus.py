@@ -477,7 +477,7 @@ def test_csv_field_longer_than_the_csv_module_default_is_kept(tmp_path: Path) ->
 
 def test_csv_with_lone_cr_line_ends(tmp_path: Path) -> None:
     path = tmp_path / "mac.csv"
-    path.write_bytes(f"id,text\r1,{PARAGRAPH}\r2,\"{PARAGRAPH}\r{PARAGRAPH}\"\r".encode())
+    path.write_bytes(f'id,text\r1,{PARAGRAPH}\r2,"{PARAGRAPH}\r{PARAGRAPH}"\r'.encode())
     corpus = load_corpus(path, errors="raise")
     assert list(corpus["doc_id"]) == ["1", "2"]
     assert corpus["raw_text"].iloc[1] == f"{PARAGRAPH}\r{PARAGRAPH}"
