@@ -255,7 +255,7 @@ def test_tfidf_errors() -> None:
         tfidf([["甲"], ["乙"]], min_df=3)
     with pytest.raises(ParameterError, match=r"no words|tfidf"):
         tfidf([[], []])
-    with pytest.raises(ParameterError, match="iterable"):
+    with pytest.raises(ParameterError, match="list of token lists"):
         tfidf("甲乙")
 
 

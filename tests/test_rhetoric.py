@@ -313,7 +313,7 @@ def test_extract_all_and_errors():
         extract_all("文本", kinds=("slogan",))
     with pytest.raises(ParameterError, match="doc_id"):
         numbered_formulas(pd.DataFrame({"text": ["三高四新"]}))
-    with pytest.raises(ParameterError, match="not a string"):
+    with pytest.raises(ParameterError, match=r"texts\[\d+\] is an? \w+, not a text string"):
         idioms(["如饥似渴", 3])
     # deterministic
     pd.testing.assert_frame_equal(

@@ -13,13 +13,13 @@ The boilerplate rules are hand-written on purpose: no library knows Chinese news
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 import unicodedata
 from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any, Literal, overload
+
+from ._io import import_jionlp
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -476,13 +476,6 @@ def clean_text(
 
 # --------------------------------------------------------------------------- units
 @lru_cache(maxsize=1)
-def _jionlp() -> Any:
-    # jionlp prints a banner on import; keep it out of stdout (the CLI writes JSONL there).
-    with contextlib.redirect_stdout(io.StringIO()):
-        import jionlp
-    return jionlp
-
-
 def split_sentences(text: str) -> list[str]:
     """Split Chinese text into sentences with jionlp (closing quotes stay with their sentence).
 
@@ -497,7 +490,9 @@ def split_sentences(text: str) -> list[str]:
     out: list[str] = []
     for line in text.split("\n"):
         if line.strip():
-            out.extend(s for s in _jionlp().split_sentence(line, criterion="coarse") if s.strip())
+            out.extend(
+                s for s in import_jionlp().split_sentence(line, criterion="coarse") if s.strip()
+            )
     return out
 
 
@@ -597,4 +592,8 @@ def split_units(
     columns = ["unit_id", "doc_id", "position", "text", *meta_cols]
     import pandas as pd  # here, not at the top: tokenizer workers import this module
 
-    return pd.DataFrame(rows, columns=columns)
+    texts = pd.Series([row.pop("text") for row in rows], dtype=object)
+    units = pd.DataFrame(rows, columns=[c for c in columns if c != "text"])
+    # plain Python strings, as in load_corpus: Arrow strings refuse a lone surrogate
+    units.insert(3, "text", texts)
+    return units

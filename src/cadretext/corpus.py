@@ -45,6 +45,7 @@ __all__ = [
     "CORPUS_COLUMNS",
     "SkippedInputWarning",
     "corpus_hash",
+    "expand_paths",
     "extract_metadata",
     "flag_near_duplicates",
     "load_corpus",
@@ -404,8 +405,29 @@ def _record_doc(
     if not isinstance(value, str) or not value.strip():
         raise MalformedRecordError(path, f"record has no text in column {text_column!r}", line=line)
     doc_id = next((str(record[k]) for k in _ID_KEYS if record.get(k) not in (None, "")), None)
-    meta = {k: v for k, v in record.items() if k != text_column and k not in _ID_KEYS}
-    return _Doc(doc_id or f"{path.stem}:{line}", str(path), value, encoding, meta)
+    meta = {
+        _no_surrogates(k): _no_surrogates(v)
+        for k, v in record.items()
+        if k != text_column and k not in _ID_KEYS
+    }
+    doc_id = _no_surrogates(doc_id) if doc_id else f"{path.stem}:{line}"
+    return _Doc(doc_id, str(path), value, encoding, meta)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogates(value: Any) -> Any:
+    """Lone surrogates (valid in JSON's ``\\ud800`` escapes, not in any text encoding) in a
+    metadata value become U+FFFD, inside lists and objects too; the text itself keeps them
+    until :func:`~cadretext.clean.clean_text` replaces them and records it in the audit."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+    if isinstance(value, list):
+        return [_no_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_no_surrogates(k): _no_surrogates(v) for k, v in value.items()}
+    return value
 
 
 _HEAD_BYTES = 1 << 16
@@ -566,7 +588,9 @@ def _parse_records(
                 return docs
     text, used = read_text_file(path, encoding=encoding)
     problems = _Problems(sink.errors)
-    docs = parse(io.StringIO(text, newline=""), used, problems)
+    # JSON Lines end a line at "\n" only (a lone CR inside a line must not shift the line
+    # numbers, as it does not in the UTF-8 stream); CSV, like Python's csv module, at any break
+    docs = parse(io.StringIO(text, newline="\n" if by_line and not escape else ""), used, problems)
     del text
     for exc in problems.found:
         _skip(sink, exc)
@@ -585,6 +609,10 @@ def _read_jsonl(path: Path, encoding: str | None, text_column: str, sink: _Sink)
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
                 problems(MalformedRecordError(path, f"invalid JSON ({exc.msg})", line=lineno))
+                continue
+            except (ValueError, RecursionError) as exc:  # a 5,000-digit number, [[[[...
+                reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
+                problems(MalformedRecordError(path, f"unreadable JSON ({reason})", line=lineno))
                 continue
             if not isinstance(record, dict):
                 problems(MalformedRecordError(path, "each line must be a JSON object", line=lineno))
@@ -695,11 +723,11 @@ def _kind_of(mode: int) -> str:
     return "not a regular file"
 
 
-def _expand(
+def expand_paths(
     paths: Iterable[Path], manifest_paths: set[Path]
 ) -> tuple[list[tuple[Path, bool]], list[InputFileError]]:
-    """(file, named_explicitly) pairs, sorted within each folder for a stable order, and the
-    problems met on the way: folders that cannot be read, special files (a FIFO would block
+    """The input files under ``paths``, as ``(file, named_explicitly)`` pairs sorted within
+    each folder for a stable order (manifests left out), and the problems met on the way: folders that cannot be read, special files (a FIFO would block
     the read for ever), broken links. Hidden files and folders are left out."""
     out: list[tuple[Path, bool]] = []
     problems: list[InputFileError] = []
@@ -826,7 +854,7 @@ def load_corpus(
 
     manifests = _resolve_manifests(paths, manifest)
     manifest_files = {m.resolve() for m in manifests if isinstance(m, Path)}
-    files, problems = _expand(paths, manifest_files)
+    files, problems = expand_paths(paths, manifest_files)
     skipped: list[dict] = []
     for exc in problems:
         if errors == "raise":
@@ -964,10 +992,12 @@ def _build_frame(
                 meta[field] = header[field]
         doc_id = str(meta.pop("doc_id", None) or doc.doc_id)
         if doc_id in used_ids:
-            used_ids[doc_id] += 1
-            doc_id = f"{doc_id}~{used_ids[doc_id]}"
-        else:
-            used_ids[doc_id] = 1
+            # the next free "<id>~n": an input may itself hold an id of that shape
+            base = doc_id
+            while doc_id in used_ids:
+                used_ids[base] += 1
+                doc_id = f"{base}~{used_ids[base]}"
+        used_ids.setdefault(doc_id, 1)
         if clean and audit:
             text, removed = clean_text(doc.raw_text, return_removed=True)
         elif clean:

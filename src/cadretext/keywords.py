@@ -25,6 +25,7 @@ from scipy import sparse, stats
 from scipy.special import xlogy
 
 from .errors import ParameterError
+from .validation import check_token_container
 
 __all__ = ["KEYNESS_MEASURES", "keyness", "keyness_by_group", "kwic", "tfidf", "top_terms"]
 
@@ -66,21 +67,11 @@ def _identity_analyzer(doc: Any) -> list[str]:
         ) from None
 
 
-def _check_tokens_container(tokens: Any) -> None:
-    if isinstance(tokens, str | bytes) or tokens is None:
-        raise ParameterError(
-            "tokens must be an iterable of token lists (e.g. the output of cadretext.tokenize), "
-            f"not {type(tokens).__name__}"
-        )
-    if not isinstance(tokens, Iterable):
-        raise ParameterError(f"tokens must be an iterable of token lists, not {type(tokens)}")
-
-
 def _count_matrix(tokens: Iterable[Sequence[str]]) -> tuple[sparse.csr_matrix, np.ndarray]:
     """Document-term count matrix in one pass over ``tokens`` (works with a generator)."""
     from sklearn.feature_extraction.text import CountVectorizer
 
-    _check_tokens_container(tokens)
+    check_token_container(tokens)
     vec = CountVectorizer(analyzer=_identity_analyzer, dtype=np.int64)
     try:
         counts = vec.fit_transform(tokens)
@@ -151,7 +142,7 @@ def tfidf(
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    _check_tokens_container(tokens)
+    check_token_container(tokens)
     fixed = {"analyzer", "tokenizer", "preprocessor", "lowercase", "token_pattern"}
     bad = sorted(fixed & set(vectorizer_kwargs))
     if bad:

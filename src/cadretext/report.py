@@ -6,13 +6,22 @@ versions, corpus hash, seed, lexicon version), and writes self-contained HTML: f
 as data URIs, no CDN script or stylesheet, so the pages open offline. ``reports/index.html``
 links them. Document text reaches the HTML only through escaped outputs (pandas tables, escaped
 text), and the rendered HTML is checked for stray ``<script>`` elements before it is written.
+
+A run builds the whole report in a hidden folder beside ``out`` and swaps it in at the end, so
+``out`` always holds one complete report (the old one until the new one is ready; an error or
+Ctrl-C leaves the old one untouched). ``report.json`` records which page came from which run;
+``only=[...]`` replaces those pages and keeps the others, and the index lists every page.
 """
 
 from __future__ import annotations
 
 import html
+import json
+import os
 import platform
 import re
+import secrets
+import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,8 +30,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from ._io import atomic_write_text
-from .errors import CadretextError, ParameterError
+from ._io import current_umask
+from .errors import CadretextError, OutputError, ParameterError
 
 __all__ = [
     "NOTEBOOKS",
@@ -229,9 +238,6 @@ def render_reports(
     NotebookError
         Naming the notebook and cell that failed.
     """
-    import jupytext
-    import papermill
-
     nb_dir = Path(notebooks) if notebooks else default_notebook_dir()
     if not nb_dir.is_dir():
         raise ParameterError(f"notebook folder not found: {nb_dir}")
@@ -248,18 +254,119 @@ def render_reports(
     if only is not None and len(specs) != len(set(only)):
         known = ", ".join(s.stem for s in NOTEBOOKS)
         raise ParameterError(f"unknown notebook in {list(only)}; known: {known}")
-    out_dir = Path(out)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = Path(out).resolve()
+    previous = _previous_report(out_dir, str(out))
     info = stamp(corpus_path, seed=seed, label=str(corpus))
-    params = {
-        "CORPUS": str(corpus_path),
-        "SEED": seed,
-        "UNIT": unit,
-        "K_MIN": k_min,
-        "K_MAX": k_max,
-        "OUT_DIR": str(out_dir.resolve()),
-    }
-    written: list[Path] = []
+    staging = _staging_folder(out_dir, str(out))
+    try:
+        params = {
+            "CORPUS": str(corpus_path),
+            "SEED": seed,
+            "UNIT": unit,
+            "K_MIN": k_min,
+            "K_MAX": k_max,
+            "OUT_DIR": str(staging),
+        }
+        pages = _run_notebooks(
+            specs, nb_dir, staging, params, info, show_code, progress, kernel_name
+        )
+        pages = _carry_over(previous, pages, out_dir, staging, keep_pages=only is not None)
+        (staging / REPORT_MANIFEST).write_text(
+            json.dumps({"pages": pages}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
+        (staging / "index.html").write_text(_index_html(pages, info), encoding="utf-8")
+        _swap_in(staging, out_dir, str(out))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return [out_dir / f"{spec.stem}.html" for spec in specs] + [out_dir / "index.html"]
+
+
+#: The file in a report folder that says which run wrote each page.
+REPORT_MANIFEST = "report.json"
+_TITLE = "<title>cadretext reports</title>"
+
+
+def _previous_report(out_dir: Path, shown: str) -> dict[str, Any] | None:
+    """What a report folder already holds: ``{"pages": [...], "files": [...]}``, or None for a
+    new or empty folder. A folder holding anything else is refused: swapping it would lose it."""
+    if not out_dir.exists():
+        return None
+    if not out_dir.is_dir():
+        raise OutputError(out_dir, "is not a folder; --out names the folder of the reports")
+    try:
+        files = sorted(p.name for p in out_dir.iterdir())
+    except OSError as exc:
+        raise OutputError(out_dir, f"cannot read the folder ({exc.strerror or exc})") from None
+    if not files:
+        return None
+    pages: list[dict[str, Any]] | None = None
+    manifest = out_dir / REPORT_MANIFEST
+    if manifest.is_file():
+        try:
+            pages = list(json.loads(manifest.read_text(encoding="utf-8"))["pages"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pages = None
+    if pages is None:
+        index = out_dir / "index.html"
+        try:
+            legacy = index.is_file() and _TITLE in index.read_text(
+                encoding="utf-8", errors="replace"
+            )
+        except OSError:
+            legacy = False
+        if not legacy:
+            shown_files = ", ".join(files[:3]) + (", ..." if len(files) > 3 else "")
+            raise ParameterError(
+                f"--out {shown} holds files that are not a cadretext report ({shown_files}); "
+                "name a new or empty folder"
+            )
+        # a report written before report.json existed: its pages are the notebooks' pages
+        pages = [
+            {
+                "stem": spec.stem,
+                "files": [
+                    f
+                    for f in files
+                    if f.startswith(spec.stem + ".") or f.startswith(spec.stem + "_")
+                ],
+            }
+            for spec in NOTEBOOKS
+            if f"{spec.stem}.html" in files
+        ]
+    return {"pages": pages, "files": files}
+
+
+def _staging_folder(out_dir: Path, shown: str) -> Path:
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(
+            tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".partial", dir=out_dir.parent)
+        )
+        os.chmod(staging, 0o777 & ~current_umask())
+    except OSError as exc:
+        raise OutputError(shown, f"cannot write here ({exc.strerror or exc})") from None
+    return staging
+
+
+def _run_notebooks(
+    specs: Sequence[ReportSpec],
+    nb_dir: Path,
+    staging: Path,
+    params: dict[str, Any],
+    info: dict[str, Any],
+    show_code: bool,
+    progress: bool,
+    kernel_name: str,
+) -> list[dict[str, Any]]:
+    """Execute and render each notebook into ``staging``; one page record per notebook, with
+    the files it wrote (its page and whatever the notebook saved, such as the pyLDAvis page)."""
+    import jupytext
+    import nbformat
+    import papermill
+
+    pages: list[dict[str, Any]] = []
+    run = secrets.token_hex(6)  # tells pages of one run from those of another
     iterator: Any = specs
     if progress:
         from tqdm.auto import tqdm
@@ -270,6 +377,7 @@ def render_reports(
             source = nb_dir / f"{spec.stem}.py"
             if not source.is_file():
                 raise ParameterError(f"notebook not found: {source}")
+            before = set(os.listdir(staging))
             nb = jupytext.read(source)
             nb.metadata["kernelspec"] = {
                 "name": kernel_name,
@@ -291,33 +399,119 @@ def render_reports(
                 )
             except papermill.PapermillExecutionError as exc:
                 raise _cell_failure(exc, spec.stem) from None
-            import nbformat
-
             executed = nbformat.from_dict(executed)
             executed.cells.insert(1, nbformat.v4.new_markdown_cell(_stamp_markdown(info)))
             for number, cell in enumerate(executed.cells):  # random ids made every render differ
                 cell.id = f"{spec.stem}-{number}"
             page = _to_html(executed, show_code)
-            written.append(atomic_write_text(out_dir / f"{spec.stem}.html", page))
-    written.append(atomic_write_text(out_dir / "index.html", _index_html(specs, info)))
-    return written
+            (staging / f"{spec.stem}.html").write_text(page, encoding="utf-8")
+            made = sorted(set(os.listdir(staging)) - before - {f"{spec.stem}.html"})
+            pages.append(
+                {
+                    "stem": spec.stem,
+                    "files": [f"{spec.stem}.html", *made],
+                    "run": run,
+                    "corpus": info["corpus"],
+                    "documents": info["documents"],
+                    "corpus_hash": info["corpus_hash"],
+                    "seed": info["seed"],
+                    "rendered_utc": info["rendered_utc"],
+                }
+            )
+    return pages
 
 
-def _index_html(specs: Sequence[ReportSpec], info: dict[str, Any]) -> str:
-    items = "\n".join(
-        f'<li><a href="{s.stem}.html">{html.escape(s.title)}</a>'
-        f"<p>{html.escape(s.summary)}</p></li>"
-        for s in specs
-    )
+def _carry_over(
+    previous: dict[str, Any] | None,
+    pages: list[dict[str, Any]],
+    out_dir: Path,
+    staging: Path,
+    *,
+    keep_pages: bool,
+) -> list[dict[str, Any]]:
+    """Copy into ``staging`` what the new report keeps of the old folder: with ``only``, the
+    pages of the notebooks not rerun; always, any file that is no report page (a reader's notes
+    saved beside the pages are not lost). Returns the page records, in notebook order."""
+    if previous is None:
+        return pages
+    new = {page["stem"] for page in pages}
+    kept = [p for p in previous["pages"] if keep_pages and p.get("stem") not in new]
+    kept = [p for p in kept if all((out_dir / f).exists() for f in p.get("files", []))]
+    superseded = {f for p in previous["pages"] for f in p.get("files", [])}
+    foreign = set(previous["files"]) - superseded - {"index.html", REPORT_MANIFEST}
+    carried = {f for p in kept for f in p["files"]} | foreign
+    try:
+        for name in sorted(carried):
+            if (staging / name).exists():
+                continue  # the new run wrote a file of that name: the new one wins
+            source = out_dir / name
+            if source.is_dir() and not source.is_symlink():
+                shutil.copytree(source, staging / name, symlinks=True)
+            else:
+                shutil.copy2(source, staging / name, follow_symlinks=False)
+    except OSError as exc:
+        raise OutputError(out_dir, f"cannot copy what the report folder keeps ({exc})") from None
+    order = {spec.stem: i for i, spec in enumerate(NOTEBOOKS)}
+    return sorted(kept + pages, key=lambda p: order.get(p["stem"], len(order)))
+
+
+def _swap_in(staging: Path, out_dir: Path, shown: str) -> None:
+    """Put the finished report in place: the old folder steps aside, the new one takes its
+    name, the old one is deleted. A failure in between puts the old one back."""
+    try:
+        if not out_dir.exists():
+            os.rename(staging, out_dir)
+            return
+        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".old", dir=out_dir.parent))
+        os.rename(out_dir, old / "report")
+        try:
+            os.rename(staging, out_dir)
+        except OSError:
+            os.rename(old / "report", out_dir)
+            raise
+    except OSError as exc:
+        raise OutputError(
+            shown, f"cannot put the new report in place ({exc.strerror or exc})"
+        ) from None
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _index_html(pages: Sequence[dict[str, Any]], info: dict[str, Any]) -> str:
+    specs = {spec.stem: spec for spec in NOTEBOOKS}
+    mixed = len({p.get("run") for p in pages}) > 1
+    items = []
+    for page in pages:
+        spec = specs.get(page["stem"])
+        title = spec.title if spec else page["stem"]
+        summary = spec.summary if spec else ""
+        origin = ""
+        if mixed:
+            origin = (
+                f'<p class="origin">Rendered {html.escape(str(page.get("rendered_utc")))} UTC '
+                f"on <code>{html.escape(str(page.get('corpus')))}</code> "
+                f"({page.get('documents')} documents, hash {html.escape(str(page.get('corpus_hash')))}"
+                f"), seed {page.get('seed')}.</p>"
+            )
+        items.append(
+            f'<li><a href="{html.escape(page["stem"])}.html">{html.escape(title)}</a>'
+            f"<p>{html.escape(summary)}</p>{origin}</li>"
+        )
+    note = ""
+    if mixed:
+        note = (
+            "<p><strong>These pages come from more than one run</strong> (some were rendered "
+            "again with <code>--only</code>): each page says when and on which corpus.</p>"
+        )
     versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items())
+    listing = "\n".join(items)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
-<title>cadretext reports</title>
+{_TITLE}
 <style>
 body {{ font-family: system-ui, "Noto Sans SC", sans-serif; max-width: 52rem; margin: 2rem auto;
        line-height: 1.5; color: #222; padding: 0 1rem; }}
 li {{ margin-bottom: 1rem; }} li a {{ font-size: 1.15rem; font-weight: 600; }}
-li p {{ margin: 0.2rem 0 0 0; }} footer {{ font-size: 0.8rem; color: #666; }}
+li p {{ margin: 0.2rem 0 0 0; }} footer, .origin {{ font-size: 0.8rem; color: #666; }}
 </style></head>
 <body>
 <h1>cadretext reports</h1>
@@ -325,8 +519,9 @@ li p {{ margin: 0.2rem 0 0 0; }} footer {{ font-size: 0.8rem; color: #666; }}
 (secondment, party school, closed-format training), rendered from the notebooks in
 <code>notebooks/</code> on the corpus <code>{html.escape(info["corpus"])}</code>
 ({info["documents"]} documents).</p>
+{note}
 <ol>
-{items}
+{listing}
 </ol>
 <footer>Corpus hash {info["corpus_hash"]}; seed {info["seed"]}; lexicon version
 {html.escape(info["lexicon_version"])} ({info["lexicon_sha256"]}); rendered

@@ -44,7 +44,9 @@ from typing import Any
 
 import pandas as pd
 
+from ._io import import_jionlp
 from .errors import ParameterError
+from .validation import as_texts
 
 __all__ = [
     "KINDS",
@@ -91,13 +93,8 @@ def _raw_documents(data: Any, text_column: str) -> list[tuple[Any, str]]:
         ]
     if isinstance(data, pd.Series):
         return [(i, t if isinstance(t, str) else "") for i, t in data.items()]
-    if isinstance(data, Iterable):
-        out = []
-        for i, t in enumerate(data):
-            if not isinstance(t, str):
-                raise ParameterError(f"text {i} is a {type(t).__name__}, not a string")
-            out.append((i, t))
-        return out
+    if isinstance(data, Iterable):  # missing texts are empty, as everywhere (validation)
+        return list(enumerate(as_texts(data, "texts")))
     raise ParameterError(
         f"expected a text, a list of texts or a corpus DataFrame, not {type(data).__name__}"
     )
@@ -202,12 +199,6 @@ def _longest_first(matches: list[tuple[int, int, Any]]) -> list[tuple[int, int, 
 
 
 @lru_cache(maxsize=1)
-def _jionlp() -> Any:
-    from .clean import _jionlp as clean_jionlp
-
-    return clean_jionlp()  # imported with its banner silenced, as clean.py does
-
-
 @lru_cache(maxsize=1)
 def _segmenter() -> tuple[Any, frozenset[str]]:
     """A private jieba tokenizer with cadretext's default lexicon (domain words + metaphors)."""
@@ -259,7 +250,7 @@ def _aligned(doc: _Doc, start: int, end: int, allow_lexicon: bool | str = False)
 # --------------------------------------------------------------------------- idioms
 @lru_cache(maxsize=1)
 def _jionlp_idioms() -> frozenset[str]:
-    return frozenset(w for w in _jionlp().chinese_idiom_loader() if len(w) >= 4)
+    return frozenset(w for w in import_jionlp().chinese_idiom_loader() if len(w) >= 4)
 
 
 @lru_cache(maxsize=1)
@@ -1271,7 +1262,7 @@ def _gazetteer() -> Any:
         a = node.get("_alias") or []
         return [a] if isinstance(a, str) else list(a)
 
-    loc = _jionlp().china_location_loader(detail=False)
+    loc = import_jionlp().china_location_loader(detail=False)
     levels: list[tuple[str, str, dict, str, str]] = []
     for prov, pnode in loc.items():
         levels.append(("province", prov, pnode, prov, ""))

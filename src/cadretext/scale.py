@@ -35,11 +35,15 @@ _META_COLUMNS = ["doc_id", "title", "date", "source", "program_type", "path", "n
 
 def list_files(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[str]:
     """The readable files under ``paths`` (same rules as :func:`cadretext.load_corpus`), sorted."""
-    from .corpus import SUPPORTED, _expand
+    import warnings
+
+    from .corpus import SUPPORTED, SkippedInputWarning, expand_paths
 
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
-    found = _expand([Path(p) for p in paths], set())
+    found, problems = expand_paths([Path(p) for p in paths], set())
+    for exc in problems:  # unreadable folders, special files, broken links
+        warnings.warn(f"skipped {exc}", SkippedInputWarning, stacklevel=2)
     return [str(f) for f, _ in found if f.suffix.lower() in SUPPORTED]
 
 

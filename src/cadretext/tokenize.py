@@ -35,6 +35,7 @@ import jieba
 from ._io import sha256_of
 from .errors import ParameterError, WorkerError
 from .lexicons import WordList, as_wordlist
+from .validation import as_texts, check_choice, check_int
 
 T = TypeVar("T")
 
@@ -123,8 +124,7 @@ def make_config(
     clean: bool = False,
 ) -> TokenizerConfig:
     """Resolve :func:`tokenize`'s keyword arguments into a :class:`TokenizerConfig`."""
-    if backend not in BACKENDS:
-        raise ParameterError(f"backend must be one of {BACKENDS}, not {backend!r}")
+    check_choice("backend", backend, BACKENDS)
     if backend == "rjieba":
         try:
             import rjieba  # noqa: F401
@@ -140,8 +140,7 @@ def make_config(
         stop_words = set(stop.words if stop else ())
     if isinstance(pos, str):
         pos = (pos,)
-    if min_chars < 1:
-        raise ParameterError("min_chars must be at least 1")
+    check_int("min_chars", min_chars, minimum=1)
     lexicon_pairs = tuple((w, _pos_tag(lex.tags.get(w))) for w in lex.words) if lex else ()
     lex_words = {w for w, _ in lexicon_pairs}
     return TokenizerConfig(
@@ -407,7 +406,7 @@ class TokenCache:
                 rows = con.execute(f"SELECT key, value FROM tokens WHERE key IN ({marks})", batch)
                 for key, value in rows:
                     try:
-                        text = zlib.decompress(value).decode("utf-8")
+                        text = zlib.decompress(value).decode("utf-8", "surrogatepass")
                     except (zlib.error, UnicodeDecodeError, TypeError):
                         self.corrupt += 1
                         continue
@@ -417,7 +416,9 @@ class TokenCache:
         return self._with_db(job, {})
 
     def put_many(self, items: Iterable[tuple[str, list[str]]]) -> None:
-        rows = [(k, zlib.compress(_SEP.join(v).encode("utf-8"), 1)) for k, v in items]
+        rows = [
+            (k, zlib.compress(_SEP.join(v).encode("utf-8", "surrogatepass"), 1)) for k, v in items
+        ]
         if not rows:
             return
 
@@ -441,26 +442,6 @@ def _resolve_cache(cache: Any) -> TokenCache | None:
 
 
 # --------------------------------------------------------------------------- tokenize
-def _as_texts(texts: Any) -> list[str]:
-    import pandas as pd
-
-    if isinstance(texts, str):
-        raise ParameterError("tokenize takes a list of texts; wrap a single text in a list")
-    if isinstance(texts, pd.DataFrame):
-        if "text" not in texts.columns:
-            raise ParameterError("a DataFrame passed to tokenize needs a 'text' column")
-        texts = texts["text"]
-    out = []
-    for i, t in enumerate(texts):
-        if t is None or (isinstance(t, float) and t != t):
-            out.append("")
-        elif not isinstance(t, str):
-            raise ParameterError(f"text {i} is a {type(t).__name__}, not a string")
-        else:
-            out.append(t)
-    return out
-
-
 def _chunk_size(n_texts: int, n_jobs: int) -> int:
     """Texts per task: about eight tasks per worker to balance the load, at most 500."""
     return max(1, min(500, n_texts // (n_jobs * 8) or 1))
@@ -534,7 +515,7 @@ def tokenize(
     >>> tokenize(["商丘市选派10名年轻干部赴常州跟班学习，助力三高四新。"])
     [['商丘市', '选派', '年轻干部', '常州', '跟班学习', '助力', '三高四新']]
     """
-    items = _as_texts(texts)
+    items = as_texts(texts, "texts")
     config = make_config(
         lexicon=lexicon,
         stopwords=stopwords,

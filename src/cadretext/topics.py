@@ -44,6 +44,7 @@ import pandas as pd
 from ._io import atomic_write_text
 from .errors import CadretextError, FitError, ParameterError, WorkerError
 from .lexicons import WordList, as_wordlist
+from .validation import check_choice, check_int, check_token_list
 
 __all__ = [
     "BowCorpus",
@@ -136,31 +137,13 @@ class BowCorpus:
 def _check_k_against_units(name: str, k: int, bow: BowCorpus) -> None:
     """K topics need at least K units with words left (more topics than units cannot be told
     apart, and the fit's time grows with K for nothing)."""
-    n = len(bow.kept)
-    if k > n:
-        raise ParameterError(
-            f"{name} must be an integer between 2 and the number of units with words left "
-            f"({n}); got {k}"
-        )
-
-
-def _check_int(name: str, value: Any, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise ParameterError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
-def _check_doc(doc: Any, i: int) -> list[str]:
-    if isinstance(doc, str) or not isinstance(doc, Iterable):
-        raise ParameterError(
-            f"tokens must be a list of token lists (run cadretext.tokenize first); document {i} "
-            f"is a {type(doc).__name__}"
-        )
-    doc = list(doc)
-    for w in doc:
-        if not isinstance(w, str):
-            raise ParameterError(f"tokens: document {i} holds a {type(w).__name__}, not a string")
-    return doc
+    check_int(
+        name,
+        k,
+        minimum=2,
+        maximum=len(bow.kept),
+        maximum_name="the number of units with words left",
+    )
 
 
 def _is_in_memory(tokens: Any) -> bool:
@@ -217,11 +200,11 @@ def build_bow(
     >>> bow.dropped, sorted(bow.dictionary.token2id), caught[0].category.__name__
     ([2], ['党校', '授课'], 'EmptyDocumentsWarning')
     """
-    no_below = _check_int("no_below", no_below, 1)
+    no_below = check_int("no_below", no_below, minimum=1)
     if not isinstance(no_above, int | float) or not 0 < no_above <= 1:
         raise ParameterError(f"no_above must be a share in (0, 1], got {no_above!r}")
     if keep_n is not None:
-        keep_n = _check_int("keep_n", keep_n, 1)
+        keep_n = check_int("keep_n", keep_n, minimum=1)
     params = {"no_below": no_below, "no_above": float(no_above), "keep_n": keep_n}
     if stream_to is None and _is_in_memory(tokens):
         bow = _bow_in_memory(list(tokens), params)
@@ -262,7 +245,7 @@ def _filter(dictionary: Any, params: dict[str, Any], n_docs: int) -> None:
 def _bow_in_memory(tokens: list[Any], params: dict[str, Any]) -> BowCorpus:
     from gensim.corpora import Dictionary
 
-    docs = [_check_doc(d, i) for i, d in enumerate(tokens)]
+    docs = [check_token_list(d, i) for i, d in enumerate(tokens)]
     dictionary = Dictionary(docs)
     _filter(dictionary, params, len(docs))
     bows = [dictionary.doc2bow(d) for d in docs]
@@ -293,7 +276,7 @@ def _bow_streaming(
     # pass 1: vocabulary, spooling the tokens so that a generator need be read only once
     with tok_path.open("w", encoding="utf-8") as fh:
         for doc in tokens:
-            doc = _check_doc(doc, n_docs)
+            doc = check_token_list(doc, n_docs)
             dictionary.add_documents([doc])
             fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
             n_docs += 1
@@ -381,7 +364,7 @@ class LdaResult:
         ``result.doc_topics.rename(columns=result.topic_labels())`` and
         ``result.top_words["topic"].map(result.topic_labels())`` label a table in one step.
         """
-        n = _check_int("n", n, 1)
+        n = check_int("n", n, minimum=1)
         labels = {}
         for tid, name in enumerate(self.topic_names):
             words = [self.dictionary[w] for w, _ in self.model.get_topic_terms(tid, topn=n)]
@@ -393,7 +376,7 @@ class LdaResult:
 def _chunksize(value: int | None, bow: BowCorpus) -> int:
     if value is None:  # at least ten online updates per pass (see fit_lda)
         return min(2000, max(16, len(bow.kept) // 10))
-    return _check_int("chunksize", value, 1)
+    return check_int("chunksize", value, minimum=1)
 
 
 def _as_bow(
@@ -420,10 +403,8 @@ def _as_bow(
 
 
 def _check_prior(name: str, value: Any, allowed: tuple[str, ...]) -> Any:
-    if isinstance(value, str) and value not in allowed:
-        raise ParameterError(
-            f"{name} must be one of {', '.join(allowed)} or numbers, got {value!r}"
-        )
+    if isinstance(value, str):  # a named prior; otherwise numbers, checked by gensim
+        check_choice(name, value, allowed)
     return value
 
 
@@ -637,16 +618,16 @@ def fit_lda(
     >>> r.doc_topics.shape, r.dropped[:2], r.params["deterministic"]
     ((16, 2), [2, 5], True)
     """
-    k = _check_int("k", k, 2)
-    seed = _check_int("seed", seed, 0)
-    passes = _check_int("passes", passes, 1)
-    iterations = _check_int("iterations", iterations, 1)
-    workers = _check_int("workers", workers, 1)
-    top_n = _check_int("top_n", top_n, 1)
+    k = check_int("k", k, minimum=2)
+    seed = check_int("seed", seed, minimum=0)
+    passes = check_int("passes", passes, minimum=1)
+    iterations = check_int("iterations", iterations, minimum=1)
+    workers = check_int("workers", workers, minimum=1)
+    top_n = check_int("top_n", top_n, minimum=1)
     alpha = _check_prior("alpha", alpha, ("auto", "symmetric", "asymmetric"))
     eta = _check_prior("eta", eta, ("auto", "symmetric"))
     if chunksize is not None:
-        _check_int("chunksize", chunksize, 1)
+        check_int("chunksize", chunksize, minimum=1)
     bow = _as_bow(tokens, no_below, no_above, keep_n, stream_to)
     _check_k_against_units("k", k, bow)
     chunksize = _chunksize(chunksize, bow)
@@ -815,8 +796,8 @@ def sweep_k(
     >>> table.columns.tolist()
     ['k', 'u_mass', 'diversity', 'stability', 'fit_time_s']
     """
-    ks = sorted({_check_int("ks", k, 2) for k in ks})
-    seeds = list(dict.fromkeys(_check_int("seeds", s, 0) for s in seeds))
+    ks = sorted({check_int("ks", k, minimum=2) for k in ks})
+    seeds = list(dict.fromkeys(check_int("seeds", s, minimum=0) for s in seeds))
     if not ks or not seeds:
         raise ParameterError("sweep_k needs at least one K in ks and one seed in seeds")
     if isinstance(coherence, str):
@@ -827,15 +808,15 @@ def sweep_k(
         raise ParameterError(
             f"unknown coherence measure(s) {bad}; choose from {', '.join(_KNOWN_MEASURES)}"
         )
-    n_jobs = (os.cpu_count() or 1) if n_jobs == -1 else _check_int("n_jobs", n_jobs, 1)
+    n_jobs = (os.cpu_count() or 1) if n_jobs == -1 else check_int("n_jobs", n_jobs, minimum=1)
     fit_kwargs = {
-        "passes": _check_int("passes", passes, 1),
-        "iterations": _check_int("iterations", iterations, 1),
+        "passes": check_int("passes", passes, minimum=1),
+        "iterations": check_int("iterations", iterations, minimum=1),
         "alpha": _check_prior("alpha", alpha, ("auto", "symmetric", "asymmetric")),
         "eta": _check_prior("eta", eta, ("auto", "symmetric")),
     }
     if chunksize is not None:
-        _check_int("chunksize", chunksize, 1)
+        check_int("chunksize", chunksize, minimum=1)
     bow = _as_bow(tokens, no_below, no_above, keep_n, None)
     _check_k_against_units("ks", max(ks), bow)
     fit_kwargs["chunksize"] = _chunksize(chunksize, bow)
@@ -1076,13 +1057,13 @@ def fit_seeded_lda(
     >>> r.topic_labels(2)["school"].startswith("school: ")
     True
     """
-    extra_topics = _check_int("extra_topics", extra_topics, 0)
-    seed = _check_int("seed", seed, 0)
-    top_n = _check_int("top_n", top_n, 1)
+    extra_topics = check_int("extra_topics", extra_topics, minimum=0)
+    seed = check_int("seed", seed, minimum=0)
+    top_n = check_int("top_n", top_n, minimum=1)
     if chunksize is not None:
-        _check_int("chunksize", chunksize, 1)
-    passes = _check_int("passes", passes, 1)
-    iterations = _check_int("iterations", iterations, 1)
+        check_int("chunksize", chunksize, minimum=1)
+    passes = check_int("passes", passes, minimum=1)
+    iterations = check_int("iterations", iterations, minimum=1)
     alpha = _check_prior("alpha", alpha, ("auto", "symmetric", "asymmetric"))
     if not isinstance(seed_weight, int | float) or not seed_weight > 0:
         raise ParameterError(f"seed_weight must be a positive number, got {seed_weight!r}")
@@ -1226,8 +1207,8 @@ def topic_prevalence(
         doc_topics = doc_topics.doc_topics
     if not isinstance(doc_topics, pd.DataFrame) or doc_topics.empty:
         raise ParameterError("doc_topics must be a non-empty DataFrame (result.doc_topics)")
-    n_boot = _check_int("n_boot", n_boot, 2)
-    seed = _check_int("seed", seed, 0)
+    n_boot = check_int("n_boot", n_boot, minimum=2)
+    seed = check_int("seed", seed, minimum=0)
     if not 0 < level < 1:
         raise ParameterError(f"level must be in (0, 1), got {level!r}")
     if method not in ("percentile", "basic", "BCa"):

@@ -69,7 +69,13 @@ def classify_corpus(
             frame["doc_id"] = [str(i) for i in range(len(frame))]
     else:
         texts = as_texts(corpus, "corpus")
-        frame = pd.DataFrame({"doc_id": [str(i) for i in range(len(texts))], "text": texts})
+        # object dtype: pandas' Arrow strings refuse a lone surrogate, which a text may hold
+        frame = pd.DataFrame(
+            {
+                "doc_id": [str(i) for i in range(len(texts))],
+                "text": pd.Series(texts, dtype=object),
+            }
+        )
         text_column = "text"
     if unit == "paragraph":
         frame = split_units(frame, "paragraph", text_column=text_column)

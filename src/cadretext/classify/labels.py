@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
+from ..validation import as_texts
 
 __all__ = [
     "CLASSES",
@@ -24,34 +25,6 @@ __all__ = [
 CLASSES: tuple[str, ...] = ("closed_training", "other", "party_school", "secondment")
 #: The three program types (``other`` is the absence of enough evidence for any of them).
 PROGRAM_TYPES: tuple[str, ...] = ("closed_training", "party_school", "secondment")
-
-
-def as_texts(X: Any, name: str = "X") -> list[str]:
-    """``X`` as a list of strings: a list, Series, array or a DataFrame's ``text`` column.
-
-    Missing values (None, NaN) become empty texts; anything else that is not a string is an
-    error naming its position.
-    """
-    if isinstance(X, str | bytes):
-        raise ParameterError(f"{name} must be a list of texts, not a single string")
-    if isinstance(X, pd.DataFrame):
-        if "text" not in X.columns:
-            raise ParameterError(f"{name}: a DataFrame needs a 'text' column")
-        X = X["text"]
-    try:
-        items = list(X)
-    except TypeError:
-        raise ParameterError(f"{name} must be a list of texts") from None
-    out: list[str] = []
-    for i, item in enumerate(items):
-        if isinstance(item, np.ndarray) and item.ndim == 1 and item.size == 1:
-            item = item[0]  # a (n, 1) column from a ColumnTransformer
-        if item is None or item is pd.NA or (isinstance(item, float) and math.isnan(item)):
-            item = ""
-        if not isinstance(item, str):
-            raise ParameterError(f"{name}[{i}] is {type(item).__name__}, not a text string")
-        out.append(item)
-    return out
 
 
 def is_unlabelled(value: Any) -> bool:

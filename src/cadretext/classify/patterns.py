@@ -242,21 +242,19 @@ def find_matches(text: str, patterns: PatternSet) -> list[Match]:
     # heaviest first, then leftmost: a span is explained by its strongest pattern only
     found.sort(key=lambda m: (m.type, m.weight < 0, -abs(m.weight), m.start, m.end))
     kept: list[Match] = []
-    # the spans kept so far per (type, sign), disjoint and sorted by start: an overlap check
-    # looks only at the two neighbours of the insertion point (log time, not a scan of all)
-    starts: dict[tuple[str, bool], list[int]] = {}
-    ends: dict[tuple[str, bool], list[int]] = {}
+    # The characters already explained per (type, sign), one byte each: checking and marking
+    # a span costs its length, so the whole pass is linear in the text (sorted lists of spans
+    # with bisect needed an insertion into the middle of a growing list for each kept match:
+    # quadratic on a long page dense with matches).
+    covered: dict[tuple[str, bool], bytearray] = {}
     for m in found:
         key = (m.type, m.weight < 0)
-        s_list = starts.setdefault(key, [])
-        e_list = ends.setdefault(key, [])
-        i = bisect.bisect_left(s_list, m.start)
-        if i > 0 and e_list[i - 1] > m.start:
+        done = covered.get(key)
+        if done is None:
+            done = covered[key] = bytearray(len(text))
+        elif done.find(1, m.start, m.end) >= 0:
             continue
-        if i < len(s_list) and s_list[i] < m.end:
-            continue
-        s_list.insert(i, m.start)
-        e_list.insert(i, m.end)
+        done[m.start : m.end] = b"\x01" * (m.end - m.start)
         kept.append(m)
     kept.sort(key=lambda m: (m.start, m.type))
     return kept

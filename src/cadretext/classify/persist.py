@@ -36,6 +36,18 @@ def _hashing_meta() -> dict[str, Any]:
     return {**NGRAM_HASHING, "ngram_range": list(NGRAM_HASHING["ngram_range"])}
 
 
+#: The libraries whose numerics decide the fitted weights (a solver's path can move in the
+#: third decimal between releases); their versions are saved with the model.
+NUMERIC_LIBRARIES = ("numpy", "scipy", "scikit-learn")
+
+
+def library_versions() -> dict[str, str]:
+    """The installed versions of :data:`NUMERIC_LIBRARIES`."""
+    from importlib.metadata import version
+
+    return {name: version(name) for name in NUMERIC_LIBRARIES}
+
+
 def model_to_arrays(clf) -> dict[str, np.ndarray]:
     """The fitted state of ``clf`` as plain arrays."""
     check_is_fitted(clf, "classes_")
@@ -53,6 +65,7 @@ def model_to_arrays(clf) -> dict[str, np.ndarray]:
         "calibration": clf.calibration_,
         "training": clf.training_,
         "n": [clf.n_labelled_, clf.n_base_, clf.n_weak_, clf.n_silver_],
+        "libraries": library_versions(),
     }
     block = clf.ngrams_
     return {
