@@ -504,6 +504,7 @@ def _index_html(pages: Sequence[dict[str, Any]], info: dict[str, Any]) -> str:
         )
     versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items())
     listing = "\n".join(items)
+    scope = "(the latest run: the pages marked with its time) on" if mixed else "on"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 {_TITLE}
@@ -512,18 +513,19 @@ body {{ font-family: system-ui, "Noto Sans SC", sans-serif; max-width: 52rem; ma
        line-height: 1.5; color: #222; padding: 0 1rem; }}
 li {{ margin-bottom: 1rem; }} li a {{ font-size: 1.15rem; font-weight: 600; }}
 li p {{ margin: 0.2rem 0 0 0; }} footer, .origin {{ font-size: 0.8rem; color: #666; }}
+footer {{ overflow-wrap: anywhere; }}
 </style></head>
 <body>
 <h1>cadretext reports</h1>
 <p>Computational analysis of Chinese news reports about cadre training programs
 (secondment, party school, closed-format training), rendered from the notebooks in
-<code>notebooks/</code> on the corpus <code>{html.escape(info["corpus"])}</code>
+<code>notebooks/</code> {scope} the corpus <code>{html.escape(info["corpus"])}</code>
 ({info["documents"]} documents).</p>
 {note}
 <ol>
 {listing}
 </ol>
-<footer>Corpus hash {info["corpus_hash"]}; seed {info["seed"]}; lexicon version
+<footer>{"Latest run: c" if mixed else "C"}orpus hash {info["corpus_hash"]}; seed {info["seed"]}; lexicon version
 {html.escape(info["lexicon_version"])} ({info["lexicon_sha256"]}); rendered
 {info["rendered_utc"]} UTC; {html.escape(versions)}.</footer>
 </body></html>
