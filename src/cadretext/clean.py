@@ -557,9 +557,9 @@ def split_units(
     ['a#s0', 'a#s1', 'a#s2']
     """
     from .errors import ParameterError
+    from .validation import check_choice
 
-    if unit not in ("paragraph", "sentence", "document"):
-        raise ParameterError(f"unit must be 'paragraph', 'sentence' or 'document', not {unit!r}")
+    check_choice("unit", unit, ("paragraph", "sentence", "document"))
     for col in ("doc_id", text_column):
         if col not in corpus.columns:
             raise ParameterError(f"split_units needs a {col!r} column in the corpus")

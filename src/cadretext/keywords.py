@@ -25,7 +25,7 @@ from scipy import sparse, stats
 from scipy.special import xlogy
 
 from .errors import ParameterError
-from .validation import check_token_container
+from .validation import check_choice, check_int, check_number, check_token_container
 
 __all__ = ["KEYNESS_MEASURES", "keyness", "keyness_by_group", "kwic", "tfidf", "top_terms"]
 
@@ -213,8 +213,7 @@ def top_terms(
     2    党校     1   党校
     3    党校     2   学员
     """
-    if not isinstance(n, int | np.integer) or isinstance(n, bool) or n < 1:
-        raise ParameterError(f"top_terms: n must be a positive integer, not {n!r}")
+    check_int("top_terms: n", n, minimum=1)
     try:
         m = sparse.csr_matrix(matrix, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -421,21 +420,12 @@ def keyness(
     """
     measure_key = _MEASURE_ALIASES.get(measure, measure) if isinstance(measure, str) else measure
     if measure_key not in KEYNESS_MEASURES:
-        raise ParameterError(
-            f"keyness: measure must be one of {', '.join(map(repr, KEYNESS_MEASURES))}, "
-            f"not {measure!r}"
-        )
-    if correction not in _CORRECTIONS:
-        raise ParameterError(
-            f"keyness: correction must be one of {', '.join(map(repr, _CORRECTIONS))}, "
-            f"not {correction!r}"
-        )
-    if not isinstance(min_count, int | np.integer) or isinstance(min_count, bool) or min_count < 0:
-        raise ParameterError(f"keyness: min_count must be an integer >= 0, not {min_count!r}")
-    if prior is not None and not (np.isfinite(prior) and prior > 0):
-        raise ParameterError(f"keyness: prior must be a positive number, not {prior!r}")
-    if not (np.isfinite(smoothing) and smoothing >= 0):
-        raise ParameterError(f"keyness: smoothing must be a number >= 0, not {smoothing!r}")
+        check_choice("keyness: measure", measure, KEYNESS_MEASURES)
+    check_choice("keyness: correction", correction, tuple(_CORRECTIONS))
+    check_int("keyness: min_count", min_count, minimum=0)
+    if prior is not None:
+        check_number("keyness: prior", prior, minimum=0, low_open=True)
+    check_number("keyness: smoothing", smoothing, minimum=0)
     labels = _as_labels(groups, "groups")
     try:
         present = set(pd.unique(labels[[not _is_missing(v) for v in labels]]))

@@ -44,7 +44,7 @@ import pandas as pd
 from ._io import atomic_write_text
 from .errors import CadretextError, FitError, ParameterError, WorkerError
 from .lexicons import WordList, as_wordlist
-from .validation import check_choice, check_int, check_token_list
+from .validation import check_choice, check_int, check_number, check_token_list
 
 __all__ = [
     "BowCorpus",
@@ -201,8 +201,7 @@ def build_bow(
     ([2], ['党校', '授课'], 'EmptyDocumentsWarning')
     """
     no_below = check_int("no_below", no_below, minimum=1)
-    if not isinstance(no_above, int | float) or not 0 < no_above <= 1:
-        raise ParameterError(f"no_above must be a share in (0, 1], got {no_above!r}")
+    check_number("no_above", no_above, minimum=0, maximum=1, low_open=True)
     if keep_n is not None:
         keep_n = check_int("keep_n", keep_n, minimum=1)
     params = {"no_below": no_below, "no_above": float(no_above), "keep_n": keep_n}
@@ -1065,8 +1064,7 @@ def fit_seeded_lda(
     passes = check_int("passes", passes, minimum=1)
     iterations = check_int("iterations", iterations, minimum=1)
     alpha = _check_prior("alpha", alpha, ("auto", "symmetric", "asymmetric"))
-    if not isinstance(seed_weight, int | float) or not seed_weight > 0:
-        raise ParameterError(f"seed_weight must be a positive number, got {seed_weight!r}")
+    check_number("seed_weight", seed_weight, minimum=0, low_open=True)
     lists = _seed_lists(seeds)
     names = list(lists) + [f"other_{i}" for i in range(extra_topics)]
     if len(set(names)) < len(names):
@@ -1209,10 +1207,8 @@ def topic_prevalence(
         raise ParameterError("doc_topics must be a non-empty DataFrame (result.doc_topics)")
     n_boot = check_int("n_boot", n_boot, minimum=2)
     seed = check_int("seed", seed, minimum=0)
-    if not 0 < level < 1:
-        raise ParameterError(f"level must be in (0, 1), got {level!r}")
-    if method not in ("percentile", "basic", "BCa"):
-        raise ParameterError(f"method must be 'percentile', 'basic' or 'BCa', got {method!r}")
+    check_number("level", level, minimum=0, maximum=1, exclusive=True)
+    check_choice("method", method, ("percentile", "basic", "BCa"))
     index = doc_topics.index
     same_labels = (
         isinstance(groups, pd.Series)

@@ -187,23 +187,37 @@ def check_number(
     minimum: float | None = None,
     maximum: float | None = None,
     exclusive: bool = False,
+    low_open: bool | None = None,
+    high_open: bool | None = None,
 ) -> float:
-    """``value`` as a ``float`` if it is a finite number in ``[minimum, maximum]`` (open
-    interval with ``exclusive=True``)."""
+    """``value`` as a ``float`` if it is a finite number between ``minimum`` and ``maximum``.
+
+    The bounds are included unless ``exclusive`` (both excluded) or ``low_open`` /
+    ``high_open`` (one of them excluded: a share in ``(0, 1]``).
+
+    Examples
+    --------
+    >>> check_number("no_above", 0, minimum=0, maximum=1, low_open=True)
+    Traceback (most recent call last):
+    ...
+    cadretext.errors.ParameterError: no_above must be a number in (0, 1]; got 0
+    """
+    low_open = exclusive if low_open is None else low_open
+    high_open = exclusive if high_open is None else high_open
     ok = isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
     if ok and minimum is not None:
-        ok = value > minimum if exclusive else value >= minimum
+        ok = value > minimum if low_open else value >= minimum
     if ok and maximum is not None:
-        ok = value < maximum if exclusive else value <= maximum
+        ok = value < maximum if high_open else value <= maximum
     if not ok:
         if minimum is not None and maximum is not None:
-            words = f"in ({minimum}, {maximum})" if exclusive else f"in [{minimum}, {maximum}]"
+            words = f"in {'(' if low_open else '['}{minimum}, {maximum}{')' if high_open else ']'}"
         elif minimum is not None:
-            words = f"{'>' if exclusive else '>='} {minimum}"
+            words = f"{'>' if low_open else '>='} {minimum}"
         elif maximum is not None:
-            words = f"{'<' if exclusive else '<='} {maximum}"
+            words = f"{'<' if high_open else '<='} {maximum}"
         else:
-            words = "finite"
+            words = "(finite)"
         raise ParameterError(f"{name} must be a number {words}; got {value!r}")
     return float(value)
 
