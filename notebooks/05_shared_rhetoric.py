@@ -77,13 +77,14 @@ display(
 # %% [markdown]
 # ## Idioms
 #
-# Four-character idioms (成语) from jionlp's dictionary, with jieba's idiom tags as a second
-# source; `source` says which found each.
+# Idioms that a dictionary knows: jionlp's dictionary of 成语, and cadretext's packaged supplement
+# of 成语 it lacks and of the set phrases of official writing (保驾护航, 真抓实干); `source` says
+# which found each, `idiom_type` whether it is a 成语 or a political set phrase.
 
 # %%
 idiom_table = (
     items[items["kind"] == "idiom"]
-    .groupby(["item", "source"])
+    .groupby(["item", "idiom_type"])
     .agg(count=("doc_id", "size"), reports=("doc_id", "nunique"))
     .sort_values(["reports", "count"], ascending=False)
     .reset_index()

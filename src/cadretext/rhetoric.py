@@ -254,98 +254,56 @@ def _jionlp_idioms() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _jieba_idiom_tags() -> dict[str, str]:
-    """jieba dictionary words tagged ``i`` (成语) or ``l`` (习用语) that could be idioms.
-
-    ``i``: any word of 4+ characters. ``l``: 4 characters only. Both: words not in jionlp's
-    dictionary are dropped when they split into two ordinary jieba words (2+2, 1+3 or 3+1
-    characters, each part with dictionary frequency >= 20: ``软件平台``, ``联席会议``,
-    ``很感兴趣``), start with a function character (可以攻玉), or are cadretext lexicon
-    entries or known formulas (挂职锻炼, 五位一体).
-    """
-    import jieba.posseg
-
-    tk, lexicon = _segmenter()
-    pos = jieba.posseg.POSTokenizer(tk)
-    known = _jionlp_idioms()
-    freq = tk.FREQ
-    out: dict[str, str] = {}
+def _idiom_supplement() -> dict[str, str]:
+    """The packaged supplement (``lexicons/idioms_supplement.txt``): idiom -> its type,
+    ``chengyu`` or ``political_set_phrase``."""
     from .lexicons import load_wordlist
 
-    domain = load_wordlist("domain_words")
-    # cadretext's own lexicon entries carry jieba tags too (cadretext.tokenize loads them with
-    # their tag): ``i`` entries (奋勇争先, 笃行不怠) are curated idioms and kept; other
-    # entries (挂职锻炼 nz, 急难险重 l, metaphors) and known formulas are not idioms.
-    curated = {w for w, t in domain.tags.items() if t == "i"}
-    not_idioms = (set(lexicon) - curated) | set(load_wordlist("formulas").words)
-    table = dict(pos.word_tag_tab)
-    table.update({w: "i" for w in curated})
-    for word, tag in table.items():
-        if tag not in ("i", "l") or len(word) < 4 or not re.fullmatch(f"[{_CJK}]+", word):
-            continue
-        if tag == "l" and len(word) != 4:
-            continue
-        trusted = word in known or word in curated
-        if trusted or (word not in not_idioms and not _compositional(word, freq)):
-            out[word] = tag
-    return out
-
-
-_FUNCTION_START = set("可很搞是在有把被让给对和也都就还又再更最太")
-
-
-def _compositional(word: str, freq: dict[str, int]) -> bool:
-    """True if a 4-character word is two ordinary words (联席会议, 很感兴趣, 落到实处)."""
-    if len(word) != 4:
-        return False
-    if word[0] in _FUNCTION_START:
-        return True
-    if freq.get(word[:2], 0) >= 20 and freq.get(word[2:], 0) >= 20:
-        return True
-    return freq.get(word[1:], 0) >= 20 or freq.get(word[:3], 0) >= 20
+    supplement = load_wordlist("idioms_supplement")
+    return {w: supplement.tags.get(w, "chengyu") for w in supplement.words}
 
 
 @lru_cache(maxsize=1)
 def _idiom_automaton() -> Any:
     jion = _jionlp_idioms()
-    jb = _jieba_idiom_tags()
-    entries = {w: ("jionlp", None) for w in jion}
-    for w, tag in jb.items():
-        entries[w] = ("both", tag) if w in jion else ("jieba", tag)
+    extra = _idiom_supplement()
+    entries: dict[str, tuple[str, str]] = {w: ("jionlp", "chengyu") for w in jion}
+    for w, kind in extra.items():
+        if kind == "not_idiom":  # in jionlp's list, but not an idiom (无论如何)
+            entries.pop(w, None)
+        else:
+            entries[w] = ("both", kind) if w in jion else ("supplement", kind)
     return _automaton(entries.items())
 
 
-_SOURCES = ("jionlp", "jieba")
+_SOURCES = ("jionlp", "supplement")
 
 
-def _idiom_matches(doc: _Doc, sources: tuple[str, ...]) -> list[tuple[int, int, str, str]]:
-    """(start, end, idiom, source) for one document."""
+def _idiom_matches(
+    doc: _Doc, sources: tuple[str, ...]
+) -> list[tuple[int, int, str, str, str]]:
+    """(start, end, idiom, source, idiom_type) for one document."""
     out = []
-    candidates = _scan(_idiom_automaton(), doc.text)
-    for start, end, (origin, _tag) in candidates:
+    for start, end, (origin, kind) in _scan(_idiom_automaton(), doc.text):
         word = doc.text[start:end]
-        in_jionlp = origin in ("jionlp", "both")
-        in_jieba = origin in ("jieba", "both")
-        if in_jieba:
-            # the jieba source: the word must come out as one jieba token in its sentence
-            in_jieba = _aligned(doc, start, end)
-        if in_jionlp and not in_jieba and len(word) == 4:
-            # a dictionary idiom straddling two words (成为|全国...) is a chance match
-            s0, s1 = doc.sentence_span(start)
-            cuts = {a + s0 for _, a, _ in _tokens(doc.text[s0:s1])} | {s1}
-            inner = [c for c in range(start + 1, end) if c in cuts]
-            if (start not in cuts or end not in cuts) and inner:
-                in_jionlp = False
-        use_jionlp = in_jionlp and "jionlp" in sources
-        use_jieba = in_jieba and "jieba" in sources
-        if not (use_jionlp or use_jieba):
+        found_by = {"jionlp", "supplement"} if origin == "both" else {origin}
+        found_by &= set(sources)
+        if not found_by:
             continue
-        source = "both" if use_jionlp and use_jieba else ("jionlp" if use_jionlp else "jieba")
-        out.append((start, end, word, source))
+        # a dictionary idiom straddling two words of a longer phrase (成为|全国...) is a
+        # chance match: keep it only where jieba's words start and end with it, or where no
+        # word boundary falls inside it
+        s0, s1 = doc.sentence_span(start)
+        cuts = {a + s0 for _, a, _ in _tokens(doc.text[s0:s1])} | {s1}
+        inner = [c for c in range(start + 1, end) if c in cuts]
+        if (start not in cuts or end not in cuts) and inner:
+            continue
+        source = "both" if len(found_by) == 2 else found_by.pop()
+        out.append((start, end, word, source, kind))
     # overlapping chance matches (一心一意 / 心一意...): keep the longer or earlier; an idiom
     # nested inside a longer one (他山之石 in 他山之石，可以攻玉) is kept as well
     out.sort(key=lambda m: (m[0], -(m[1] - m[0])))
-    kept: list[tuple[int, int, str, str]] = []
+    kept: list[tuple[int, int, str, str, str]] = []
     for m in out:
         if any(k[0] < m[1] and m[0] < k[1] and not (k[0] <= m[0] and m[1] <= k[1]) for k in kept):
             continue
@@ -356,44 +314,50 @@ def _idiom_matches(doc: _Doc, sources: tuple[str, ...]) -> list[tuple[int, int, 
 def idioms(
     data: Any, *, sources: Sequence[str] = _SOURCES, text_column: str = "text"
 ) -> pd.DataFrame:
-    """Chinese idioms (成语, 4+ characters) with the source that found each.
+    """Chinese idioms: 成语 and the set phrases of official writing, found in dictionaries only.
 
-    Two sources: jionlp's dictionary of ~31,000 idioms (entries of 4+ characters), and
-    jieba's dictionary words tagged ``i`` (idiom, 4+ characters) or ``l`` (set phrase, exactly 4
-    characters) that come out as one token. jieba's ``l`` (and part of its ``i``) list holds
-    compositional phrases (``软件平台``, ``积极参与``); words found by jieba alone are kept only
-    when they do not split into two common words, so 受益匪浅, 知行合一, 与时俱进 are kept and
-    multi-word political phrases are not. A dictionary match that straddles a word boundary
-    inside a longer phrase is dropped.
+    A candidate counts only if a dictionary knows it: jionlp's dictionary of ~31,000 idioms
+    (entries of 4+ characters), or cadretext's packaged, versioned supplement
+    (``lexicons/idioms_supplement.txt``: 成语 jionlp lacks, such as 单打独斗 and 饶有兴趣, and
+    the set phrases of official writing, such as 保驾护航, 真抓实干, 纾困解难, each tagged
+    ``chengyu`` or ``political_set_phrase``). jieba's part-of-speech tags no longer make an
+    idiom: its ``i``/``l`` lists pass compositional phrases (党的建设, 无论如何, 进一步提高). A
+    dictionary match that straddles a word boundary inside a longer phrase is dropped. Add
+    your own entries with a word list passed to :func:`cadretext.tokenize` and to the
+    supplement file's format (``phrase type`` per line).
 
     Parameters
     ----------
     data : str, list of str, or DataFrame with ``doc_id`` and ``text``
-    sources : subset of ("jionlp", "jieba")
+    sources : subset of ("jionlp", "supplement")
     text_column : str
 
     Returns
     -------
     DataFrame
-        ``doc_id, item, kind ("idiom"), start, end, sentence, source`` where ``source`` is
-        ``"jionlp"``, ``"jieba"`` or ``"both"``.
+        ``doc_id, item, kind ("idiom"), start, end, sentence, source, idiom_type`` where
+        ``source`` is ``"jionlp"``, ``"supplement"`` or ``"both"`` and ``idiom_type`` is
+        ``"chengyu"`` or ``"political_set_phrase"``.
 
     Examples
     --------
-    >>> df = idioms("学员们如饥似渴地学习，讨论如火如荼，受益匪浅。")
-    >>> df[["item", "start", "source"]].values.tolist()
-    [['如饥似渴', 3, 'both'], ['如火如荼', 13, 'both'], ['受益匪浅', 18, 'jieba']]
+    >>> df = idioms("学员们如饥似渴地学习，讨论如火如荼，为企业保驾护航。")
+    >>> df[["item", "start", "source", "idiom_type"]].values.tolist()
+    [['如饥似渴', 3, 'jionlp', 'chengyu'], ['如火如荼', 13, 'jionlp', 'chengyu'], ['保驾护航', 21, 'supplement', 'political_set_phrase']]
     """
     sources = tuple(sources)
     bad = [s for s in sources if s not in _SOURCES]
     if bad or not sources:
-        raise ParameterError(f"sources must be a non-empty subset of {_SOURCES}, not {sources}")
+        hint = " (jieba's tags are no longer a source of idioms)" if "jieba" in bad else ""
+        raise ParameterError(
+            f"sources must be a non-empty subset of {_SOURCES}, not {sources}{hint}"
+        )
     rows = []
     for doc_id, text in _documents(data, text_column):
         doc = _Doc(doc_id, text)
-        for start, end, word, source in _idiom_matches(doc, sources):
-            rows.append(_row(doc, word, "idiom", start, end, source=source))
-    return _frame(rows, ["source"])
+        for start, end, word, source, kind in _idiom_matches(doc, sources):
+            rows.append(_row(doc, word, "idiom", start, end, source=source, idiom_type=kind))
+    return _frame(rows, ["source", "idiom_type"])
 
 
 def _row(doc: _Doc, item: str, kind: str, start: int, end: int, **extra: Any) -> dict:
@@ -923,7 +887,9 @@ def _categorize(phrase: str) -> str:
     auto, _, _ = _metaphor_lexicon("metaphors")
     if any(_aligned(doc, s, e, allow_lexicon=True) for s, e, _ in _scan(auto, phrase)):
         return "metaphor"
-    if phrase in _jionlp_idioms() or phrase in _jieba_idiom_tags():
+    if _idiom_supplement().get(phrase) == "not_idiom":
+        return "other"
+    if phrase in _jionlp_idioms() or phrase in _idiom_supplement():
         return "idiom"
     return "other"
 
