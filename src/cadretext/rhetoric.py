@@ -279,9 +279,7 @@ def _idiom_automaton() -> Any:
 _SOURCES = ("jionlp", "supplement")
 
 
-def _idiom_matches(
-    doc: _Doc, sources: tuple[str, ...]
-) -> list[tuple[int, int, str, str, str]]:
+def _idiom_matches(doc: _Doc, sources: tuple[str, ...]) -> list[tuple[int, int, str, str, str]]:
     """(start, end, idiom, source, idiom_type) for one document."""
     out = []
     for start, end, (origin, kind) in _scan(_idiom_automaton(), doc.text):
