@@ -464,6 +464,37 @@ def test_a_fit_with_nan_state_is_refitted_with_symmetric_priors(corpus, monkeypa
         fit_lda(docs[:60], 2, seed=0, passes=2, no_above=1.0)
 
 
+def test_overflow_in_inference_is_checked_not_printed(corpus, monkeypatch):
+    """What the flaky CI page showed (issue 14, item 9): an inf meeting a zero inside gensim's
+    inference ("invalid value encountered in dot"). It must not be printed into a report, and
+    non-finite topic shares must not come out silently."""
+    import gensim.models
+
+    from cadretext.errors import FitError
+
+    docs, _ = corpus
+    real = gensim.models.LdaModel.inference
+
+    def overflowing(self, chunk, collect_sstats=False):
+        np.dot(np.array([np.inf]), np.array([0.0]))  # the warning, as numpy raises it
+        return real(self, chunk, collect_sstats)
+
+    monkeypatch.setattr(gensim.models.LdaModel, "inference", overflowing)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = fit_lda(docs[:60], 2, seed=0, passes=2, no_above=1.0, alpha="symmetric")
+    assert np.isfinite(res.doc_topics.to_numpy()).all()
+
+    def broken(self, chunk, collect_sstats=False):
+        gamma, sstats = real(self, chunk, collect_sstats)
+        gamma[0, :] = np.inf
+        return gamma, sstats
+
+    monkeypatch.setattr(gensim.models.LdaModel, "inference", broken)
+    with pytest.raises(FitError, match=r"non-finite topic shares for \d+ unit"):
+        fit_lda(docs[:60], 2, seed=0, passes=2, no_above=1.0, alpha="symmetric")
+
+
 def test_k_is_checked_against_the_number_of_units(corpus):
     docs, _ = corpus
     with pytest.raises(ParameterError, match=r"number of units with words left \(12\); got 13"):

@@ -411,6 +411,8 @@ def _is_finite(model: Any) -> bool:
     """Whether an LDA model's topic-word state and priors hold only finite numbers."""
     parts = [model.get_topics(), np.asarray(model.alpha, dtype=float)]
     parts.append(np.asarray(model.eta, dtype=float))
+    # what inference multiplies with (exp of the expected log topic-word weights)
+    parts.append(np.asarray(model.expElogbeta, dtype=float))
     return all(np.isfinite(p).all() for p in parts)
 
 
@@ -418,8 +420,10 @@ def _finite_lda(make: Any, alpha: Any, eta: Any) -> Any:
     """``make(alpha, eta)``, checked: a fit must never carry NaN or inf silently.
 
     gensim's updates of ``alpha``/``eta="auto"`` (Newton steps on the Dirichlet priors) can
-    diverge on a tiny corpus, and the NaN then reaches every later inference (printed as
-    "invalid value encountered in dot"). Such a fit is refitted once with the symmetric priors
+    diverge on a tiny corpus, and a value that overflows to inf then meets a zero in a later
+    inference (numpy prints "invalid value encountered in dot"; a NaN alone does not warn). The
+    float32 arithmetic, and so whether it happens, can differ between CPUs for one seed. Such a
+    fit is refitted once with the symmetric priors
     in place of the learnt ones (recorded as ``model.cadretext_refit``); if that is not finite
     either, a :class:`FitError` says so. Numerical warnings of the first fit are checked here,
     not printed.
@@ -491,13 +495,23 @@ def _doc_topic_matrix(model: Any, corpus: Any, seed: int, chunksize: int) -> np.
     model.random_state = np.random.RandomState(seed)
     try:
         rows = []
-        for chunk in grouper(corpus, chunksize):
-            gamma, _ = model.inference(list(chunk))
-            gamma = np.asarray(gamma, dtype=np.float64)
-            rows.append(gamma / gamma.sum(axis=1, keepdims=True))
+        # an overflow inside inference is not printed into a report: the result is checked below
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for chunk in grouper(corpus, chunksize):
+                gamma, _ = model.inference(list(chunk))
+                gamma = np.asarray(gamma, dtype=np.float64)
+                rows.append(gamma / gamma.sum(axis=1, keepdims=True))
     finally:
         model.random_state = saved
-    return np.vstack(rows) if rows else np.zeros((0, model.num_topics))
+    matrix = np.vstack(rows) if rows else np.zeros((0, model.num_topics))
+    if not np.isfinite(matrix).all():
+        bad = int((~np.isfinite(matrix).all(axis=1)).sum())
+        raise FitError(
+            f"topic inference gave non-finite topic shares for {bad} unit(s); the fitted model "
+            "is numerically unstable on this corpus: try fewer topics, alpha='symmetric', or a "
+            "larger no_below"
+        )
+    return matrix
 
 
 def _top_words_table(model: Any, dictionary: Any, names: list[str], top_n: int) -> pd.DataFrame:
