@@ -105,3 +105,16 @@ def test_topics_k_message_names_the_number_of_units(seed_corpus) -> None:
         r"got 5000$",
     ):
         fit_lda(bow, k=5000)
+
+
+def test_a_corpus_frame_follows_the_rule_too() -> None:
+    frame = pd.DataFrame({"doc_id": ["a", "b", "c"], "text": ["三高四新，如饥似渴。", None, 5]})
+    with pytest.raises(ParameterError, match=r"text\[2\] is an int, not a text string"):
+        extract_all(frame)
+    from cadretext import classify_corpus
+
+    with pytest.raises(ParameterError, match=r"text\[2\] is an int, not a text string"):
+        classify_corpus(frame, unit="document")
+    ok = frame.iloc[:2]
+    assert set(extract_all(ok)["doc_id"]) == {"a"}
+    assert classify_corpus(ok, unit="document")["doc_id"].tolist() == ["a", "b"]

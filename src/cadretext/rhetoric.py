@@ -87,12 +87,10 @@ def _raw_documents(data: Any, text_column: str) -> list[tuple[Any, str]]:
         for col in ("doc_id", text_column):
             if col not in data.columns:
                 raise ParameterError(f"the corpus DataFrame needs a {col!r} column")
-        return [
-            (d, t if isinstance(t, str) else "")
-            for d, t in zip(data["doc_id"], data[text_column], strict=True)
-        ]
+        texts = as_texts(data[text_column], text_column)
+        return list(zip(data["doc_id"], texts, strict=True))
     if isinstance(data, pd.Series):
-        return [(i, t if isinstance(t, str) else "") for i, t in data.items()]
+        return list(zip(data.index, as_texts(data, "texts"), strict=True))
     if isinstance(data, Iterable):  # missing texts are empty, as everywhere (validation)
         return list(enumerate(as_texts(data, "texts")))
     raise ParameterError(

@@ -82,7 +82,7 @@ def classify_corpus(
         text_column = "text"
     keep = [c for c in ("doc_id", "unit_id", "path") if c in frame.columns]
     out = frame[keep].reset_index(drop=True)
-    texts = frame[text_column].fillna("").tolist()
+    texts = as_texts(frame[text_column], text_column)  # missing texts are empty (validation)
     batches = range(0, len(texts), 500)
     if progress:
         from tqdm.auto import tqdm
