@@ -217,12 +217,17 @@ def render_reports(
     corpus : path
         Folder or file(s) :func:`cadretext.load_corpus` reads; passed to each notebook.
     out : path
-        Output folder (created); each ``<notebook>.html`` and ``index.html`` is written
-        atomically.
+        Output folder: new, empty, or an earlier report. The report is built in a hidden folder
+        beside it and swapped in whole at the end (an error or Ctrl-C leaves the old report as
+        it was); files in it that are not report pages are carried over. A folder holding other
+        files only is refused (:class:`~cadretext.errors.ParameterError`), a path that is not a
+        folder too (:class:`~cadretext.errors.OutputError`).
     notebooks : path, optional
         Folder of jupytext ``.py`` notebooks; default: the source tree's ``notebooks/``.
     only : list of str, optional
-        Stems to run (``["01_corpus"]``); default: all.
+        Stems to run (``["01_corpus"]``); default: all. The other pages of an earlier report in
+        ``out`` are kept, and the index lists every page with the run that wrote it
+        (``report.json``).
     seed, unit, k_min, k_max
         Papermill parameters of every notebook.
     show_code : bool
