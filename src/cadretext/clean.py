@@ -29,6 +29,7 @@ __all__ = [
     "normalize_script",
     "normalize_whitespace",
     "remove_pinyin_glosses",
+    "replace_surrogates",
     "split_sentences",
     "split_units",
     "to_simplified",
@@ -142,7 +143,7 @@ def to_simplified(text: str, *, config: str = "t2s") -> str:
 
     A lone surrogate (which OpenCC cannot take) comes out as U+FFFD.
     """
-    return _converter(config).convert(_replace_surrogates(text, None))
+    return _converter(config).convert(replace_surrogates(text, None))
 
 
 _FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}  # ０-９
@@ -362,9 +363,10 @@ def _strip_boilerplate(text: str, removed: list[dict] | None, raw_lines: list[st
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _replace_surrogates(text: str, removed: list[dict] | None) -> str:
+def replace_surrogates(text: str, removed: list[dict] | None = None) -> str:
     """Lone UTF-16 surrogates (valid in JSON as ``"\\ud800"``, not encodable as UTF-8, fatal to
-    OpenCC) become U+FFFD; each is recorded in the audit with its line."""
+    OpenCC and to pandas' Arrow strings) become U+FFFD; with ``removed``, each is recorded there
+    (the audit of :func:`clean_text`) with its line."""
     if _SURROGATE.search(text) is None:
         return text
     if removed is not None:
@@ -445,7 +447,7 @@ def clean_text(
     ('site_footer', 2)
     """
     removed: list[dict] | None = [] if return_removed else None
-    text = _replace_surrogates(raw, removed)
+    text = replace_surrogates(raw, removed)
     if removed is not None and _INVISIBLE_RE.search(text):
         chars = _INVISIBLE_RE.findall(text)
         codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in chars}))

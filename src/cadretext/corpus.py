@@ -26,7 +26,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from ._io import sha256_of
-from .clean import clean_text, normalize_script
+from .clean import clean_text, normalize_script, replace_surrogates
 from .errors import (
     BinaryFileError,
     CadretextError,
@@ -414,15 +414,12 @@ def _record_doc(
     return _Doc(doc_id, str(path), value, encoding, meta)
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def _no_surrogates(value: Any) -> Any:
     """Lone surrogates (valid in JSON's ``\\ud800`` escapes, not in any text encoding) in a
     metadata value become U+FFFD, inside lists and objects too; the text itself keeps them
     until :func:`~cadretext.clean.clean_text` replaces them and records it in the audit."""
     if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+        return replace_surrogates(value)
     if isinstance(value, list):
         return [_no_surrogates(v) for v in value]
     if isinstance(value, dict):
@@ -727,8 +724,9 @@ def expand_paths(
     paths: Iterable[Path], manifest_paths: set[Path]
 ) -> tuple[list[tuple[Path, bool]], list[InputFileError]]:
     """The input files under ``paths``, as ``(file, named_explicitly)`` pairs sorted within
-    each folder for a stable order (manifests left out), and the problems met on the way: folders that cannot be read, special files (a FIFO would block
-    the read for ever), broken links. Hidden files and folders are left out."""
+    each folder for a stable order (manifests left out), and the problems met on the way:
+    folders that cannot be read, special files (a FIFO would block the read for ever), broken
+    links. Hidden files and folders are left out."""
     out: list[tuple[Path, bool]] = []
     problems: list[InputFileError] = []
 

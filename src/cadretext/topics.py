@@ -44,7 +44,13 @@ import pandas as pd
 from ._io import atomic_write_text
 from .errors import CadretextError, FitError, ParameterError, WorkerError
 from .lexicons import WordList, as_wordlist
-from .validation import check_choice, check_int, check_number, check_token_list
+from .validation import (
+    check_choice,
+    check_int,
+    check_number,
+    check_token_lists,
+    iter_token_lists,
+)
 
 __all__ = [
     "BowCorpus",
@@ -244,7 +250,7 @@ def _filter(dictionary: Any, params: dict[str, Any], n_docs: int) -> None:
 def _bow_in_memory(tokens: list[Any], params: dict[str, Any]) -> BowCorpus:
     from gensim.corpora import Dictionary
 
-    docs = [check_token_list(d, i) for i, d in enumerate(tokens)]
+    docs = check_token_lists(tokens)
     dictionary = Dictionary(docs)
     _filter(dictionary, params, len(docs))
     bows = [dictionary.doc2bow(d) for d in docs]
@@ -274,8 +280,7 @@ def _bow_streaming(
     n_docs = 0
     # pass 1: vocabulary, spooling the tokens so that a generator need be read only once
     with tok_path.open("w", encoding="utf-8") as fh:
-        for doc in tokens:
-            doc = check_token_list(doc, n_docs)
+        for doc in iter_token_lists(tokens):
             dictionary.add_documents([doc])
             fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
             n_docs += 1
