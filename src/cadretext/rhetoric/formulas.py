@@ -1,0 +1,389 @@
+"""Numbered formulas (数字化提法): a hand-written grammar plus a list of known formulas.
+
+No library knows the shapes of Chinese political formulations (三高四新, 两个维护, 十大攻坚战,
+八项规定, 1+1+N), so the grammar is written here; its word tables (the heads that may follow
+N个, N大, N条 ...) are versioned files in :mod:`cadretext.lexicons`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import Any
+
+import pandas as pd
+
+from . import base
+
+__all__ = ["RULES", "Context", "formula_spans", "numbered_formulas"]
+
+
+_NUM1 = "一二三四五六七八九十两双"  # single numerals that lead a formula (双: 双招双引, 双碳)
+_NUM_PAIRED = _NUM1 + "百千万"  # also in paired patterns: 百县千镇万村, 万人助万企
+# a numeral followed, one or two characters later, by another: where a paired pattern may start
+_RE_PAIRED_START = re.compile(f"[{_NUM_PAIRED}](?=[^{_NUM_PAIRED}\\W\\d]{{1,2}}[{_NUM_PAIRED}])")
+_PRE_BAD = set("0123456789〇零一二三四五六七八九十百千万亿两第双每这那哪几各前后上下头另")
+# characters that cannot be part of a formula's short segments (function words, units, time)
+_SEG_BAD = set(
+    "的了和与及或是在有对为把被等也都就而并从向到于以之其个名位些样起定直次天年月日夜周时分"
+    "秒岁元万亿千百多余第点批种"
+)
+_DIRECTIONS = set("东西南北上下左右前后内外中")
+_QUANT_PAIR = set("年月日天夜周时次回遍趟个名位口元斤米里亩吨岁步点地方")
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """The grammar's word tables, read from versioned lists in :mod:`cadretext.lexicons` (so
+    the provenance hash stamped on the reports covers them)."""
+
+    ge_heads: tuple[str, ...]  # N个 + head: 两个维护, 四个意识
+    da_not_heads: frozenset[str]  # N大 + these: a party congress or a count, not a formula
+    da_suffixes: frozenset[str]  # N大 + word + suffix: 五大发展理念
+    policy_heads: tuple[str, ...]  # N条/项/件/招/张 + head, longest first: 20条措施, 八项规定
+    re_productive: re.Pattern[str]  # numeral + productive ending: 五位一体, 三级联动
+
+
+@lru_cache(maxsize=1)
+def _tables() -> _Tables:
+    from ..lexicons import load_wordlist
+
+    def words(name: str) -> tuple[str, ...]:
+        return load_wordlist(name).words
+
+    productive = sorted(words("formula_productive"), key=len, reverse=True)
+    return _Tables(
+        ge_heads=words("formula_ge_heads"),
+        da_not_heads=frozenset(words("formula_da_not_heads")),
+        da_suffixes=frozenset(words("formula_da_suffixes")),
+        policy_heads=tuple(sorted(words("formula_policy_heads"), key=len, reverse=True)),
+        re_productive=re.compile(rf"([{_NUM1}]{{1,2}})(?:{'|'.join(map(re.escape, productive))})"),
+    )
+
+
+_CN_NUM = "〇零一二三四五六七八九十百两"
+_RE_GE = re.compile(rf"([{_CN_NUM[2:]}]{{1,2}})个")
+_RE_DA = re.compile("([两三四五六七八九十])大")
+_RE_POLICY = re.compile(r"(\d{1,3}|[一二三四五六七八九十百两]{1,3})([条项件招张])")
+_RE_DIGIT_PLUS = re.compile(
+    r"(?<![0-9A-Za-z.+＋])(?:\d{1,2}(?:[+＋](?:\d{1,2}|[NXnx])){1,4}|[NX][+＋]\d{1,2})"
+    r"(?![0-9A-Za-z.+＋%])"
+)
+_RE_MINUTE_CIRCLE = re.compile(rf"(?<![0-9])\d{{1,2}}分钟[{base.CJK}]{{2}}圈")  # 15分钟生活圈
+_RE_DIGIT_RUN = re.compile(
+    r"(?<![0-9A-Za-z.])12(?:3(?:4(?:5(?:6)?)?)?)?(?:[NX]|[+＋][NX])(?![0-9A-Za-z.])"
+)
+_RE_QUOTED_SHORT = re.compile(rf"[{_NUM1[1:]}][{base.CJK}]{{1,2}}")
+_RE_QUOTED_DIGITS = re.compile(r"(?!(?:19|20)\d\d$)\d{3,5}[A-Z]?")  # “3815”, not “2035”
+
+
+_RE_QUOTED_LONG = re.compile(f"[{_NUM_PAIRED}][{base.CJK}]{{1,6}}")
+
+
+def _quoted_numeral_phrase(inner: str) -> bool:
+    """A whole quotation of 2-7 characters led by a numeral is a formula (“十强产业”,
+    “三六八九”, “百千万工程”, “一岗双责”, “一主两副多极”) unless the numeral counts something
+    (“三天”, “两个月”, “一批”), 一 leads an ordinary word with no second numeral (“一刀切”,
+    “一站式”, “一把手”), or the quotation is a metaphor of the lexicon (“一盘棋”). Reports put
+    formulas in quotes far more often than anything else numeral-led, which is why quotes
+    license the longer and freer shapes the unquoted grammar does not accept."""
+    if not _RE_QUOTED_LONG.fullmatch(inner):
+        return False
+    rest = inner.lstrip(_NUM_PAIRED)
+    if not rest:
+        return len(inner) >= 3  # “三六八九”, not “五一”
+    if rest[0] in _SEG_BAD:
+        return False
+    if inner[0] == "一" and not any(c in _NUM_PAIRED or c == "多" for c in inner[1:]):
+        return False
+    auto, _tags, _ = base.metaphor_lexicon("metaphors")
+    return inner not in auto
+
+
+def _numeral_start_ok(text: str, i: int) -> bool:
+    return i == 0 or text[i - 1] not in _PRE_BAD
+
+
+def _segment_ok(seg: str, last: bool = False) -> bool:
+    # 双 may close a pattern as a head (一主六双) but not sit inside one
+    numerals = _NUM_PAIRED.replace("双", "") if last else _NUM_PAIRED
+    return all(c not in _SEG_BAD and c not in numerals and "\u4e00" <= c <= "\u9fff" for c in seg)
+
+
+def _paired_candidates(text: str, freq: dict[str, int]) -> list[tuple[int, int, int]]:
+    """Spans of N X N Y (N X N Y N Z) patterns: 三高四新, 六比六拼, 一链一基金, 三去一降一补."""
+    out = []
+    for m in _RE_PAIRED_START.finditer(text):
+        i = m.start()
+        if not _numeral_start_ok(text, i):
+            continue
+        ends: list[tuple[int, list[str]]] = [(i, [])]
+        spans = []
+        for _part in range(3):
+            nxt = []
+            for pos, segs in ends:
+                if pos >= len(text) or text[pos] not in _NUM_PAIRED:
+                    continue
+                if segs and text[pos] == "双" and text[i] != "双":
+                    continue
+                for n in (1, 2):
+                    seg = text[pos + 1 : pos + 1 + n]
+                    if len(seg) == n and _segment_ok(seg, last=bool(segs)):
+                        nxt.append((pos + 1 + n, [*segs, seg]))
+            for pos, segs in nxt:
+                if len(segs) >= 2:
+                    spans.append((pos, segs))
+            ends = nxt
+        for end, segs in spans:
+            if segs[0] == "对" or segs[0] == segs[1]:
+                continue  # 一对一, 一审二审
+            if segs[0] in _QUANT_PAIR and segs[1] in _QUANT_PAIR:
+                continue  # 三天两夜, 两地三方: quantities
+            if (
+                text[i] == "一"
+                and len(segs) == 2
+                and len(segs[0]) == len(segs[1]) == 1
+                and freq.get(segs[0] + segs[1], 0) >= 100
+            ):
+                continue  # 一来一回, 一问一答, 一上一下: a word split in two, not 一村一品
+            if all(seg in _DIRECTIONS for seg in segs):
+                continue  # 一北一南, 一东一西: a description of where things are
+            out.append((i, end, len(segs)))
+    return out
+
+
+@lru_cache(maxsize=4)
+def _known_formulas(name: str | None) -> tuple[Any, frozenset[str]]:
+    """The known-formula automaton and the ``not_formula`` entries of the same list (numeral
+    words the grammar would otherwise take: 双赢, 双方, 两岸)."""
+    if name is None:
+        return base.automaton([]), frozenset()
+    from ..lexicons import load_wordlist
+
+    wl = load_wordlist(name)
+    stop = frozenset(w for w in wl.words if wl.tags.get(w) == "not_formula")
+    return base.automaton((w, None) for w in wl.words if w not in stop), stop
+
+
+Span = tuple[int, int, str]  # (start, end, rule)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every grammar rule sees of one document: the text, its quotations and jieba."""
+
+    doc: base.Doc
+    known: str | None = "formulas"
+
+    @property
+    def text(self) -> str:
+        return self.doc.text
+
+    @cached_property
+    def quotes(self) -> dict[tuple[int, int], str]:
+        return base.quote_spans(self.doc.text)
+
+    def quoted(self, s: int, e: int) -> bool:
+        return (s, e) in self.quotes
+
+    def aligned(self, s: int, e: int) -> bool:
+        """On jieba token boundaries; a match may start a longer lexicon entry (三高四新战略)
+        but not sit inside one (三角一体 in 长三角一体化)."""
+        return base.aligned(self.doc, s, e, allow_lexicon="edge")
+
+
+def rule_paired(ctx: Context) -> list[Span]:
+    """N X N Y (N Z): 三高四新, 六比六拼, 百县千镇万村; on token boundaries or a whole quotation."""
+    tk, _ = base.segmenter()
+    by_start: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for s, e, parts in _paired_candidates(ctx.text, tk.FREQ):
+        by_start[s].append((parts, e))
+    out = []
+    for s, options in by_start.items():
+        # most numeral parts first (百县千镇万村), then the shortest segments
+        for _parts, e in sorted(options, key=lambda o: (-o[0], o[1])):
+            if ctx.quoted(s, e) or ctx.aligned(s, e):
+                out.append((s, e, "paired"))
+                break
+    return out
+
+
+def rule_ge(ctx: Context) -> list[Span]:
+    """N个 + a formula head (两个维护, 四个意识), or a whole quotation “N个X” (“六个新高地”)."""
+    text, out = ctx.text, []
+    for m in _RE_GE.finditer(text):
+        s = m.start()
+        if not _numeral_start_ok(text, s):
+            continue
+        rest = text[m.end() : m.end() + 6]
+        head = next((h for h in _tables().ge_heads if rest.startswith(h)), None)
+        if head and m.group(1) == "一" and rest[len(head) : len(head) + 1] == "的":
+            continue  # 一个伟大的时代, 一个革命的...: a noun phrase, not 一个中心
+        if head:
+            out.append((s, m.end() + len(head), "N个+head"))
+            continue
+        for qs, qe in ctx.quotes:
+            inner = text[m.end() : qe]
+            if qs == s and qe - s <= 8 and re.fullmatch(f"[{base.CJK}]+", inner):
+                out.append((s, qe, "N个+head"))
+    return out
+
+
+def rule_da(ctx: Context) -> list[Span]:
+    """N大 + the next word (+ a suffix word): 十大攻坚战, 五大发展理念; not 二十大精神."""
+    tk, _ = base.segmenter()
+    tables, text, out = _tables(), ctx.text, []
+    for m in _RE_DA.finditer(text):
+        s = m.start()
+        if not _numeral_start_ok(text, s):
+            continue
+        toks = tk.lcut(text[m.end() : m.end() + 12])
+        if not toks or len(toks[0]) < 2 or not re.fullmatch(f"[{base.CJK}]+", toks[0]):
+            continue
+        if toks[0] in tables.da_not_heads or toks[0][0] in "的和与及是在":
+            continue
+        head = toks[0]
+        if len(toks) > 1 and toks[1] in tables.da_suffixes and len(head) + len(toks[1]) <= 6:
+            head += toks[1]
+        out.append((s, m.end() + len(head), "N大+head"))
+    return out
+
+
+def rule_policy(ctx: Context) -> list[Span]:
+    """A numeral + 条/项/件/招/张 + a policy head: 20条措施, 八项规定, 十件实事, 四张清单."""
+    text, out = ctx.text, []
+    for m in _RE_POLICY.finditer(text):
+        s = m.start()
+        if not _numeral_start_ok(text, s) or (s and text[s - 1] in "0123456789"):
+            continue
+        rest = text[m.end() : m.end() + 6]
+        head = next((h for h in _tables().policy_heads if rest.startswith(h)), None)
+        if head is None or (len(head) == 1 and m.group(2) != "张"):
+            continue
+        out.append((s, m.end() + len(head), "N条+policy"))
+    return out
+
+
+def rule_productive(ctx: Context) -> list[Span]:
+    """A numeral + a productive ending: 五位一体, 三级联动, 双轮驱动 (not 三角一体化 in 长三角一体化)."""
+    out = []
+    for m in _tables().re_productive.finditer(ctx.text):
+        s, e = m.span()
+        if _numeral_start_ok(ctx.text, s) and (ctx.quoted(s, e) or ctx.aligned(s, e)):
+            out.append((s, e, "productive"))
+    return out
+
+
+def rule_digits(ctx: Context) -> list[Span]:
+    """Digit codes: 1+1+N, 1+X, 5+2, 1234N, 15分钟生活圈, and a quoted code (“3815”, not “2035”)."""
+    out = [
+        (m.start(), m.end(), "digits")
+        for rx in (_RE_DIGIT_PLUS, _RE_DIGIT_RUN, _RE_MINUTE_CIRCLE)
+        for m in rx.finditer(ctx.text)
+    ]
+    out += [(s, e, "digits") for s, e in ctx.quotes if _RE_QUOTED_DIGITS.fullmatch(ctx.text[s:e])]
+    return out
+
+
+def rule_quoted(ctx: Context) -> list[Span]:
+    """A whole quotation led by a numeral: “两山”, “三引”, “双减”, “十强产业”, “百千万工程”."""
+    out = []
+    for qs, qe in ctx.quotes:
+        inner = ctx.text[qs:qe]
+        short = _RE_QUOTED_SHORT.fullmatch(inner) and not any(c in _SEG_BAD for c in inner[1:])
+        if short or _quoted_numeral_phrase(inner):
+            out.append((qs, qe, "quoted"))
+    return out
+
+
+def rule_known(ctx: Context) -> list[Span]:
+    """The packaged list of known formulas (``lexicons/formulas.txt``): 八八战略, 十四五, 放管服."""
+    return [
+        (s, e, "known")
+        for s, e, _ in base.scan(_known_formulas(ctx.known)[0], ctx.text)
+        if _numeral_start_ok(ctx.text, s) or ctx.text[s] not in _NUM1
+    ]
+
+
+#: The grammar, one function per rule; each returns ``(start, end, rule)`` candidates.
+RULES = {
+    "paired": rule_paired,
+    "N个+head": rule_ge,
+    "N大+head": rule_da,
+    "N条+policy": rule_policy,
+    "productive": rule_productive,
+    "digits": rule_digits,
+    "quoted": rule_quoted,
+    "known": rule_known,
+}
+
+
+def formula_spans(doc: base.Doc, known: str | None = "formulas") -> list[Span]:
+    """``(start, end, rule)`` of the formulas in one document: every rule of :data:`RULES`,
+    overlaps resolved leftmost-longest, numeral idioms (三心二意, 四面八方) and the list's
+    ``not_formula`` entries (双赢, 双方) dropped."""
+    ctx = Context(doc, known)
+    cands = [span for rule in RULES.values() for span in rule(ctx)]
+    idioms_set = base.jionlp_idioms()
+    _, not_formulas = _known_formulas(known)
+    return [
+        (s, e, r)
+        for s, e, r in base.longest_first(cands)
+        if doc.text[s:e] not in idioms_set and doc.text[s:e] not in not_formulas
+    ]
+
+
+def numbered_formulas(
+    data: Any, *, known: str | None = "formulas", text_column: str = "text"
+) -> pd.DataFrame:
+    """Numeral-led political formulations (数字化提法) found by a regex grammar.
+
+    What the grammar matches (N: a Chinese numeral 一...十, 两 or 双; overlaps are resolved
+    leftmost-longest):
+
+    * paired numerals ``N X N Y`` / ``N X N Y N Z`` with one- or two-character segments:
+      三高四新, 六比六拼, 三严三实, 两学一做, 一乡一业, 一链一基金, 三级四岗, 双招双引,
+      三去一降一补; the span must fall on jieba token boundaries or be a whole quotation;
+    * ``N个`` + a formula head (意识, 自信, 维护, 确立, 全面, 代表, 优先, 务必, 坚持,
+      新高地...): 两个维护, 四个意识, 三个优先; or any ``N个X`` that is a whole quotation
+      (“五个区”, “六个新高地”);
+    * ``N大`` + the next word(s): 十大攻坚战, 三大攻坚战, 五大发展理念;
+    * a numeral (Chinese or up to 3 digits) + 条/项/件/招/张 + a policy head: 20条措施, 八项规定,
+      十件实事, 四张清单;
+    * productive endings: 五位一体, 三级联动, 双轮驱动, 八字方针, 两步走, 三篇文章;
+    * digit codes: 1+1+N, 1+X, 5+2, 1234N, 123N;
+    * short quoted numeral phrases: “两山”, “三引”, “双减”;
+    * the packaged list ``lexicons/formulas.txt`` of known formulas (八八战略, 十四五, 一带一路,
+      放管服...), unless ``known=None``.
+
+    What it does not match: plain quantities (10名干部, 6个月, 12个课题, 3000多家, 110余条,
+    2022年, 45天), ordinals and enumerations (第三, 第一批, 一是/二是), 一 + measure words
+    (一个, 一些, 一批, 一起, 一定, 一直, 一样, 一把手, 一大批), party congresses (二十大精神,
+    十九大), demonstratives (这两个环节), quantity pairs (三天两夜, 一审二审, 一对一) and numeral
+    idioms from jionlp's dictionary (三心二意, 四面八方, 一心一意).
+
+    Parameters
+    ----------
+    data : str, list of str, or DataFrame with ``doc_id`` and ``text``
+    known : str or None
+        Packaged list name or path of known formulas (a second source); None: grammar only.
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id, item, kind ("formula"), start, end, sentence, rule``.
+
+    Examples
+    --------
+    >>> text = "实现“三高四新”蓝图，以“六比六拼”打赢十大攻坚战，选派10名干部开展为期6个月的学习。"
+    >>> numbered_formulas(text)["item"].tolist()
+    ['三高四新', '六比六拼', '十大攻坚战']
+    """
+    rows = []
+    for doc_id, text in base.documents(data, text_column):
+        doc = base.Doc(doc_id, text)
+        for s, e, rule in formula_spans(doc, known):
+            rows.append(base.row(doc, text[s:e], "formula", s, e, rule=rule))
+    return base.frame(rows, ["rule"])

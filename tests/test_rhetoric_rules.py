@@ -1,0 +1,97 @@
+"""Each rule of the formula grammar on its own (cadretext.rhetoric.formulas.RULES), and the
+package layout of cadretext.rhetoric."""
+
+from __future__ import annotations
+
+import pytest
+
+from cadretext.lexicons import available, load_wordlist
+from cadretext.rhetoric import base, formulas
+
+# (rule, text, expected items from that rule alone)
+CASES = [
+    (
+        "paired",
+        "实现三高四新目标，推进一村一品，一来一回，一北一南两个园区",
+        ["三高四新", "一村一品"],
+    ),
+    (
+        "N个+head",
+        "增强四个意识，做到两个维护，这是一个伟大的时代，另一个革命圣地",
+        ["四个意识", "两个维护"],
+    ),
+    ("N个+head", "建设“六个新高地”", ["六个新高地"]),
+    (
+        "N大+head",
+        "打赢十大攻坚战，践行五大发展理念，学习二十大精神，构建四大核心阵地",
+        ["十大攻坚战", "五大发展理念"],
+    ),
+    (
+        "N条+policy",
+        "落实八项规定和20条措施，办好十件实事，共有3条道路",
+        ["八项规定", "20条措施", "十件实事"],
+    ),
+    ("productive", "统筹五位一体，三级联动，长三角一体化", ["五位一体", "三级联动"]),
+    (
+        "digits",
+        "推行1+1+N模式，打造15分钟生活圈，“3815”精神，“2035”远景",
+        ["1+1+N", "15分钟生活圈", "3815"],
+    ),
+    ("quoted", "落实“双减”，践行“两山”理念，用时“三天”", ["双减", "两山"]),
+    ("known", "坚持八八战略，编制十四五规划", ["八八战略", "十四五"]),
+]
+
+
+@pytest.mark.parametrize(("rule", "text", "expected"), CASES)
+def test_each_formula_rule_alone(rule, text, expected):
+    doc = base.Doc(0, text)
+    found = formulas.RULES[rule](formulas.Context(doc))
+    assert all(r == rule for _, _, r in found)
+    assert [text[s:e] for s, e, _ in sorted(found)] == expected
+
+
+def test_rules_are_named_as_their_output():
+    # the ``rule`` column of numbered_formulas names the rule that found the item
+    df = formulas.numbered_formulas("实现三高四新，增强四个意识，坚持八八战略，推行1+X")
+    assert dict(zip(df["item"], df["rule"], strict=True)) == {
+        "三高四新": "paired",
+        "四个意识": "N个+head",
+        "八八战略": "known",
+        "1+X": "digits",
+    }
+
+
+def test_not_formula_entries_are_dropped_even_when_a_rule_takes_them():
+    doc = base.Doc(0, "实现工作和锻炼干部的“双赢”")
+    ctx = formulas.Context(doc)
+    assert [doc.text[s:e] for s, e, _ in formulas.RULES["quoted"](ctx)] == ["双赢"]
+    assert formulas.formula_spans(doc) == []
+    assert "双赢" in load_wordlist("formulas").words
+    assert load_wordlist("formulas").tags["双赢"] == "not_formula"
+
+
+def test_grammar_word_tables_are_versioned_packaged_lists():
+    # the tables the grammar reads are lexicon files, so the provenance hash covers them
+    for name in (
+        "formula_ge_heads",
+        "formula_da_not_heads",
+        "formula_da_suffixes",
+        "formula_policy_heads",
+        "formula_productive",
+        "province_abbreviations",
+        "place_generic_aliases",
+    ):
+        assert name in available()
+        wl = load_wordlist(name)
+        assert wl.version and len(wl) > 5
+    assert load_wordlist("province_abbreviations").tags["湘"] == "湖南省"
+
+
+def test_public_names_stay_importable():
+    import cadretext
+    from cadretext import locations, rhetoric
+
+    for name in rhetoric.__all__:
+        assert getattr(rhetoric, name) is not None
+    assert rhetoric.places is locations.places is cadretext.places
+    assert rhetoric.place_flow is locations.place_flow is cadretext.place_flow
