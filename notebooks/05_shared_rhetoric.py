@@ -34,6 +34,7 @@ from IPython.display import display
 from cadretext import fill_program_types, load_corpus, plots
 from cadretext.rhetoric import (
     cooccurrence_graph,
+    describe_shared,
     extract_all,
     place_flow,
     rhetoric_overlap,
@@ -111,10 +112,20 @@ display(
 # %% [markdown]
 # ## Metaphors
 #
-# Matches of the packaged metaphor lexicon, grouped by the domain each metaphor borrows from.
+# Metaphors by source-domain family (war, sport, theatre, school, medicine, building, journey,
+# energy, keys, ice, agriculture, monuments, machines, people, forging, nature, treasure), and
+# by the rule that found them: `lexicon` (an entry that is almost always figurative),
+# `context` (an often-literal entry in a sentence with no literal cue of its family), `quote`
+# (in quotation marks), `frame` (像…一样, 当好…, 是…的X) or `head` (a new compound on a family
+# head such as 致富桥). Filter on `rule` to keep only the evidence you trust.
 
 # %%
 metaphor_items = items[items["kind"] == "metaphor"]
+display(
+    metaphor_items.groupby("rule")
+    .agg(occurrences=("item", "size"), distinct=("item", "nunique"))
+    .reset_index()
+)
 by_domain = (
     metaphor_items.groupby("domain")
     .agg(count=("item", "size"), examples=("item", lambda s: "、".join(s.value_counts().index[:4])))
@@ -127,17 +138,13 @@ plots.bar_terms(
     term="label",
     value="count",
     n=len(by_domain),
-    title="Metaphors by source domain",
+    title="Metaphors by source-domain family",
     xlabel="occurrences",
 );
 
-
 # %% [markdown]
-# Metaphors of contest (拼经济, 领跑, 赛道), building (蓝图, 短板, 桥梁) and ice-breaking (破冰,
-# 突围) lead, followed by war (攻坚战, 桥头堡, 排头兵), medicine (疏通, 良方) and refuelling
-# (充电, 加油, 补钙): training is framed as a race among localities and as the breaking of old
-# thinking more often than as schooling. On five reports a domain's rank can turn on a single
-# report; the counts, not the order, are the finding.
+# The table and the chart give the ranking of families on this corpus; with few reports a
+# family's rank can turn on a single report, so read the counts, not only the order.
 
 # %% [markdown]
 # ## Shared and specific rhetoric
@@ -146,40 +153,30 @@ plots.bar_terms(
 # reports of each type use it, and its rate per 10,000 characters of each type's text.
 
 # %%
-shared = shared_rhetoric(corpus, items=items)
-groups = sorted(corpus["program_type"].dropna().unique())
-print(
-    "items per sharing level: "
-    + ", ".join(f"{k}: {v}" for k, v in shared["shared"].value_counts().items())
-)
+shared = shared_rhetoric(corpus, items=items)  # long table: one row per item and group
+for line in describe_shared(shared):
+    print(line)
 display(shared[shared["shared"] == "all"].head(20))
 
-
 # %% [markdown]
-# Of the items found, only a handful occur in all three program types, and they are metaphors
-# of learning from elsewhere: 真经 (the true scriptures brought back from a pilgrimage), 头脑风暴
-# and 桥梁. A second tier of twelve occurs in two types: 破冰 (in three reports, seven times),
-# 蓝图, 充电, 金钥匙 and 干货 (the practical "dry goods" of a lesson), the diagnostic 短板, 盲区
-# and 疏通, 征程, and the idioms 如饥似渴 (thirsting for knowledge), 如火如荼 and 受益匪浅.
-# Nearly everything else occurs in one type, which with one or two reports per type mostly
-# means one report.
+# The sentences above are computed from the table. With one or two reports per type, an item
+# "specific" to a type mostly means specific to one report; read the counts of reports, not
+# only the sharing level.
 
 # %%
-rate_cols = [f"rate[{g}]" for g in groups]
-top_shared = shared[shared["n_groups"] > 1].head(20)
-if len(top_shared):
+top_items = shared.loc[shared["n_groups"] > 1, "item"].drop_duplicates().head(20)
+if len(top_items):
     plots.heatmap(
-        top_shared.set_index("item")[rate_cols].rename(columns=lambda c: c[5:-1]),
+        shared[shared["item"].isin(top_items)]
+        .pivot_table(index="item", columns="group", values="rate", fill_value=0)
+        .reindex(top_items),
         title="Shared items: rate per 10,000 characters",
         cmap="Blues",
         fmt=".1f",
     );
 
 # %%
-specific = shared[shared["shared"] == "one"].copy()
-specific["group"] = [
-    next(g for g in groups if row[f"docs[{g}]"] > 0) for _, row in specific.iterrows()
-]
+specific = shared[shared["shared"] == "one"]
 plots.facet_bars(
     specific.groupby("group").head(10),
     group="group",

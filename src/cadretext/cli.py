@@ -6,6 +6,7 @@
 ``cadretext topics PATH``    LDA topics: top words, doc-topic table, offline pyLDAvis page.
 ``cadretext keyness PATH``   words that distinguish one program type from the others.
 ``cadretext rhetoric PATH``  numbered formulas, idioms, quoted slogans, metaphors; what types share.
+``cadretext discover PATH``  propose new lexicon entries (terms, formulas) as an editable CSV.
 ``cadretext classify PATH``  program type of each report, with probabilities and evidence.
 ``cadretext sample PATH``    stratified sample of classified reports, as a CSV for hand coding.
 ``cadretext validate CSV``   agreement of the hand codes with the classifier and between coders.
@@ -106,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_validate(sub)
     register_keyness(sub)
     register_rhetoric(sub)
+    register_discover(sub)
     register_topics(sub)
     return parser
 
@@ -214,6 +216,47 @@ def cmd_keyness(args: argparse.Namespace) -> int:
     return 0
 
 
+def register_discover(sub: Any) -> None:
+    p = sub.add_parser(
+        "discover",
+        help="propose new lexicon entries (terms, numbered formulas) from a corpus, as CSV",
+        description=(
+            "Propose terms that jieba splits today (by frequency, cohesion and boundary "
+            "entropy) and numbered formulas the packaged list lacks, one row each with counts, "
+            "scores and two example sentences. Delete the rows you reject (or write 'no' in an "
+            "'accept' column) and pass the file back: cadretext tokens --lexicon FILE.csv, or "
+            "tokenize(texts, lexicon=('domain_words', 'metaphors', 'FILE.csv'))."
+        ),
+    )
+    _add_corpus_args(p)
+    _add_output_args(p)
+    p.add_argument("--kinds", default="term,formula", help="comma-separated subset of term,formula")
+    p.add_argument("--min-count", type=int, default=5, help="least occurrences (default 5)")
+    p.add_argument("--min-docs", type=int, default=2, help="least reports (default 2)")
+    p.add_argument("--max-len", type=int, default=8, help="longest term in characters (8)")
+    p.add_argument("--top", type=int, default=300, help="best terms to keep (default 300)")
+    p.add_argument("--lexicon", help="word list jieba uses (default: the packaged lexicon)")
+    p.set_defaults(func=cmd_discover)
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    from .discover import discover
+
+    kinds = tuple(k.strip() for k in args.kinds.split(",") if k.strip())
+    corpus = _load(args)
+    table = discover(
+        corpus,
+        kinds=kinds,
+        min_count=args.min_count,
+        min_docs=args.min_docs,
+        max_len=args.max_len,
+        top=args.top,
+        lexicon=args.lexicon,
+    )
+    _emit(args, table.to_csv(index=False).splitlines())
+    return 0
+
+
 def register_rhetoric(sub: Any) -> None:
     p = sub.add_parser(
         "rhetoric",
@@ -273,8 +316,6 @@ def cmd_rhetoric(args: argparse.Namespace) -> int:
     return 0
 
 
-# ---- to paste into src/cadretext/cli.py (uses its _add_corpus_args, _add_token_args, _load,
-# ---- _tokenize helpers); call register_topics(sub) in build_parser() after the "tokens" parser.
 def register_topics(sub: Any) -> None:
     p = sub.add_parser(
         "topics",

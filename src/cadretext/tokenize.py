@@ -45,6 +45,7 @@ __all__ = [
     "default_cache_dir",
     "default_stopwords",
     "make_config",
+    "segment_spans",
     "tokenize",
 ]
 
@@ -268,6 +269,26 @@ def _segmenter(config: TokenizerConfig) -> _Segmenter:
     if seg is None:
         seg = _SEGMENTERS[config.key] = _Segmenter(config)
     return seg
+
+
+def segment_spans(
+    texts: Iterable[str], *, lexicon: Any = None, hmm: bool = True
+) -> list[list[tuple[str, int, int]]]:
+    """Every jieba word of each text with its offsets, nothing filtered: ``(word, start, end)``.
+
+    The segmentation is the one :func:`tokenize` filters (jieba with ``lexicon``, the same
+    frequencies, the same ``hmm``), so a span here is a token there. Use it to ask where word
+    boundaries fall, e.g. whether a candidate term is cut (:func:`cadretext.discover.discover`).
+
+    Examples
+    --------
+    >>> segment_spans(["赴常州跟班学习。"])[0][:3]
+    [('赴', 0, 1), ('常州', 1, 3), ('跟班学习', 3, 7)]
+    """
+    seg = _segmenter(make_config(lexicon=lexicon, hmm=hmm))
+    if seg.config.backend != "jieba":  # pragma: no cover - make_config's default is jieba
+        raise ParameterError("segment_spans needs the jieba backend")
+    return [list(seg.tk.tokenize(text, HMM=hmm)) for text in as_texts(texts, "texts")]
 
 
 def _worker_init(config: TokenizerConfig) -> None:

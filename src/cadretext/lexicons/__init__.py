@@ -108,6 +108,8 @@ def load_wordlist(name_or_path: str | os.PathLike[str]) -> WordList:
         If the name is neither a packaged list nor an existing file.
     """
     path = Path(name_or_path)
+    if path.suffix.lower() == ".csv":
+        return _load_csv(path)
     if path.suffix == ".txt" or os.sep in str(name_or_path) or path.exists():
         if not path.is_file():
             raise ParameterError(f"word list file not found: {path}")
@@ -122,6 +124,45 @@ def load_wordlist(name_or_path: str | os.PathLike[str]) -> WordList:
             f"no packaged word list named {name_or_path!r}; available: {', '.join(available())}"
         )
     return _parse(resource.read_text(encoding="utf-8").splitlines(), str(name_or_path))
+
+
+_REJECTED = {"no", "n", "0", "false", "reject", "rejected", "否"}
+
+
+def _load_csv(path: Path) -> WordList:
+    """A candidates table (``cadretext discover`` writes one) as a word list: the ``term``
+    column, without the rows whose ``accept`` column (if there is one) says no."""
+    import csv
+
+    if not path.is_file():
+        raise ParameterError(f"word list file not found: {path}")
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            fields = [f.strip() for f in reader.fieldnames or []]
+            if "term" not in fields:
+                raise InputFileError(path, "a CSV word list needs a 'term' column")
+            words = []
+            for row in reader:
+                row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
+                if row.get("accept", "").lower() in _REJECTED or not row.get("term"):
+                    continue
+                words.append(row["term"])
+    except UnicodeDecodeError as exc:
+        raise InputFileError(path, "word lists must be UTF-8 text") from exc
+    except csv.Error as exc:
+        raise InputFileError(path, f"not a readable CSV ({exc})") from exc
+    return _parse(words, str(path))
+
+
+def _is_list_reference(value: object) -> bool:
+    """A packaged list name or the path of an existing .txt/.csv list."""
+    if not isinstance(value, str | os.PathLike):
+        return False
+    path = Path(value)
+    if path.suffix.lower() in (".txt", ".csv"):
+        return path.is_file()
+    return isinstance(value, str) and value in available()
 
 
 def merge_wordlists(lists: Iterable[WordList], name: str | None = None) -> WordList:
@@ -157,8 +198,10 @@ def as_wordlist(
     """Resolve a user's ``lexicon=``/``stopwords=`` argument.
 
     ``None``/``True`` -> the packaged default (several packaged names are merged, skipping any
-    not shipped); ``False`` -> no list; a name or path -> that list; an iterable of words ->
-    those words.
+    not shipped); ``False`` -> no list; a name or path -> that list (a ``.csv`` path: its
+    ``term`` column, without rows whose ``accept`` column says no, as ``cadretext discover``
+    writes); a list or tuple of names and paths -> those lists merged (``("domain_words",
+    "metaphors", "candidates.csv")``); any other iterable of words -> those words.
     """
     if value is None or value is True:
         if isinstance(default, tuple):
@@ -171,4 +214,8 @@ def as_wordlist(
         return value
     if isinstance(value, str | os.PathLike):
         return load_wordlist(value)
-    return _parse((str(w) for w in value), "<custom>")
+    items = list(value)
+    if items and all(_is_list_reference(v) for v in items):
+        # several lists: ("domain_words", "metaphors", "candidates.csv")
+        return merge_wordlists(load_wordlist(v) for v in items)
+    return _parse((str(w) for w in items), "<custom>")

@@ -40,7 +40,13 @@ Layout: one module per extractor (:mod:`~cadretext.rhetoric.formulas`,
 from __future__ import annotations
 
 from .base import KINDS
-from .compare import cooccurrence_graph, extract_all, rhetoric_overlap, shared_rhetoric
+from .compare import (
+    cooccurrence_graph,
+    describe_shared,
+    extract_all,
+    rhetoric_overlap,
+    shared_rhetoric,
+)
 from .formulas import numbered_formulas
 from .idioms import idioms
 from .metaphors import metaphors
@@ -49,6 +55,7 @@ from .quotes import quoted_phrases
 __all__ = [
     "KINDS",
     "cooccurrence_graph",
+    "describe_shared",
     "extract_all",
     "idioms",
     "metaphors",

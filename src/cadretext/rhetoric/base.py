@@ -125,6 +125,12 @@ class Doc:
         end = self.text.find("\n", pos)
         return start, len(self.text) if end < 0 else end
 
+    def sentence_spans(self) -> list[tuple[int, int]]:
+        """``(start, end)`` of every sentence, in order."""
+        if self._starts is None:
+            self._split()
+        return list(self._spans)
+
     def sentence(self, pos: int) -> str:
         s, e = self.sentence_span(pos)
         return self.text[s:e]

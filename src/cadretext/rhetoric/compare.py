@@ -16,7 +16,14 @@ from .idioms import idioms
 from .metaphors import metaphors
 from .quotes import quoted_phrases
 
-__all__ = ["cooccurrence_graph", "extract_all", "rhetoric_overlap", "shared_rhetoric"]
+__all__ = [
+    "SHARED_COLUMNS",
+    "cooccurrence_graph",
+    "describe_shared",
+    "extract_all",
+    "rhetoric_overlap",
+    "shared_rhetoric",
+]
 
 
 _EXTRACTORS = {
@@ -77,6 +84,9 @@ def _items_for(
     return items.assign(group=items["doc_id"].map(groups))
 
 
+SHARED_COLUMNS = ["item", "kind", "group", "docs", "count", "rate", "n_groups", "shared"]
+
+
 def shared_rhetoric(
     corpus: pd.DataFrame,
     *,
@@ -84,7 +94,7 @@ def shared_rhetoric(
     kinds: Sequence[str] = ("formula", "idiom", "metaphor"),
     items: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Which rhetorical items the groups (program types) share, with frequencies.
+    """Which rhetorical items the groups (program types) share, as a long (tidy) table.
 
     Parameters
     ----------
@@ -99,55 +109,84 @@ def shared_rhetoric(
     Returns
     -------
     DataFrame
-        One row per (item, kind): ``n_groups`` (groups it occurs in), ``shared`` (``"all"``,
-        ``"some"`` or ``"one"``), ``n_docs``, ``count``, then per group ``g``: ``docs[g]``
-        (documents containing it) and ``rate[g]`` (occurrences per 10,000 characters of the
-        group's text). Sorted by ``n_groups``, then ``n_docs``, descending.
+        One row per (item, kind, group) where the item occurs in the group: ``docs``
+        (documents of the group containing it), ``count`` (occurrences), ``rate``
+        (occurrences per 10,000 characters of the group's text), then for the item as a whole
+        ``n_groups`` (groups it occurs in) and ``shared`` (``"all"``, ``"some"`` or
+        ``"one"``). Sorted by ``n_groups``, the item's documents and occurrences (descending),
+        then item and group. For a wide view, pivot it:
+        ``table.pivot_table(index="item", columns="group", values="rate", fill_value=0)``.
 
     Examples
     --------
     >>> import pandas as pd
     >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "program_type": ["x", "y"],
     ...                        "text": ["干部充电加油，如饥似渴。", "党校充电加油。"]})
-    >>> shared_rhetoric(corpus)[["item", "n_groups", "shared"]].values.tolist()
-    [['充电', 2, 'all'], ['加油', 2, 'all'], ['如饥似渴', 1, 'one']]
+    >>> shared_rhetoric(corpus)[["item", "group", "docs", "shared"]].values.tolist()
+    [['充电', 'x', 1, 'all'], ['充电', 'y', 1, 'all'], ['加油', 'x', 1, 'all'], ['加油', 'y', 1, 'all'], ['如饥似渴', 'x', 1, 'one']]
     """
     kinds = _check_kinds(kinds)
     found = _items_for(corpus, by, kinds, items)
     sub = corpus[corpus[by].notna()]
-    group_names = sorted(sub[by].unique(), key=str)
+    n_groups_total = sub[by].nunique()
     chars = sub.groupby(by)["text"].apply(lambda s: sum(len(t or "") for t in s))
     found = found[found["group"].notna()]
-    cols = ["item", "kind", "n_groups", "shared", "n_docs", "count"]
-    for g in group_names:
-        cols += [f"docs[{g}]", f"rate[{g}]"]
     if found.empty:
-        return pd.DataFrame(columns=cols)
-    counts = found.groupby(["item", "kind", "group"]).size()
-    docs = found.groupby(["item", "kind", "group"])["doc_id"].nunique()
-    rows = []
-    for (item, kind), _ in found.groupby(["item", "kind"], sort=False):
-        row: dict[str, Any] = {"item": item, "kind": kind}
-        present = 0
-        n_docs = 0
-        total = 0
-        for g in group_names:
-            c = int(counts.get((item, kind, g), 0))
-            d = int(docs.get((item, kind, g), 0))
-            present += c > 0
-            n_docs += d
-            total += c
-            row[f"docs[{g}]"] = d
-            row[f"rate[{g}]"] = round(c / chars[g] * 10000, 3) if chars[g] else 0.0
-        row.update(n_groups=present, n_docs=n_docs, count=total)
-        row["shared"] = (
-            "all" if present == len(group_names) else ("one" if present == 1 else "some")
+        return pd.DataFrame(columns=SHARED_COLUMNS)
+    table = (
+        found.groupby(["item", "kind", "group"], sort=False)
+        .agg(docs=("doc_id", "nunique"), count=("doc_id", "size"))
+        .reset_index()
+    )
+    table["rate"] = [
+        round(c / chars[g] * 10000, 3) if chars[g] else 0.0
+        for c, g in zip(table["count"], table["group"], strict=True)
+    ]
+    per_item = table.groupby(["item", "kind"])
+    table["n_groups"] = per_item["group"].transform("size")
+    table["shared"] = [
+        "all" if n == n_groups_total else ("one" if n == 1 else "some") for n in table["n_groups"]
+    ]
+    order = table.assign(
+        _docs=per_item["docs"].transform("sum"), _count=per_item["count"].transform("sum")
+    ).sort_values(
+        ["n_groups", "_docs", "_count", "item", "group"],
+        ascending=[False, False, False, True, True],
+        key=lambda s: s.map(str) if s.name == "group" else s,
+    )
+    return table.loc[order.index, SHARED_COLUMNS].reset_index(drop=True)
+
+
+def describe_shared(table: pd.DataFrame, *, examples: int = 5) -> list[str]:
+    """Short sentences, with their numbers, that say what a :func:`shared_rhetoric` table
+    shows: how many distinct items there are, how many every group uses, and the most
+    widespread of them. Every figure comes from ``table``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "program_type": ["x", "y"],
+    ...                        "text": ["干部充电加油，如饥似渴。", "党校充电加油。"]})
+    >>> describe_shared(shared_rhetoric(corpus))
+    ['3 distinct items in 2 groups: 2 occur in every group, 0 in some, 1 in one group only.', 'Used by every group: 充电 (2 reports), 加油 (2 reports).']
+    """
+    if table.empty:
+        return ["No formula, idiom or metaphor was found in the grouped reports."]
+    items = table.drop_duplicates(["item", "kind"])
+    level = items["shared"].value_counts()
+    groups = table["group"].nunique()
+    out = [
+        f"{len(items)} distinct items in {groups} groups: {level.get('all', 0)} occur in every "
+        f"group, {level.get('some', 0)} in some, {level.get('one', 0)} in one group only."
+    ]
+    docs = table.groupby(["item", "kind"], sort=False)["docs"].sum()
+    common = items[items["shared"] == "all"].head(examples)
+    if len(common):
+        listed = ", ".join(
+            f"{r.item} ({docs[(r.item, r.kind)]} reports)" for r in common.itertuples()
         )
-        rows.append(row)
-    out = pd.DataFrame(rows, columns=cols)
-    return out.sort_values(
-        ["n_groups", "n_docs", "count", "item"], ascending=[False, False, False, True]
-    ).reset_index(drop=True)
+        out.append(f"Used by every group: {listed}.")
+    return out
 
 
 def rhetoric_overlap(
@@ -178,9 +217,10 @@ def rhetoric_overlap(
     import numpy as np
 
     mat = np.zeros((len(groups), len(groups)))
-    rates = np.array([table[f"rate[{g}]"].to_numpy(float) for g in groups]).reshape(
-        len(groups), len(table)
-    )
+    wide = table.pivot_table(
+        index=["item", "kind"], columns="group", values="rate", fill_value=0.0, aggfunc="sum"
+    ).reindex(columns=groups, fill_value=0.0)
+    rates = wide.to_numpy(float).T.reshape(len(groups), len(wide))
     for i in range(len(groups)):
         for j in range(len(groups)):
             a, b = rates[i], rates[j]

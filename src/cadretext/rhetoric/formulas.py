@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import base
 
-__all__ = ["RULES", "Context", "formula_spans", "numbered_formulas"]
+__all__ = ["RULES", "Context", "formula_spans", "is_formula", "numbered_formulas"]
 
 
 _NUM1 = "一二三四五六七八九十两双"  # single numerals that lead a formula (双: 双招双引, 双碳)
@@ -76,7 +76,7 @@ _RE_DIGIT_RUN = re.compile(
     r"(?<![0-9A-Za-z.])12(?:3(?:4(?:5(?:6)?)?)?)?(?:[NX]|[+＋][NX])(?![0-9A-Za-z.])"
 )
 _RE_QUOTED_SHORT = re.compile(rf"[{_NUM1[1:]}][{base.CJK}]{{1,2}}")
-_RE_QUOTED_DIGITS = re.compile(r"(?!(?:19|20)\d\d$)\d{3,5}[A-Z]?")  # “3815”, not “2035”
+_RE_QUOTED_DIGITS = re.compile(r"(?!(?:19|20)\d\d$)\d{4,5}[A-Z]?")  # “3815”, not “2035”, “618”
 
 
 _RE_QUOTED_LONG = re.compile(f"[{_NUM_PAIRED}][{base.CJK}]{{1,6}}")
@@ -322,7 +322,8 @@ RULES = {
 
 def formula_spans(doc: base.Doc, known: str | None = "formulas") -> list[Span]:
     """``(start, end, rule)`` of the formulas in one document: every rule of :data:`RULES`,
-    overlaps resolved leftmost-longest, numeral idioms (三心二意, 四面八方) and the list's
+    overlaps resolved leftmost-longest, numeral idioms (三心二意, 四面八方; but not the
+    productive shapes, 三位一体) and the list's
     ``not_formula`` entries (双赢, 双方) dropped."""
     ctx = Context(doc, known)
     cands = [span for rule in RULES.values() for span in rule(ctx)]
@@ -331,8 +332,16 @@ def formula_spans(doc: base.Doc, known: str | None = "formulas") -> list[Span]:
     return [
         (s, e, r)
         for s, e, r in base.longest_first(cands)
-        if doc.text[s:e] not in idioms_set and doc.text[s:e] not in not_formulas
+        if (doc.text[s:e] not in idioms_set or r == "productive")
+        and doc.text[s:e] not in not_formulas
     ]
+
+
+@lru_cache(maxsize=4096)
+def is_formula(item: str) -> bool:
+    """True if the grammar takes the whole of ``item`` as a formula (三位一体 is an idiom of
+    jionlp's dictionary too, and a formula first: the kinds are exclusive in that order)."""
+    return any(s == 0 and e == len(item) for s, e, _ in formula_spans(base.Doc(0, item)))
 
 
 def numbered_formulas(
