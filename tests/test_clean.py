@@ -220,3 +220,15 @@ def test_zero_width_characters_are_removed_with_an_audit_entry() -> None:
     assert text == "干部赴深圳"
     assert {"kind": "invisible", "text": "3 characters (U+200B, U+FEFF)", "line": None} in removed
     assert clean_text("干部赴深圳", return_removed=True)[1] == []
+
+
+def test_previous_next_links_are_page_furniture_however_long():
+    body = "选派干部赴常州跟班学习，深入企业调研，收获很大。" * 4
+    nav = (
+        "上一篇:天长市开展“新时代领头雁——基层党组织书记论坛”选派第一书记[ 06-30 ] "
+        "下一篇:天长市:“三项举措”推动公务员履职能力提升培训提质增效[ 07-01 ]"
+    )
+    assert clean_text(f"{body}\n{body}\n{nav}") == f"{body}\n{body}"
+    # the same words early in a page, as prose, stay
+    early = f"上一篇:文章说，{body}\n{body}\n{body}"
+    assert clean_text(early).startswith("上一篇")

@@ -150,7 +150,9 @@ def _precision_recall(path: Path, key: str, extractor) -> tuple[float, float]:
 # bring it to 1.00/1.00, 0.95/0.98, 1.00/0.98 -- it is a development set now. The eval set's
 # convention was aligned with that annotator's: 抓手 and 问诊 count as metaphors. Issue 15 made the
 # set phrases of official writing idioms (真抓实干 is its example); the six such phrases in these
-# sets (凝心聚力, 真抓实干, 勇毅前行, 勇挑重担, 久久为功, 艰苦奋斗) were added to their idioms then.
+# sets (凝心聚力, 真抓实干, 勇毅前行, 勇挑重担, 久久为功, 艰苦奋斗) were added to their idioms then,
+# and with supplement version 2 eleven more the guide counts (担当作为 is its example; 敢闯敢试,
+# 急难险重, 走深走实, 互学互鉴, 学深悟透, 学思践悟, 干事创业, 比学赶超, 拒腐防变).
 # Items are matched as benchmarks/rhetoric_quality.py does: exactly, or one containing the other.
 # Metaphor lexicon v3 (families, ~950 entries) finds figures these older sets did not annotate
 # but the guide counts (一线 for the front line of work, 舞台, 筑牢, 锚定): their metaphor floors
@@ -441,7 +443,7 @@ REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real_reports.j
 
 @pytest.mark.skipif(not REAL.is_file(), reason="../shared/data is not here")
 def test_rhetoric_on_blind_annotated_real_reports():
-    """119 real reports annotated blind from tests/data/RHETORIC_GUIDE.md (issue 15), matched
+    """164 real reports annotated blind from tests/data/RHETORIC_GUIDE.md (issue 15), matched
     by overlap (benchmarks/rhetoric_quality.py). The floors sit just under the held-out scores of
     benchmarks/RHETORIC_QUALITY.txt, so a regression fails; issue 15's targets (P >= 0.90;
     R >= 0.85, metaphors 0.65) are above them on the held-out split."""
@@ -453,12 +455,12 @@ def test_rhetoric_on_blind_annotated_real_reports():
     spec.loader.exec_module(module)
     result = module.score(REAL)
     floors = {  # (split, kind): (precision, recall)
-        ("dev", "formulas"): (0.9, 0.85),
-        ("dev", "idioms"): (0.95, 0.7),
-        ("dev", "metaphors"): (0.9, 0.72),
-        ("heldout", "formulas"): (0.5, 0.75),
-        ("heldout", "idioms"): (0.95, 0.7),
-        ("heldout", "metaphors"): (0.62, 0.45),
+        ("dev", "formulas"): (0.95, 0.85),
+        ("dev", "idioms"): (0.93, 0.93),
+        ("dev", "metaphors"): (0.88, 0.75),
+        ("heldout", "formulas"): (0.55, 0.75),
+        ("heldout", "idioms"): (0.85, 0.8),
+        ("heldout", "metaphors"): (0.7, 0.55),
     }
     for (split, key), (p_min, r_min) in floors.items():
         c = result[(key, split, "overlap")]

@@ -268,6 +268,7 @@ _TAIL_MARKER = re.compile(
     r"上一篇|下一篇)",
     re.IGNORECASE,
 )
+_NAV_LINK = re.compile(r"^(?:上一篇|下一篇)\s*[:：]")
 _PLACE_SUFFIX = re.compile(r"(?:省|市|县|区|州|旗|盟|镇|乡|岛)$")
 _PUNCT = re.compile(r"[，。！？；、,.!?;:：“”\"'‘’《》()（）]")
 
@@ -321,6 +322,8 @@ def _classify_line(line: str, index: int, n_lines: int, offset_share: float) -> 
         return "pagination"
     if len(line) <= 30 and offset_share >= 0.3 and _TAIL_MARKER.match(line):
         return "related_block"
+    if offset_share >= 0.3 and _NAV_LINK.match(line):
+        return "related_block"  # 上一篇：<title> … 下一篇：<title>, however long the titles
     return None
 
 

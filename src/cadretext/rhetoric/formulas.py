@@ -28,7 +28,7 @@ _PRE_BAD = set("0123456789〇零一二三四五六七八九十百千万亿两第
 # characters that cannot be part of a formula's short segments (function words, units, time)
 _SEG_BAD = set(
     "的了和与及或是在有对为把被等也都就而并从向到于以之其个名位些样起定直次天年月日夜周时分"
-    "秒岁元万亿千百多余第点批种"
+    "秒岁元万亿千百多余第点批种又"
 )
 _DIRECTIONS = set("东西南北上下左右前后内外中")
 _QUANT_PAIR = set("年月日天夜周时次回遍趟个名位口元斤米里亩吨岁步点地方")
@@ -204,10 +204,25 @@ def rule_paired(ctx: Context) -> list[Span]:
     for s, options in by_start.items():
         # most numeral parts first (百县千镇万村), then the shortest segments
         for _parts, e in sorted(options, key=lambda o: (-o[0], o[1])):
-            if ctx.quoted(s, e) or ctx.aligned(s, e):
+            if ctx.quoted(s, e) or (ctx.aligned(s, e) and not _starts_with_name(ctx, s, e)):
                 out.append((s, e, "paired"))
                 break
     return out
+
+
+def _starts_with_name(ctx: Context, s: int, e: int) -> bool:
+    """The span opens with a frequent noun that merely starts with a numeral: a place or a
+    name (四川六省市, 两汉三国, 百度百科), not the first part of a formula (三级四岗, 百县千镇)."""
+    import jieba.posseg
+
+    tk, _ = base.segmenter()
+    first = next(iter(jieba.posseg.POSTokenizer(tk).cut(ctx.text[s:e], HMM=False)), None)
+    return (
+        first is not None
+        and len(first.word) >= 2
+        and first.flag in ("n", "ns", "nt", "nr", "nz")
+        and tk.FREQ.get(first.word, 0) >= 150
+    )
 
 
 def rule_ge(ctx: Context) -> list[Span]:
@@ -262,6 +277,8 @@ def rule_policy(ctx: Context) -> list[Span]:
         head = next((h for h in _tables().policy_heads if rest.startswith(h)), None)
         if head is None or (len(head) == 1 and m.group(2) != "张"):
             continue
+        if m.group(1) == "一":
+            continue  # 一项措施, 一件实事: one of something, not a label
         out.append((s, m.end() + len(head), "N条+policy"))
     return out
 
