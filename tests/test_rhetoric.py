@@ -15,6 +15,7 @@ from cadretext.errors import ParameterError
 from cadretext.lexicons import load_wordlist
 from cadretext.rhetoric import (
     cooccurrence_graph,
+    describe_overlap,
     describe_shared,
     extract_all,
     idioms,
@@ -338,6 +339,9 @@ def test_rhetoric_overlap_jaccard_and_cosine(seeds):
     assert 0 < cos.loc["x", "y"] < 1 and cos.loc["x", "x"] == pytest.approx(1.0)
     seeds_m = rhetoric_overlap(seeds, metric="jaccard")
     assert (seeds_m.values == seeds_m.values.T).all()
+    off = [seeds_m.iloc[i, j] for i in range(3) for j in range(3) if i < j]
+    (line,) = describe_overlap(seeds_m)
+    assert f"from {min(off):.2f}" in line and f"to {max(off):.2f}" in line
     assert list(seeds_m.index) == ["closed_training", "party_school", "secondment"]
     with pytest.raises(ParameterError, match="metric"):
         rhetoric_overlap(toy, metric="dice")

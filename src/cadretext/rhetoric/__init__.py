@@ -42,6 +42,7 @@ from __future__ import annotations
 from .base import KINDS
 from .compare import (
     cooccurrence_graph,
+    describe_overlap,
     describe_shared,
     extract_all,
     rhetoric_overlap,
@@ -55,6 +56,7 @@ from .quotes import quoted_phrases
 __all__ = [
     "KINDS",
     "cooccurrence_graph",
+    "describe_overlap",
     "describe_shared",
     "extract_all",
     "idioms",

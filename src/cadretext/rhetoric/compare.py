@@ -19,6 +19,7 @@ from .quotes import quoted_phrases
 __all__ = [
     "SHARED_COLUMNS",
     "cooccurrence_graph",
+    "describe_overlap",
     "describe_shared",
     "extract_all",
     "rhetoric_overlap",
@@ -231,6 +232,32 @@ def rhetoric_overlap(
                 norm = float(np.linalg.norm(a) * np.linalg.norm(b))
                 mat[i, j] = float(a @ b) / norm if norm else 0.0
     return pd.DataFrame(mat.round(6), index=groups, columns=groups)
+
+
+def describe_overlap(matrix: pd.DataFrame, *, metric: str = "Jaccard") -> list[str]:
+    """One sentence, with its numbers, on a :func:`rhetoric_overlap` matrix: the range of the
+    similarities between different groups and the most and least similar pair.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> m = pd.DataFrame([[1, 0.2, 0.05], [0.2, 1, 0.1], [0.05, 0.1, 1]],
+    ...                  index=list("abc"), columns=list("abc"))
+    >>> describe_overlap(m)
+    ['Between different groups, Jaccard similarity ranges from 0.05 (a and c) to 0.20 (a and b).']
+    """
+    pairs = [
+        (float(matrix.iloc[i, j]), str(matrix.index[i]), str(matrix.columns[j]))
+        for i in range(len(matrix))
+        for j in range(i + 1, len(matrix.columns))
+    ]
+    if not pairs:
+        return [f"Only one group: no {metric} similarity between groups to report."]
+    low, high = min(pairs), max(pairs)
+    return [
+        f"Between different groups, {metric} similarity ranges from {low[0]:.2f} "
+        f"({low[1]} and {low[2]}) to {high[0]:.2f} ({high[1]} and {high[2]})."
+    ]
 
 
 def cooccurrence_graph(
