@@ -27,6 +27,7 @@ import pandas as pd
 
 from ._io import sha256_of
 from .clean import clean_text, normalize_script, replace_surrogates
+from .dates import find_date
 from .errors import (
     BinaryFileError,
     CadretextError,
@@ -985,9 +986,18 @@ def _build_frame(
         from_manifest = lookup.get(key) or lookup.get(Path(doc.path).name) or {}
         meta.update(from_manifest)
         header = extract_metadata(doc.raw_text)
-        for field in ("title", "date", "source", "site"):
+        for field in ("title", "source", "site"):
             if _missing(meta.get(field)) and header.get(field):
                 meta[field] = header[field]
+        given_date = meta.pop("date", None)  # the manifest's or the record's own
+        date, date_precision, date_source = find_date(
+            doc.raw_text,
+            url=meta.get("url"),
+            manifest=None if _missing(given_date) else given_date,
+            header=header.get("date") or "",
+        )
+        if date is None and not _missing(given_date):
+            date, date_source = _normalise_date(given_date), "manifest"  # kept as given
         doc_id = str(meta.pop("doc_id", None) or doc.doc_id)
         if doc_id in used_ids:
             # the next free "<id>~n": an input may itself hold an id of that shape
@@ -1005,7 +1015,9 @@ def _build_frame(
         row = {
             "doc_id": doc_id,
             "title": meta.pop("title", None),
-            "date": _normalise_date(meta.pop("date", None)),
+            "date": date,
+            "date_precision": date_precision,
+            "date_source": date_source,
             "source": meta.pop("source", None),
             "program_type": meta.pop("program_type", None),
             "text": text,
@@ -1033,7 +1045,16 @@ def _build_frame(
             if name not in extra_cols:
                 extra_cols.append(name)
         rows.append(row)
-    columns = [*CORPUS_COLUMNS, "site", "encoding", "n_chars", "removed", *extra_cols]
+    columns = [
+        *CORPUS_COLUMNS,
+        "date_precision",
+        "date_source",
+        "site",
+        "encoding",
+        "n_chars",
+        "removed",
+        *extra_cols,
+    ]
     data = {c: [r.get(c) for r in rows] for c in columns}
     del rows
     # The text columns stay Python strings (object dtype) rather than pandas' Arrow-backed
