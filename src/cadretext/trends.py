@@ -1,0 +1,451 @@
+"""Time and place: rates of items per period, their diffusion across places, and covariate effects.
+
+Researchers who study 提法 ask when a formulation appears, where it is adopted first, how fast
+it spreads, and whether a program type or a region talks differently once the year is held
+fixed. This module answers from the long tables the other stages return (one row per
+occurrence with ``doc_id`` and ``item``: :func:`cadretext.rhetoric.extract_all`, keyword hits,
+program types) and a corpus with dates (:mod:`cadretext.dates`).
+
+* :func:`item_rates`: per period (month, quarter or year, chosen from the corpus' span unless
+  given) and optional group, the share of reports that use each item and its occurrences per
+  10,000 characters, with confidence intervals from a **cluster bootstrap**: whole reports are
+  resampled, so the many occurrences of one report count as one draw.
+* :func:`diffusion` and :func:`adoption`: each item's first appearance (date, report, place),
+  and the number of places (provinces or cities) that have used it, by period.
+* :func:`effects`: an item's rate, or any per-unit outcome such as a topic's share, regressed
+  on covariates (program type, year linearly or as a spline, region) with statsmodels'
+  ordinary least squares and standard errors clustered by report; a tidy table of effects.
+
+Places come from the report: the sending place :func:`cadretext.place_flow` reads, else the
+province the report names most (:func:`cadretext.places`); the ``place_source`` column says
+which.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import ParameterError
+from .validation import check_choice, check_int, check_number
+
+__all__ = [
+    "EFFECT_COLUMNS",
+    "PERIODS",
+    "RATE_COLUMNS",
+    "adoption",
+    "choose_period",
+    "diffusion",
+    "effects",
+    "item_rates",
+    "period_of",
+    "report_places",
+]
+
+PERIODS = ("month", "quarter", "year")
+RATE_COLUMNS = [
+    "period",
+    "group",
+    "item",
+    "n_reports",
+    "reports_with",
+    "share",
+    "share_low",
+    "share_high",
+    "count",
+    "chars",
+    "per_10k",
+    "per_10k_low",
+    "per_10k_high",
+]
+EFFECT_COLUMNS = [
+    "outcome",
+    "term",
+    "estimate",
+    "std_error",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "n",
+    "n_clusters",
+]
+_ISO = re.compile(r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?$")
+
+
+# --------------------------------------------------------------------------- periods
+def period_of(date: Any, period: str) -> str | None:
+    """The period label of an ISO date (``2023-03-16`` -> ``2023-03``, ``2023Q1``, ``2023``);
+    ``None`` when the date is missing or too coarse for the period (``2023`` has no month).
+
+    >>> [period_of("2023-03-16", p) for p in ("month", "quarter", "year")]
+    ['2023-03', '2023Q1', '2023']
+    >>> period_of("2023", "month") is None
+    True
+    """
+    check_choice("period", period, PERIODS)
+    if date is None or (isinstance(date, float) and np.isnan(date)):
+        return None
+    m = _ISO.match(str(date).strip())
+    if not m:
+        return None
+    if period == "year":
+        return m["y"]
+    if m["m"] is None:
+        return None
+    if period == "month":
+        return f"{m['y']}-{m['m']}"
+    return f"{m['y']}Q{(int(m['m']) - 1) // 3 + 1}"
+
+
+def choose_period(dates: Sequence[Any]) -> str:
+    """``month`` for a corpus spanning under two years, ``quarter`` under six, else ``year``
+    (by the dated reports; ``year`` when fewer than two are dated).
+
+    >>> choose_period(["2023-01-05", "2023-11-30"]), choose_period(["2015", "2023-02"])
+    ('month', 'year')
+    """
+    years = [
+        int(m["y"]) + (int(m["m"]) - 1) / 12 if m["m"] else int(m["y"])
+        for m in (_ISO.match(str(d).strip()) for d in dates if d is not None and d == d)
+        if m
+    ]
+    if len(years) < 2:
+        return "year"
+    span = max(years) - min(years)
+    return "month" if span < 2 else "quarter" if span < 6 else "year"
+
+
+# --------------------------------------------------------------------------- rates
+def _check_corpus(corpus: pd.DataFrame, needed: Sequence[str]) -> None:
+    if not isinstance(corpus, pd.DataFrame):
+        raise ParameterError("corpus must be a DataFrame (load_corpus)")
+    missing = [c for c in needed if c not in corpus.columns]
+    if missing:
+        raise ParameterError(f"the corpus has no {missing[0]!r} column")
+
+
+def _check_items(items: pd.DataFrame) -> pd.DataFrame:
+    if not isinstance(items, pd.DataFrame) or not {"doc_id", "item"} <= set(items.columns):
+        raise ParameterError("items must be a DataFrame with doc_id and item columns")
+    if "weight" not in items.columns:
+        items = items.assign(weight=1.0)
+    return items
+
+
+def item_rates(
+    corpus: pd.DataFrame,
+    items: pd.DataFrame,
+    *,
+    period: str = "auto",
+    by: str | None = None,
+    top: int | None = 20,
+    n_boot: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Share of reports using each item, and its rate per 10,000 characters, per period.
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        ``doc_id``, ``date`` (ISO, as :func:`cadretext.load_corpus` gives), ``text`` and the
+        ``by`` column if given.
+    items : DataFrame
+        One row per occurrence: ``doc_id``, ``item`` and optionally ``weight`` (a topic share,
+        say; 1 per row otherwise).
+    period : "auto", "month", "quarter" or "year"
+        ``auto`` chooses from the span of the dated reports (:func:`choose_period`). Reports
+        whose date is too coarse for the period (a year when months are asked) are left out.
+    by : str, optional
+        A grouping column (program type): one series per group.
+    top : int or None
+        Keep the ``top`` items by number of reports using them (all with ``None``).
+    n_boot, level, seed
+        Cluster bootstrap: ``n_boot`` resamples of whole reports within each period (and
+        group), percentile interval at ``level``, random generator seeded with ``seed``.
+
+    Returns
+    -------
+    DataFrame
+        :data:`RATE_COLUMNS`: ``period, group`` (empty without ``by``), ``item``,
+        ``n_reports`` (dated reports in the cell), ``reports_with``, ``share`` with its
+        interval, ``count`` (summed weights), ``chars``, ``per_10k`` with its interval.
+    """
+    _check_corpus(corpus, ["doc_id", "date", "text", *([by] if by else [])])
+    items = _check_items(items)
+    check_int("n_boot", n_boot, minimum=1)
+    check_number("level", level, minimum=0, maximum=1, exclusive=True)
+    if top is not None:
+        check_int("top", top, minimum=1)
+    if period == "auto":
+        period = choose_period(corpus["date"].tolist())
+    check_choice("period", period, PERIODS)
+    docs = corpus[["doc_id", "date", "text", *([by] if by else [])]].copy()
+    docs["period"] = [period_of(d, period) for d in docs["date"]]
+    docs["chars"] = docs["text"].fillna("").str.len()
+    docs["group"] = docs[by].astype("string") if by else ""
+    docs = docs[docs["period"].notna() & docs["group"].notna()]
+    items = items[items["doc_id"].isin(docs["doc_id"])]
+    chosen = items.groupby("item")["doc_id"].nunique().sort_values(ascending=False, kind="stable")
+    if top is not None:
+        chosen = chosen.head(top)
+    names = list(chosen.index)
+    if not names or docs.empty:
+        return pd.DataFrame(columns=RATE_COLUMNS)
+    counts = (
+        items[items["item"].isin(names)]
+        .pivot_table(index="doc_id", columns="item", values="weight", aggfunc="sum", fill_value=0)
+        .reindex(index=docs["doc_id"], columns=names, fill_value=0)
+    )
+    rng = np.random.default_rng(seed)
+    alpha = (1 - level) / 2
+    rows = []
+    for (per, group), cell in docs.groupby(["period", "group"], sort=True):
+        mat = counts.loc[cell["doc_id"]].to_numpy(float)  # reports x items
+        chars = cell["chars"].to_numpy(float)
+        n = len(cell)
+        draws = rng.integers(0, n, size=(n_boot, n))  # whole reports, with replacement
+        used = (mat > 0).astype(float)
+        share_boot = used[draws].mean(axis=1)  # n_boot x items
+        total_chars = chars[draws].sum(axis=1)[:, None]
+        rate_boot = np.divide(
+            mat[draws].sum(axis=1) * 10000, total_chars, out=np.zeros_like(share_boot),
+            where=total_chars > 0,
+        )  # fmt: skip
+        total = chars.sum()
+        for j, name in enumerate(names):
+            rows.append(
+                {
+                    "period": per,
+                    "group": group,
+                    "item": name,
+                    "n_reports": n,
+                    "reports_with": int(used[:, j].sum()),
+                    "share": used[:, j].mean(),
+                    "share_low": np.quantile(share_boot[:, j], alpha),
+                    "share_high": np.quantile(share_boot[:, j], 1 - alpha),
+                    "count": float(mat[:, j].sum()),
+                    "chars": int(total),
+                    "per_10k": mat[:, j].sum() * 10000 / total if total else 0.0,
+                    "per_10k_low": np.quantile(rate_boot[:, j], alpha),
+                    "per_10k_high": np.quantile(rate_boot[:, j], 1 - alpha),
+                }
+            )
+    return pd.DataFrame(rows, columns=RATE_COLUMNS)
+
+
+# --------------------------------------------------------------------------- places
+def report_places(corpus: pd.DataFrame, *, level: str = "province") -> pd.DataFrame:
+    """One place per report: ``doc_id, place, place_source``.
+
+    The sending place :func:`cadretext.place_flow` reads (``send``: the report's own place in
+    a secondment or study-tour report), else the place the report names most often
+    (``mentions``), at ``level`` (``province`` or ``city``); empty when it names none.
+    """
+    from .locations import place_flow, places
+
+    check_choice("level", level, ("province", "city"))
+    _check_corpus(corpus, ["doc_id", "text"])
+    flow = place_flow(corpus).set_index("doc_id")
+    found = places(corpus)
+    key = "province" if level == "province" else "city"
+    rows = []
+    for doc_id in corpus["doc_id"]:
+        send = flow.at[doc_id, "send"] if doc_id in flow.index else ""
+        place, source = "", ""
+        if send:
+            first = send.split(";")[0]
+            hit = found[(found["doc_id"] == doc_id) & (found["name"] == first)]
+            place = hit[key].iloc[0] if len(hit) and hit[key].iloc[0] else first
+            source = "send"
+        else:
+            mine = found.loc[found["doc_id"] == doc_id, key]
+            mine = mine[mine != ""]
+            if len(mine):
+                place, source = mine.value_counts().index[0], "mentions"
+        rows.append({"doc_id": doc_id, "place": place, "place_source": source})
+    return pd.DataFrame(rows, columns=["doc_id", "place", "place_source"])
+
+
+def diffusion(
+    corpus: pd.DataFrame, items: pd.DataFrame, *, places: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Each item's first appearance: ``item, first_date, first_doc, first_place,
+    place_source, n_reports, n_places``, earliest first (reports without a date are left out;
+    ties broken by ``doc_id``). ``places`` is a :func:`report_places` table (computed when not
+    given)."""
+    _check_corpus(corpus, ["doc_id", "date"])
+    items = _check_items(items)
+    if places is None:
+        places = report_places(corpus)
+    dated = corpus[["doc_id", "date"]].dropna().merge(places, on="doc_id", how="left")
+    dated["key"] = dated["date"].astype(str)
+    hits = items[["doc_id", "item"]].drop_duplicates().merge(dated, on="doc_id")
+    if hits.empty:
+        return pd.DataFrame(
+            columns=[
+                "item", "first_date", "first_doc", "first_place", "place_source",
+                "n_reports", "n_places",
+            ]
+        )  # fmt: skip
+    hits = hits.sort_values(["key", "doc_id"], kind="stable")
+    first = hits.groupby("item", sort=False).head(1).set_index("item")
+    spread = hits.groupby("item").agg(
+        n_reports=("doc_id", "nunique"),
+        n_places=("place", lambda s: s[s.fillna("") != ""].nunique()),
+    )
+    out = pd.DataFrame(
+        {
+            "item": first.index,
+            "first_date": first["date"].to_numpy(),
+            "first_doc": first["doc_id"].to_numpy(),
+            "first_place": first["place"].fillna("").to_numpy(),
+            "place_source": first["place_source"].fillna("").to_numpy(),
+        }
+    ).merge(spread, left_on="item", right_index=True)
+    return out.sort_values(["first_date", "item"], kind="stable").reset_index(drop=True)
+
+
+def adoption(
+    corpus: pd.DataFrame,
+    items: pd.DataFrame,
+    *,
+    period: str = "auto",
+    places: pd.DataFrame | None = None,
+    top: int | None = 10,
+) -> pd.DataFrame:
+    """The adoption curve of each item: per period, ``new_places`` (places using it for the
+    first time) and ``places`` (cumulative), for the ``top`` items by number of places.
+    Periods run over the corpus' whole dated span, so a curve is flat where nobody adopts."""
+    _check_corpus(corpus, ["doc_id", "date"])
+    items = _check_items(items)
+    if period == "auto":
+        period = choose_period(corpus["date"].tolist())
+    check_choice("period", period, PERIODS)
+    if places is None:
+        places = report_places(corpus)
+    docs = corpus[["doc_id", "date"]].merge(places, on="doc_id", how="left")
+    docs["period"] = [period_of(d, period) for d in docs["date"]]
+    docs = docs[docs["period"].notna() & (docs["place"].fillna("") != "")]
+    hits = items[["doc_id", "item"]].drop_duplicates().merge(docs, on="doc_id")
+    columns = ["item", "period", "new_places", "places"]
+    if hits.empty:
+        return pd.DataFrame(columns=columns)
+    reach = hits.groupby("item")["place"].nunique().sort_values(ascending=False, kind="stable")
+    names = list(reach.index[:top] if top else reach.index)
+    all_periods = sorted(docs["period"].unique())
+    rows = []
+    for name in names:
+        firsts = hits[hits["item"] == name].groupby("place")["period"].min()
+        new = firsts.value_counts()
+        total = 0
+        for per in all_periods:
+            total += int(new.get(per, 0))
+            rows.append(
+                {"item": name, "period": per, "new_places": int(new.get(per, 0)), "places": total}
+            )
+    return pd.DataFrame(rows, columns=columns)
+
+
+# --------------------------------------------------------------------------- effects
+def effects(
+    data: pd.DataFrame,
+    outcome: str,
+    covariates: Sequence[str],
+    *,
+    cluster: str = "doc_id",
+    year: str | None = None,
+    spline_df: int | None = None,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Regress ``outcome`` on ``covariates`` (OLS) with standard errors clustered by ``cluster``.
+
+    The question of stm's ``estimateEffect`` in Python: how does a topic's share or an item's
+    rate differ by program type or region once the year is held fixed? Categorical
+    covariates (text columns) enter as treatment-coded dummies against their first level in
+    sorted order; numeric ones linearly. ``year`` names a numeric column entered linearly, or
+    as a B-spline with ``spline_df`` degrees of freedom. Standard errors are clustered by
+    ``cluster`` (paragraphs of one report are not independent); with one row per report this
+    is the heteroskedasticity-robust estimate.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per unit (report or paragraph): the outcome, the covariates and ``cluster``.
+    outcome : str
+    covariates : sequence of str
+    cluster : str
+    year : str, optional
+    spline_df : int, optional
+        At least 3; ``None`` for a linear year.
+    level : float
+
+    Returns
+    -------
+    DataFrame
+        :data:`EFFECT_COLUMNS`: ``outcome, term, estimate, std_error, ci_low, ci_high,
+        p_value, n, n_clusters``, one row per coefficient (intercept included).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"doc_id": range(8), "rate": [1, 2, 1, 2, 5, 6, 5, 6],
+    ...                    "type": ["a"] * 4 + ["b"] * 4})
+    >>> out = effects(df, "rate", ["type"])
+    >>> out.loc[out["term"] == "type[T.b]", "estimate"].round(2).tolist()
+    [4.0]
+    """
+    import statsmodels.formula.api as smf
+
+    covariates = list(covariates)
+    needed = [outcome, cluster, *covariates, *([year] if year else [])]
+    _check_corpus(data, needed)
+    check_number("level", level, minimum=0, maximum=1, exclusive=True)
+    if spline_df is not None:
+        check_int("spline_df", spline_df, minimum=3)
+    frame = data[needed].dropna().copy()
+    if frame.empty:
+        raise ParameterError(f"no rows with {', '.join(needed)} all present")
+    terms = []
+    rename = {}
+    for i, col in enumerate([*covariates, *([year] if year else [])]):
+        safe = f"x{i}"
+        rename[safe] = col
+        frame[safe] = frame[col]
+        if col == year:
+            frame[safe] = pd.to_numeric(frame[safe])
+            terms.append(f"bs({safe}, df={spline_df})" if spline_df else safe)
+        elif pd.api.types.is_numeric_dtype(frame[safe]):
+            terms.append(safe)
+        else:
+            frame[safe] = frame[safe].astype(str)
+            terms.append(f"C({safe})")
+    frame["_y"] = pd.to_numeric(frame[outcome])
+    formula = "_y ~ " + (" + ".join(terms) if terms else "1")
+    groups = pd.factorize(frame[cluster])[0]
+    fit = smf.ols(formula, data=frame).fit(cov_type="cluster", cov_kwds={"groups": groups})
+    ci = fit.conf_int(alpha=1 - level)
+    rows = []
+    for term in fit.params.index:
+        label = term
+        for safe, col in rename.items():
+            label = re.sub(rf"C\({safe}\)\[T\.", f"{col}[T.", label)
+            label = re.sub(rf"\b{safe}\b", col, label)
+        rows.append(
+            {
+                "outcome": outcome,
+                "term": label,
+                "estimate": float(fit.params[term]),
+                "std_error": float(fit.bse[term]),
+                "ci_low": float(ci.loc[term, 0]),
+                "ci_high": float(ci.loc[term, 1]),
+                "p_value": float(fit.pvalues[term]),
+                "n": int(fit.nobs),
+                "n_clusters": len(set(groups)),
+            }
+        )
+    return pd.DataFrame(rows, columns=EFFECT_COLUMNS)
