@@ -122,11 +122,16 @@ plots.heatmap(per_doc, title="Mean topic share of each report's paragraphs", vmi
 # %% [markdown]
 # ## Topic prevalence by program type
 #
-# The mean share of each topic in the paragraphs of each program type, with bootstrap 95%
-# intervals over paragraphs (the descriptive counterpart of stm's `estimateEffect`).
+# The mean share of each topic in the paragraphs of each program type, with 95% intervals from
+# a bootstrap that resamples whole reports (the paragraphs of one report are not independent;
+# resampling paragraphs one by one would give intervals that are too narrow). With one report
+# in a program type there is no interval. This is the descriptive counterpart of stm's
+# `estimateEffect`; `cadretext.trends.effects` adds covariates such as the year.
 
 # %%
-prev = topic_prevalence(doc_topics, kept["program_type"].fillna("unlabelled"), seed=SEED)
+prev = topic_prevalence(
+    doc_topics, kept["program_type"].fillna("unlabelled"), clusters=kept["doc_id"], seed=SEED
+)
 display(prev)
 plots.prevalence(prev, title="Topic prevalence by program type");
 
@@ -165,9 +170,11 @@ plots.facet_bars(
 # compares like with like.
 
 # %%
+seeded_units = units.drop(index=units.index[seeded.dropped])
 seeded_prev = topic_prevalence(
     seeded.doc_topics.rename(columns=seeded.topic_labels(n=2)),
-    units.drop(index=units.index[seeded.dropped])["program_type"].fillna("unlabelled"),
+    seeded_units["program_type"].fillna("unlabelled"),
+    clusters=seeded_units["doc_id"],
     seed=SEED,
 )
 plots.prevalence(seeded_prev, title="Seeded topic prevalence by program type");

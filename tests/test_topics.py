@@ -292,7 +292,15 @@ def test_topic_prevalence_bootstrap():
     t3 = topic_prevalence(shares, groups, n_boot=500, seed=4)
     pd.testing.assert_frame_equal(t1, t2)
     assert not np.allclose(t1["ci_low"], t3["ci_low"])
-    assert t1.columns.tolist() == ["topic", "group", "n_docs", "mean", "ci_low", "ci_high"]
+    assert t1.columns.tolist() == [
+        "topic",
+        "group",
+        "n_docs",
+        "mean",
+        "ci_low",
+        "ci_high",
+        "n_clusters",
+    ]
     assert ((t1["ci_low"] <= t1["mean"]) & (t1["mean"] <= t1["ci_high"])).all()
     row = t1.set_index(["topic", "group"]).loc[("topic_0", "x")]
     assert row["n_docs"] == 40
@@ -516,3 +524,28 @@ def test_ldavis_page_with_many_topics(tmp_path):
     assert (
         "ldavis_cadretext_data" in page and "j)" not in page.split("ldavis_cadretext_data")[1][:50]
     )
+
+
+def test_topic_prevalence_resamples_whole_reports_when_given_clusters():
+    """Ten paragraphs of each report share its topic mix: resampling paragraphs treats them as
+    ten independent draws and gives an interval far narrower than resampling the reports."""
+    rng = np.random.default_rng(0)
+    rows, groups, owners = [], [], []
+    for report in range(12):
+        base = rng.uniform(0.1, 0.9)
+        for _ in range(10):
+            share = float(np.clip(base + rng.normal(0, 0.02), 0, 1))
+            rows.append({"topic_0": share, "topic_1": 1 - share})
+            groups.append("a")
+            owners.append(f"r{report}")
+    shares = pd.DataFrame(rows)
+    by_unit = topic_prevalence(shares, groups, n_boot=2000, seed=0).iloc[0]
+    by_report = topic_prevalence(shares, groups, n_boot=2000, seed=0, clusters=owners).iloc[0]
+    assert by_report["n_clusters"] == 12 and by_unit["n_clusters"] == 120
+    assert by_report["mean"] == pytest.approx(by_unit["mean"])
+    width = by_report["ci_high"] - by_report["ci_low"]
+    assert width > 2.5 * (by_unit["ci_high"] - by_unit["ci_low"])
+    one = topic_prevalence(shares.head(10), groups[:10], clusters=owners[:10]).iloc[0]
+    assert np.isnan(one["ci_low"]) and one["n_clusters"] == 1  # one report: no interval
+    with pytest.raises(ParameterError, match="percentile"):
+        topic_prevalence(shares, groups, clusters=owners, method="BCa")
