@@ -1,0 +1,331 @@
+"""Model selection: a K sweep over seeds with coherence, stability and perplexity."""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ParameterError, WorkerError
+from ..validation import (
+    check_int,
+)
+from .bow import BowCorpus, check_k_against_units
+from .fit import as_bow, check_lda_settings, chunksize_for, finite_lda
+
+COHERENCE_MEASURES: tuple[str, ...] = ("c_v", "c_npmi", "u_mass")
+KNOWN_MEASURES = ("c_v", "c_npmi", "c_uci", "u_mass")
+
+
+def _jaccard_match(a: list[list[str]], b: list[list[str]]) -> float:
+    """Mean Jaccard similarity of topics matched one-to-one (Hungarian algorithm)."""
+    from scipy.optimize import linear_sum_assignment
+
+    sa, sb = [set(t) for t in a], [set(t) for t in b]
+    sim = np.array([[len(x & y) / len(x | y) if x | y else 1.0 for y in sb] for x in sa])
+    rows, cols = linear_sum_assignment(sim, maximize=True)
+    return float(sim[rows, cols].mean())
+
+
+def _evaluate(
+    dictionary: Any,
+    corpus: Any,
+    texts: Any,
+    k: int,
+    seed: int,
+    coherence: tuple[str, ...],
+    fit_kwargs: dict[str, Any],
+) -> dict[str, Any]:
+    from gensim.models import CoherenceModel, LdaModel
+    from threadpoolctl import threadpool_limits
+
+    start = time.perf_counter()
+    # one BLAS thread in every fit, serial or parallel: same arithmetic, so identical results
+    with threadpool_limits(limits=1):
+        model = finite_lda(
+            lambda a, e: LdaModel(
+                corpus=corpus,
+                id2word=dictionary,
+                num_topics=k,
+                random_state=seed,
+                eval_every=None,
+                **{**fit_kwargs, "alpha": a, "eta": e},
+            ),
+            fit_kwargs["alpha"],
+            fit_kwargs["eta"],
+        )
+        out: dict[str, Any] = {"k": k, "seed": seed}
+        for measure in coherence:
+            cm = CoherenceModel(
+                model=model,
+                corpus=corpus if measure == "u_mass" else None,
+                texts=None if measure == "u_mass" else texts,
+                dictionary=dictionary,
+                coherence=measure,
+                topn=10,
+                processes=1,
+            )
+            out[measure] = float(cm.get_coherence())
+    top25 = [[w for w, _ in model.get_topic_terms(t, topn=25)] for t in range(k)]
+    out["diversity"] = len({w for t in top25 for w in t}) / sum(len(t) for t in top25)
+    out["top10"] = [[dictionary[w] for w in t[:10]] for t in top25]
+    out["fit_time_s"] = time.perf_counter() - start
+    return out
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(payload_path: str) -> None:
+    import pickle
+
+    with open(payload_path, "rb") as fh:
+        payload = pickle.load(fh)
+    if payload.get("mm_path"):
+        from gensim.corpora import MmCorpus
+
+        payload["corpus"] = MmCorpus(payload.pop("mm_path"))
+    _WORKER.update(payload)
+
+
+def _evaluate_in_worker(k: int, seed: int) -> dict[str, Any]:
+    w = _WORKER
+    return _evaluate(
+        w["dictionary"], w["corpus"], w["texts"], k, seed, w["coherence"], w["fit_kwargs"]
+    )
+
+
+def sweep_k(
+    tokens: Iterable[Sequence[str]] | BowCorpus,
+    ks: Iterable[int],
+    *,
+    seeds: Iterable[int] = (0, 1, 2),
+    coherence: Iterable[str] = COHERENCE_MEASURES,
+    passes: int = 10,
+    iterations: int = 100,
+    alpha: str | float = "auto",
+    eta: str | float | None = "auto",
+    no_below: int = 2,
+    no_above: float = 0.5,
+    keep_n: int | None = 100_000,
+    chunksize: int | None = None,
+    n_jobs: int = 1,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Fit LDA for every K and seed; report coherence, diversity and stability per K.
+
+    Each (K, seed) pair is one deterministic :func:`fit_lda`-style fit on the same bag of words.
+    Per K, the table holds the mean over seeds of each coherence measure (gensim
+    ``CoherenceModel`` on the top 10 words), of **topic diversity** (share of unique words among
+    all topics' top 25), and **stability**: for every pair of seeds, topics are matched one to
+    one by the Hungarian algorithm on the Jaccard similarity of their top-10 words, and the
+    matched similarities averaged (NaN with a single seed).
+
+    Parameters
+    ----------
+    tokens : list of list of str, or BowCorpus
+    ks : iterable of int
+        Numbers of topics to try (each >= 2).
+    seeds : iterable of int, default (0, 1, 2)
+    coherence : iterable of str, default ("c_v", "c_npmi", "u_mass")
+        Measures to compute ("c_v", "c_npmi", "c_uci", "u_mass"). c_v (sliding windows of 110
+        words over all texts) dominates the runtime on big corpora; u_mass needs only document
+        co-occurrence counts and is the cheap one for large sweeps.
+    passes, iterations, alpha, eta, no_below, no_above, keep_n, chunksize
+        As in :func:`fit_lda` (``chunksize`` default: at least ten updates per pass).
+    n_jobs : int, default 1
+        Worker processes (spawned) running fits in parallel; -1: all cores. The table is
+        identical for any ``n_jobs`` (every fit uses one BLAS thread and its own seed).
+    progress : bool, default False
+        Show a tqdm progress bar over the fits.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per K: ``k``, the coherence measures, ``diversity``, ``stability``,
+        ``fit_time_s`` (mean seconds per fit; the only column that varies between runs).
+
+    Examples
+    --------
+    >>> docs = [["党校", "授课", "研讨"], ["跟班学习", "挂职", "企业"]] * 8
+    >>> table = sweep_k(docs, [2, 3], seeds=(0, 1), coherence=("u_mass",), passes=2, no_above=1.0)
+    >>> table.columns.tolist()
+    ['k', 'u_mass', 'diversity', 'stability', 'fit_time_s']
+    """
+    ks = sorted({check_int("ks", k, minimum=2) for k in ks})
+    seeds = list(dict.fromkeys(check_int("seeds", s, minimum=0) for s in seeds))
+    if not ks or not seeds:
+        raise ParameterError("sweep_k needs at least one K in ks and one seed in seeds")
+    if isinstance(coherence, str):
+        coherence = (coherence,)
+    coherence = tuple(dict.fromkeys(coherence))
+    bad = [m for m in coherence if m not in KNOWN_MEASURES]
+    if bad:
+        raise ParameterError(
+            f"unknown coherence measure(s) {bad}; choose from {', '.join(KNOWN_MEASURES)}"
+        )
+    n_jobs = (os.cpu_count() or 1) if n_jobs == -1 else check_int("n_jobs", n_jobs, minimum=1)
+    fit_kwargs = check_lda_settings(
+        passes=passes, iterations=iterations, alpha=alpha, eta=eta, chunksize=chunksize
+    )
+    del fit_kwargs["chunksize"]  # set from the corpus below
+    bow = as_bow(tokens, no_below, no_above, keep_n, None)
+    check_k_against_units("ks", max(ks), bow)
+    fit_kwargs["chunksize"] = chunksize_for(chunksize, bow)
+    tasks = [(k, s) for k in ks for s in seeds]
+    fits: list[dict[str, Any]] = []
+    bar = _progress(len(tasks), progress)
+    try:
+        if n_jobs == 1 or len(tasks) == 1:
+            for k, s in tasks:
+                fits.append(
+                    _evaluate(bow.dictionary, bow.corpus, bow.texts, k, s, coherence, fit_kwargs)
+                )
+                bar.update(1)
+        else:
+            fits = _run_parallel(bow, tasks, coherence, fit_kwargs, min(n_jobs, len(tasks)), bar)
+    finally:
+        bar.close()
+    return _summarise(fits, ks, seeds, coherence)
+
+
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress(total: int, show: bool) -> Any:
+    if not show:  # importing tqdm.auto in a kernel without ipywidgets warns; skip it entirely
+        return _NoBar()
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc="sweep_k fits")
+
+
+def _run_parallel(
+    bow: BowCorpus,
+    tasks: list[tuple[int, int]],
+    coherence: tuple[str, ...],
+    fit_kwargs: dict[str, Any],
+    n_workers: int,
+    bar: Any,
+) -> list[dict[str, Any]]:
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    payload: dict[str, Any] = {
+        "dictionary": bow.dictionary,
+        "texts": bow.texts,
+        "coherence": coherence,
+        "fit_kwargs": fit_kwargs,
+    }
+    if bow.path is not None:  # streamed corpus: workers reopen it from disk
+        payload["mm_path"] = str(bow.path / "corpus.mm")
+    else:
+        payload["corpus"] = bow.corpus
+    import pickle
+    from concurrent.futures.process import BrokenProcessPool
+
+    fits = []
+    # the shared data go to workers through a file, not the spawn pipe: a large pickle written
+    # to a worker that failed to start can block the parent
+    with tempfile.TemporaryDirectory(prefix="cadretext-sweep-") as tmp:
+        payload_path = os.path.join(tmp, "payload.pkl")
+        with open(payload_path, "wb") as fh:
+            pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            with ProcessPoolExecutor(
+                max_workers=n_workers,
+                mp_context=mp.get_context("spawn"),
+                initializer=_init_worker,
+                initargs=(payload_path,),
+            ) as pool:
+                # largest K first: the longest fits start early and the short ones fill in
+                # behind them, so no worker is left running one long fit alone at the end
+                order = sorted(tasks, key=lambda t: -t[0])
+                futures = [pool.submit(_evaluate_in_worker, k, s) for k, s in order]
+                for fut in as_completed(futures):
+                    fits.append(fut.result())
+                    bar.update(1)
+        except BrokenProcessPool as exc:
+            raise WorkerError("sweep_k") from exc
+    return fits
+
+
+def _summarise(
+    fits: list[dict[str, Any]], ks: list[int], seeds: list[int], coherence: tuple[str, ...]
+) -> pd.DataFrame:
+    by_key = {(f["k"], f["seed"]): f for f in fits}
+    rows = []
+    for k in ks:
+        runs = [by_key[(k, s)] for s in seeds]
+        row: dict[str, Any] = {"k": k}
+        for m in coherence:
+            row[m] = float(np.mean([r[m] for r in runs]))
+        row["diversity"] = float(np.mean([r["diversity"] for r in runs]))
+        pairs = [_jaccard_match(a["top10"], b["top10"]) for a, b in combinations(runs, 2)]
+        row["stability"] = float(np.mean(pairs)) if pairs else math.nan
+        row["fit_time_s"] = float(np.mean([r["fit_time_s"] for r in runs]))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def suggest_k(sweep: pd.DataFrame, *, criteria: Sequence[str] | None = None) -> int:
+    """Suggest a number of topics from a :func:`sweep_k` table.
+
+    The rule: each criterion is ranked across K (higher is better, rank 1 = best, ties share
+    the average rank); the K with the lowest mean rank wins; ties go to the **smaller K** (the
+    more parsimonious, more readable model). Default criteria: ``c_v``, ``c_npmi`` and
+    ``stability``, those present with at least one non-missing value; if neither c_v nor c_npmi
+    was computed, ``u_mass`` (or ``c_uci``) stands in for coherence. Diversity is left out of
+    the default because it rises mechanically as K falls. Criteria are equally weighted, so the
+    two coherence measures together outweigh stability (2 to 1), as in most published practice.
+
+    Parameters
+    ----------
+    sweep : pandas.DataFrame
+        Output of :func:`sweep_k` (needs ``k``).
+    criteria : sequence of str, optional
+        Columns to rank (all "higher is better").
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"k": [2, 3, 4], "c_v": [0.40, 0.50, 0.50],
+    ...                       "c_npmi": [0.01, 0.05, 0.05], "stability": [0.9, 0.8, 0.8]})
+    >>> suggest_k(table)
+    3
+    """
+    if not isinstance(sweep, pd.DataFrame) or "k" not in sweep.columns or sweep.empty:
+        raise ParameterError("sweep must be a non-empty table from sweep_k with a 'k' column")
+    if criteria is None:
+        usable = [c for c in sweep.columns if c != "k" and sweep[c].notna().any()]
+        coh = [c for c in ("c_v", "c_npmi") if c in usable]
+        if not coh:
+            coh = [c for c in ("u_mass", "c_uci") if c in usable][:1]
+        criteria = coh + (["stability"] if "stability" in usable else [])
+    missing = [c for c in criteria if c not in sweep.columns]
+    if not criteria or missing:
+        raise ParameterError(
+            f"suggest_k needs criteria columns present in the sweep; missing: {missing or 'all'}"
+        )
+    ranks = pd.DataFrame(
+        {c: sweep[c].rank(ascending=False, method="average", na_option="bottom") for c in criteria}
+    )
+    score = ranks.mean(axis=1).to_numpy()
+    ks = sweep["k"].to_numpy()
+    best = np.flatnonzero(np.isclose(score, score.min()))
+    return int(ks[best].min())
