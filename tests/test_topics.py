@@ -549,3 +549,50 @@ def test_topic_prevalence_resamples_whole_reports_when_given_clusters():
     assert np.isnan(one["ci_low"]) and one["n_clusters"] == 1  # one report: no interval
     with pytest.raises(ParameterError, match="percentile"):
         topic_prevalence(shares, groups, clusters=owners, method="BCa")
+
+
+def test_topic_terms_relevance_and_frex_favour_exclusive_words():
+    from cadretext.topics import topic_terms
+
+    # "干部" is in every document: the most probable word of both topics, exclusive to neither
+    docs = [["干部", "干部", "党校", "授课", "研讨"], ["干部", "干部", "跟班", "挂职", "企业"]] * 15
+    r = fit_lda(docs, 2, seed=0, passes=20, no_above=1.0)
+    terms = topic_terms(r, n=5, lam=0.0)
+    assert set(terms.columns) == {"topic", "measure", "rank", "word", "score"}
+    for topic in r.doc_topics.columns:
+        mine = terms[terms["topic"] == topic]
+        prob = mine[mine["measure"] == "prob"].sort_values("rank")["word"].tolist()
+        rel = mine[mine["measure"] == "relevance"].sort_values("rank")["word"].tolist()
+        frex = mine[mine["measure"] == "frex"].sort_values("rank")["word"].tolist()
+        assert prob[0] == "干部"
+        assert "干部" not in rel[:3] and "干部" not in frex[:3]
+    # lambda = 1 is the plain probability ranking
+    same = topic_terms(r, n=5, lam=1.0)
+    a = same[same["measure"] == "relevance"]["word"].tolist()
+    b = same[same["measure"] == "prob"]["word"].tolist()
+    assert a == b
+    with pytest.raises(ParameterError, match="lam"):
+        topic_terms(r, lam=2)
+
+
+def test_topic_passages_are_the_units_each_topic_is_highest_in():
+    from cadretext.topics import topic_passages
+
+    units = pd.DataFrame(
+        {
+            "unit_id": [f"d{i // 2}#p{i % 2}" for i in range(40)],
+            "doc_id": [f"d{i // 2}" for i in range(40)],
+            "position": [i % 2 for i in range(40)],
+            "text": ["党校 授课 研讨" if i % 2 else "跟班 挂职 企业" for i in range(40)],
+        }
+    )
+    tokens = [t.split() for t in units["text"]]
+    r = fit_lda(tokens, 2, seed=0, passes=10, no_above=1.0, ids=units["unit_id"])
+    out = topic_passages(r, units, n=3)
+    assert list(out.columns) == ["topic", "rank", "unit", "doc_id", "position", "share", "text"]
+    for topic, rows in out.groupby("topic"):
+        assert rows["rank"].tolist() == [1, 2, 3]
+        assert rows["share"].is_monotonic_decreasing
+        assert rows["share"].iloc[0] == pytest.approx(r.doc_topics[topic].max())
+        assert len(set(rows["text"])) == 1  # one kind of paragraph per topic
+        assert all(u.startswith(d) for u, d in zip(rows["unit"], rows["doc_id"], strict=True))
