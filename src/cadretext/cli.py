@@ -7,6 +7,7 @@
 ``cadretext keyness PATH``   words that distinguish one program type from the others.
 ``cadretext rhetoric PATH``  numbered formulas, idioms, quoted slogans, metaphors; what types share.
 ``cadretext discover PATH``  propose new lexicon entries (terms, formulas) as an editable CSV.
+``cadretext export PATH OUT`` the tokenized corpus for R (quanteda, stm, tidy).
 ``cadretext classify PATH``  program type of each report, with probabilities and evidence.
 ``cadretext sample PATH``    stratified sample of classified reports, as a CSV for hand coding.
 ``cadretext validate CSV``   agreement of the hand codes with the classifier and between coders.
@@ -108,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_keyness(sub)
     register_rhetoric(sub)
     register_discover(sub)
+    register_export(sub)
     register_topics(sub)
     return parser
 
@@ -213,6 +215,35 @@ def cmd_keyness(args: argparse.Namespace) -> int:
         _emit(args, table.to_csv(index=False).splitlines())
     else:
         _emit(args, (_dumps(rec) for rec in table.to_dict("records")))
+    return 0
+
+
+def register_export(sub: Any) -> None:
+    p = sub.add_parser(
+        "export",
+        help="write the tokenized corpus for R: quanteda's dfm, stm, or tidy tables",
+        description=(
+            "Write the document-feature matrix (dfm.mtx, Matrix Market, documents as rows), "
+            "features.txt, docvars.csv and the tokens (quanteda, stm), or counts.csv, "
+            "tokens.csv and docvars.csv (tidy), with a README.md holding the R lines that "
+            "read them."
+        ),
+    )
+    _add_corpus_args(p)
+    _add_token_args(p)
+    p.add_argument("out", metavar="OUT", help="output folder")
+    p.add_argument("--to", choices=["quanteda", "stm", "tidy"], default="quanteda")
+    p.set_defaults(func=cmd_export)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import export_corpus
+
+    corpus = _load(args)
+    tokens = _tokenize(args, corpus["text"].tolist())
+    written = export_corpus(corpus, args.out, to=args.to, tokens=tokens)
+    for path in written.values():
+        print(f"cadretext: wrote {path}", file=sys.stderr)
     return 0
 
 
