@@ -62,6 +62,13 @@ SECTIONS = {
         "Co-occurrence network",
         "Who learns from whom",
     ],
+    "06_diffusion": [
+        "6. How formulations spread",
+        "Dates",
+        "Rates over time",
+        "Where formulations are used first, and how they spread",
+        "Does program type matter once the year is held fixed?",
+    ],
 }
 
 

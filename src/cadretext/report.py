@@ -91,6 +91,13 @@ NOTEBOOKS: tuple[ReportSpec, ...] = (
         "and what is specific to one, their overlap, the co-occurrence network, and who is sent "
         "where, read from the text.",
     ),
+    ReportSpec(
+        "06_diffusion",
+        "How formulations spread",
+        "Dates of the reports; the share of reports using each formula and metaphor per period, "
+        "with intervals that resample whole reports; where each formula appears first and how "
+        "many places take it up; its rate by program type once the year is held fixed.",
+    ),
 )
 
 _PACKAGES = (

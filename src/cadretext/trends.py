@@ -39,11 +39,15 @@ __all__ = [
     "RATE_COLUMNS",
     "adoption",
     "choose_period",
+    "describe_diffusion",
+    "describe_effects",
+    "describe_rates",
     "diffusion",
     "effects",
     "item_rates",
     "period_of",
     "report_places",
+    "report_rates",
 ]
 
 PERIODS = ("month", "quarter", "year")
@@ -449,3 +453,121 @@ def effects(
             }
         )
     return pd.DataFrame(rows, columns=EFFECT_COLUMNS)
+
+
+# --------------------------------------------------------------------------- sentences
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def describe_rates(rates: pd.DataFrame) -> list[str]:
+    """Sentences, with their numbers, on an :func:`item_rates` table: the periods covered and,
+    for the most used item, its share of reports in the first and last period with intervals.
+
+    >>> rates = pd.DataFrame({"period": ["2020", "2021"], "group": ["", ""], "item": ["x", "x"],
+    ...     "n_reports": [10, 12], "reports_with": [1, 6], "share": [0.1, 0.5],
+    ...     "share_low": [0.0, 0.25], "share_high": [0.3, 0.75]})
+    >>> describe_rates(rates)[1]
+    'x: used by 10% of reports in 2020 (95% interval 0%-30%, 10 reports) and 50% in 2021 (25%-75%, 12 reports).'
+    """
+    if rates.empty:
+        return ["No dated report uses any of these items: nothing to show over time."]
+    periods = sorted(rates["period"].unique())
+    n_reports = rates.drop_duplicates(["period", "group"])["n_reports"].sum()
+    out = [f"{len(periods)} periods from {periods[0]} to {periods[-1]}, {n_reports} dated reports."]
+    top = rates.groupby("item")["reports_with"].sum().sort_values(ascending=False).index[0]
+    mine = rates[(rates["item"] == top) & (rates["group"] == rates["group"].iloc[0])]
+    # compare the earliest and latest periods that hold a fair number of reports
+    enough = mine[mine["n_reports"] >= min(5, mine["n_reports"].max())]
+    first, last = enough.iloc[0], enough.iloc[-1]
+    if first["period"] == last["period"]:
+        out.append(
+            f"{top}: used by {first['share']:.0%} of reports in {first['period']} "
+            f"(95% interval {first['share_low']:.0%}-{first['share_high']:.0%})."
+        )
+    else:
+        out.append(
+            f"{top}: used by {first['share']:.0%} of reports in {first['period']} (95% interval "
+            f"{first['share_low']:.0%}-{first['share_high']:.0%}, {_n(first['n_reports'], 'report')}) "
+            f"and {last['share']:.0%} in {last['period']} ({last['share_low']:.0%}-"
+            f"{last['share_high']:.0%}, {_n(last['n_reports'], 'report')})."
+        )
+    return out
+
+
+def describe_diffusion(table: pd.DataFrame, *, n: int = 3) -> list[str]:
+    """Sentences on a :func:`diffusion` table: the items that reached the most places, each
+    with its first appearance.
+
+    >>> t = pd.DataFrame({"item": ["x"], "first_date": ["2020-03-01"], "first_doc": ["a"],
+    ...     "first_place": ["湖南省"], "place_source": ["send"], "n_reports": [5], "n_places": [3]})
+    >>> describe_diffusion(t)
+    ['x: first in report a (2020-03-01, 湖南省, from its sending place); used in 5 reports from 3 places.']
+    """
+    if table.empty:
+        return ["No dated report uses these items."]
+    source = {
+        "send": "from its sending place",
+        "mentions": "the place it names most",
+        "": "no place",
+    }
+    out = []
+    for row in table.sort_values(["n_places", "n_reports"], ascending=False).head(n).itertuples():
+        where = f"{row.first_place}, {source.get(row.place_source, row.place_source)}"
+        if not row.first_place:
+            where = "no place read"
+        out.append(
+            f"{row.item}: first in report {row.first_doc} ({row.first_date}, {where}); used in "
+            f"{_n(row.n_reports, 'report')} from {_n(row.n_places, 'place')}."
+        )
+    return out
+
+
+def describe_effects(table: pd.DataFrame, *, level: float = 0.95) -> list[str]:
+    """Sentences on an :func:`effects` table: each non-intercept term whose interval excludes
+    zero, or a sentence saying none does.
+
+    >>> t = pd.DataFrame({"outcome": ["rate"] * 2, "term": ["Intercept", "type[T.b]"],
+    ...     "estimate": [1.0, 4.0], "ci_low": [0.5, 3.0], "ci_high": [1.5, 5.0],
+    ...     "n": [8, 8], "n_clusters": [8, 8]})
+    >>> describe_effects(t)
+    ['rate: type[T.b] 4.00 (95% interval 3.00 to 5.00; 8 units in 8 reports).']
+    """
+    if table.empty:
+        return ["No effects to describe."]
+    terms = table[table["term"] != "Intercept"]
+    clear = terms[(terms["ci_low"] > 0) | (terms["ci_high"] < 0)]
+    if clear.empty:
+        return [
+            f"{table['outcome'].iloc[0]}: no term's {level:.0%} interval excludes zero "
+            f"({int(table['n'].iloc[0])} units in {int(table['n_clusters'].iloc[0])} reports)."
+        ]
+    return [
+        f"{r.outcome}: {r.term} {r.estimate:.2f} ({level:.0%} interval {r.ci_low:.2f} to "
+        f"{r.ci_high:.2f}; {int(r.n)} units in {int(r.n_clusters)} reports)."
+        for r in clear.itertuples()
+    ]
+
+
+def report_rates(corpus: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
+    """One row per report: ``doc_id, year, count`` (occurrences of the items, or summed
+    ``weight``) and ``per_10k`` (per 10,000 characters of its text), beside the corpus'
+    other columns but ``text`` and ``raw_text``: the table :func:`effects` regresses.
+
+    >>> corpus = pd.DataFrame({"doc_id": ["a", "b"], "date": ["2021-05-01", None],
+    ...                        "text": ["字" * 1000, "字" * 500]})
+    >>> items = pd.DataFrame({"doc_id": ["a", "a", "b"], "item": ["x", "y", "x"]})
+    >>> report_rates(corpus, items)[["doc_id", "year", "count", "per_10k"]].values.tolist()
+    [['a', 2021.0, 2.0, 20.0], ['b', nan, 1.0, 20.0]]
+    """
+    _check_corpus(corpus, ["doc_id", "text"])
+    items = _check_items(items)
+    out = corpus.drop(columns=[c for c in ("text", "raw_text", "removed") if c in corpus.columns])
+    out = out.copy()
+    dates = corpus["date"] if "date" in corpus.columns else pd.Series(None, index=corpus.index)
+    out["year"] = pd.to_numeric(dates.astype("string").str[:4], errors="coerce").astype("float64")
+    counts = items.groupby("doc_id")["weight"].sum()
+    out["count"] = out["doc_id"].map(counts).fillna(0).astype(float)
+    chars = corpus["text"].fillna("").str.len().clip(lower=1)
+    out["per_10k"] = out["count"] * 10000 / chars
+    return out.reset_index(drop=True)

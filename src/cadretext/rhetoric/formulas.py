@@ -344,7 +344,9 @@ def formula_spans(doc: base.Doc, known: str | None = "formulas") -> list[Span]:
     ``not_formula`` entries (双赢, 双方) dropped."""
     ctx = Context(doc, known)
     cands = [span for rule in RULES.values() for span in rule(ctx)]
-    idioms_set = base.jionlp_idioms()
+    idioms_set = base.jionlp_idioms() | {
+        w for w, kind in base.idiom_supplement().items() if kind != "not_idiom"
+    }
     _, not_formulas = _known_formulas(known)
     return [
         (s, e, r)
