@@ -41,7 +41,9 @@ from cadretext.topics import (
     suggest_k,
     sweep_k,
     to_pyldavis_html,
+    topic_passages,
     topic_prevalence,
+    topic_terms,
 )
 
 # dropped units and missing seed words are reported in the text below, not as warnings
@@ -103,6 +105,25 @@ plots.facet_bars(
 # 提升), the economic campaign that the Anyang course served (拼经济, 十大攻坚战) and work and
 # development in the host places (工作, 发展, 产业). The campaign topic is one report's vocabulary:
 # with five documents, topics partly recover documents.
+
+# %% [markdown]
+# ## Reading the topics
+#
+# The most probable words of a topic are often words every topic uses. Beside them, the words
+# ranked by λ-relevance (λ = 0.6, as LDAvis suggests: probability in the topic weighed against
+# probability in the corpus) and by FREX (stm's balance of frequency and exclusivity), then the
+# paragraphs where each topic has its highest share: name a topic by reading these.
+
+# %%
+terms = topic_terms(model, n=8)
+display(
+    terms.groupby(["topic", "measure"], sort=False)["word"]
+    .agg(" · ".join)
+    .unstack("measure")[["prob", "relevance", "frex"]]
+    .rename(index=labels)
+)
+passages = topic_passages(model, units, n=2, chars=120)
+display(passages.assign(topic=passages["topic"].map(labels)))
 
 # %% [markdown]
 # ## Topics in documents

@@ -97,6 +97,7 @@ if rates["period"].nunique() > 1:
                      "share_low": "ci_low", "share_high": "ci_high"}
         ),
         title="Share of reports using each item, by period",
+        ylabel="share of reports (95% interval)",
     );
 
 # %% [markdown]
@@ -139,6 +140,7 @@ if len(usable) > usable["program_type"].nunique() + 2 and usable["year"].nunique
         print(line)
     table.to_csv(f"{OUT_DIR}/06_effects.csv", index=False)
     display(table)
+    plots.effects(table, title="Formula rate: effects with 95% intervals");
 else:
     print(
         f"{len(usable)} dated reports with a program type: too few for a regression with a "

@@ -37,6 +37,7 @@ SECTIONS = {
         "3. Topics",
         "Choosing the number of topics",
         "The chosen model's topics",
+        "Reading the topics",
         "Topics in documents",
         "Topic prevalence by program type",
         "Seeded topics",

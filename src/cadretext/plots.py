@@ -24,6 +24,7 @@ __all__ = [
     "CJK_FONT",
     "bar_terms",
     "confusion_matrix",
+    "effects",
     "facet_bars",
     "flow_chart",
     "heatmap",
@@ -271,8 +272,10 @@ def prevalence(
     low: str = "ci_low",
     high: str = "ci_high",
     title: str | None = None,
+    ylabel: str = "mean topic share",
 ) -> Figure:
-    """Mean topic share per group with confidence intervals (dodged points with error bars)."""
+    """Mean topic share per group with confidence intervals (dodged points with error bars);
+    any estimate with an interval per (x, series) works (``ylabel`` names it)."""
     _need(table, topic, group, mean, low, high)
     topics = list(dict.fromkeys(table[topic]))
     groups = list(dict.fromkeys(table[group]))
@@ -292,8 +295,36 @@ def prevalence(
             color=PROGRAM_COLORS.get(str(g)),
         )
     ax.set_xticks(range(len(topics)), [str(t) for t in topics], rotation=30, ha="right")
-    ax.set_ylabel("mean topic share")
+    ax.set_ylabel(ylabel)
     ax.legend(frameon=False, fontsize=8)
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def effects(
+    table: pd.DataFrame,
+    *,
+    term: str = "term",
+    estimate: str = "estimate",
+    low: str = "ci_low",
+    high: str = "ci_high",
+    title: str | None = None,
+    drop_intercept: bool = True,
+) -> Figure:
+    """An effect plot of a :func:`cadretext.trends.effects` table: each term's estimate with its
+    interval, and a line at zero (a term whose interval crosses it is not distinguishable from
+    no effect)."""
+    _need(table, term, estimate, low, high)
+    rows = table[table[term] != "Intercept"] if drop_intercept else table
+    rows = rows.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(6.0, 0.45 * len(rows) + 1.4), layout="constrained")
+    ys = np.arange(len(rows))
+    err = np.vstack([rows[estimate] - rows[low], rows[high] - rows[estimate]])
+    ax.errorbar(rows[estimate], ys, xerr=err, fmt="o", capsize=3, color="#333333")
+    ax.axvline(0, color="#999999", linewidth=1, linestyle="--")
+    ax.set_yticks(ys, [str(v) for v in rows[term]])
+    ax.set_xlabel("estimate with interval")
     if title:
         ax.set_title(title)
     return fig

@@ -143,7 +143,7 @@ def topic_passages(
         best = shares[topic].sort_values(ascending=False, kind="stable").head(n)
         for rank, (unit, share) in enumerate(best.items(), start=1):
             row = lookup.loc[unit]
-            text = str(row["text"])
+            text = " ".join(str(row["text"]).split())  # one line: paragraphs may hold breaks
             rows.append(
                 {
                     "topic": topic,
