@@ -104,8 +104,9 @@ if rates["period"].nunique() > 1:
 # ## Where formulations are used first, and how they spread
 #
 # Each report's place is its sending place when the text names one (a secondment or study
-# tour), else the province it names most; `place_source` says which. The first appearance of
-# each formula is its earliest dated report.
+# tour), else the province it names most, else the province its site's address names
+# (hunan.gov.cn); `place_source` says which. The first appearance of each formula is its
+# earliest dated report.
 
 # %%
 places = report_places(corpus)

@@ -155,3 +155,23 @@ def test_effects_recover_a_planted_effect_with_clustered_errors():
     assert spline["term"].str.startswith("bs(year").sum() == 4
     with pytest.raises(ParameterError, match="spline_df"):
         effects(data, "rate", ["kind"], year="year", spline_df=1)
+
+
+def test_site_province_is_the_last_place_source():
+    from cadretext.trends import report_places, site_province
+
+    assert site_province("http://www.hunan.gov.cn/a/b.html") == "湖南省"
+    assert site_province("https://shaanxi.gov.cn/x") == "陕西省"  # not 山西
+    assert site_province("http://www.hn.gov.cn/x") == ""  # Henan, Hunan or Hainan?
+    assert site_province("http://x.cn/hunan/a.html") == ""  # a path, not the site
+    corpus = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "c"],
+            "url": ["http://www.hunan.gov.cn/1.html", "http://www.hunan.gov.cn/2.html", ""],
+            "text": ["干部培训班开班。", "河南省干部培训班开班。", "培训班开班。"],
+        }
+    )
+    got = report_places(corpus).set_index("doc_id")
+    assert got.loc["a"].tolist() == ["湖南省", "site"]
+    assert got.loc["b"].tolist() == ["河南省", "mentions"]  # the text wins over the site
+    assert got.loc["c"].tolist() == ["", ""]

@@ -48,6 +48,7 @@ __all__ = [
     "period_of",
     "report_places",
     "report_rates",
+    "site_province",
 ]
 
 PERIODS = ("month", "quarter", "year")
@@ -243,12 +244,48 @@ def item_rates(
 
 
 # --------------------------------------------------------------------------- places
+# full pinyin names of provinces as they appear in site addresses (www.hunan.gov.cn,
+# zhejiang.gov.cn); abbreviations (hn, zj) are left out: hn is Henan, Hunan or Hainan
+_PINYIN_PROVINCES = {
+    "beijing": "北京市", "tianjin": "天津市", "shanghai": "上海市", "chongqing": "重庆市",
+    "hebei": "河北省", "shanxi": "山西省", "liaoning": "辽宁省", "jilin": "吉林省",
+    "heilongjiang": "黑龙江省", "jiangsu": "江苏省", "zhejiang": "浙江省", "anhui": "安徽省",
+    "fujian": "福建省", "jiangxi": "江西省", "shandong": "山东省", "henan": "河南省",
+    "hubei": "湖北省", "hunan": "湖南省", "guangdong": "广东省", "hainan": "海南省",
+    "sichuan": "四川省", "guizhou": "贵州省", "yunnan": "云南省", "shaanxi": "陕西省",
+    "gansu": "甘肃省", "qinghai": "青海省", "guangxi": "广西壮族自治区",
+    "neimenggu": "内蒙古自治区", "xizang": "西藏自治区", "ningxia": "宁夏回族自治区",
+    "xinjiang": "新疆维吾尔自治区",
+}  # fmt: skip
+
+
+def site_province(url: Any) -> str:
+    """The province a site's address names in full pinyin (``www.hunan.gov.cn`` -> 湖南省),
+    or ``""``.
+
+    >>> site_province("http://www.zjhz.gov.cn/a.html"), site_province("https://hunan.gov.cn/x")
+    ('', '湖南省')
+    """
+    if not isinstance(url, str) or "//" not in url:
+        return ""
+    host = url.split("//", 1)[1].split("/", 1)[0].lower()
+    for label in re.split(r"[.\-]", host):
+        for name in sorted(_PINYIN_PROVINCES, key=len, reverse=True):
+            if label == name or (
+                label.startswith(name)
+                and label[len(name) :] in ("gov", "daily", "news", "dj", "rb")
+            ):
+                return _PINYIN_PROVINCES[name]
+    return ""
+
+
 def report_places(corpus: pd.DataFrame, *, level: str = "province") -> pd.DataFrame:
     """One place per report: ``doc_id, place, place_source``.
 
     The sending place :func:`cadretext.place_flow` reads (``send``: the report's own place in
     a secondment or study-tour report), else the place the report names most often
-    (``mentions``), at ``level`` (``province`` or ``city``); empty when it names none.
+    (``mentions``), at ``level`` (``province`` or ``city``), else the province the site's
+    address names (``site``, :func:`site_province`, provinces only); empty when none does.
     """
     from .locations import place_flow, places
 
@@ -257,6 +294,9 @@ def report_places(corpus: pd.DataFrame, *, level: str = "province") -> pd.DataFr
     flow = place_flow(corpus).set_index("doc_id")
     found = places(corpus)
     key = "province" if level == "province" else "city"
+    urls = (
+        dict(zip(corpus["doc_id"], corpus["url"], strict=True)) if "url" in corpus.columns else {}
+    )
     rows = []
     for doc_id in corpus["doc_id"]:
         send = flow.at[doc_id, "send"] if doc_id in flow.index else ""
@@ -271,6 +311,9 @@ def report_places(corpus: pd.DataFrame, *, level: str = "province") -> pd.DataFr
             mine = mine[mine != ""]
             if len(mine):
                 place, source = mine.value_counts().index[0], "mentions"
+        if not place and level == "province" and "url" in corpus.columns:
+            place = site_province(urls.get(doc_id))
+            source = "site" if place else ""
         rows.append({"doc_id": doc_id, "place": place, "place_source": source})
     return pd.DataFrame(rows, columns=["doc_id", "place", "place_source"])
 
