@@ -120,7 +120,11 @@ display(first.head(20))
 # %%
 curve = adoption(corpus, formulas, period=period, places=places, top=5)
 if curve["period"].nunique() > 1:
-    display(curve.pivot(index="period", columns="item", values="places"))
+    wide = curve.pivot(index="period", columns="item", values="places")
+    display(wide)
+    axes = wide.plot(drawstyle="steps-post", marker="o", figsize=(6.5, 3.2))
+    axes.set_ylabel("places that have used it")
+    axes.set_title("Adoption of the formulas that reached the most places");
 else:
     print("One period only: no adoption curve to draw.")
 

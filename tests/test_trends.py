@@ -175,3 +175,16 @@ def test_site_province_is_the_last_place_source():
     assert got.loc["a"].tolist() == ["湖南省", "site"]
     assert got.loc["b"].tolist() == ["河南省", "mentions"]  # the text wins over the site
     assert got.loc["c"].tolist() == ["", ""]
+
+
+def test_describe_rates_names_the_reports_behind_a_single_period():
+    from cadretext.trends import describe_rates
+
+    rates = pd.DataFrame(
+        {"period": ["2023"], "group": [""], "item": ["x"], "n_reports": [3], "reports_with": [3],
+         "share": [1.0], "share_low": [1.0], "share_high": [1.0]}
+    )  # fmt: skip
+    assert describe_rates(rates) == [
+        "1 period 2023, 3 dated reports.",
+        "x: used by 100% of reports in 2023 (95% interval 100%-100%, 3 reports).",
+    ]

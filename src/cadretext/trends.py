@@ -517,7 +517,8 @@ def describe_rates(rates: pd.DataFrame) -> list[str]:
         return ["No dated report uses any of these items: nothing to show over time."]
     periods = sorted(rates["period"].unique())
     n_reports = rates.drop_duplicates(["period", "group"])["n_reports"].sum()
-    out = [f"{len(periods)} periods from {periods[0]} to {periods[-1]}, {n_reports} dated reports."]
+    span = f"{periods[0]}" if len(periods) == 1 else f"from {periods[0]} to {periods[-1]}"
+    out = [f"{_n(len(periods), 'period')} {span}, {_n(n_reports, 'dated report')}."]
     top = rates.groupby("item")["reports_with"].sum().sort_values(ascending=False).index[0]
     mine = rates[(rates["item"] == top) & (rates["group"] == rates["group"].iloc[0])]
     # compare the earliest and latest periods that hold a fair number of reports
@@ -526,7 +527,8 @@ def describe_rates(rates: pd.DataFrame) -> list[str]:
     if first["period"] == last["period"]:
         out.append(
             f"{top}: used by {first['share']:.0%} of reports in {first['period']} "
-            f"(95% interval {first['share_low']:.0%}-{first['share_high']:.0%})."
+            f"(95% interval {first['share_low']:.0%}-{first['share_high']:.0%}, "
+            f"{_n(first['n_reports'], 'report')})."
         )
     else:
         out.append(
