@@ -103,8 +103,8 @@ plots.facet_bars(
 # %% [markdown]
 # The three topics of the seed model are easy to name: learning and capacity (学习, 学员, 能力,
 # 提升), the economic campaign that the Anyang course served (拼经济, 十大攻坚战) and work and
-# development in the host places (工作, 发展, 产业). The campaign topic is one report's vocabulary:
-# with five documents, topics partly recover documents.
+# development in the host places (工作, 发展, 产业). With five documents,
+# topics partly recover documents (the heatmap below shows which).
 
 # %% [markdown]
 # ## Reading the topics
@@ -160,8 +160,8 @@ plots.prevalence(prev, title="Topic prevalence by program type");
 # %% [markdown]
 # The closed-format paragraphs are dominated by the campaign topic, and the secondment and
 # party-school paragraphs carry more of the learning topic; the intervals of the third topic
-# overlap. The bootstrap treats paragraphs as independent, but paragraphs of one report are
-# not: with one closed-format report, its "program type" effect is that report's effect.
+# overlap. The bootstrap resamples whole reports, so a program type with one report has no
+# interval: with one closed-format report, its "program type" effect is that report's effect.
 
 # %% [markdown]
 # ## Seeded topics

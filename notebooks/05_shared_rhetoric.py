@@ -13,11 +13,12 @@
 # %% [markdown]
 # # 5. Shared rhetoric
 #
-# The three program formats are described in strikingly similar language: numbered slogans
+# Reports on cadre training draw on a shared stock of formulations (提法): numbered slogans
 # (三高四新, 十大攻坚战), four-character idioms (如饥似渴, 他山之石), phrases set in quotation
-# marks (“金钥匙”, “破冰”) and metaphors of refuelling, pilgrimage, ice-breaking and war.
-# Political scientists call such formulations 提法. This notebook extracts them with
-# `cadretext.rhetoric` and asks which are shared by all program types and which belong to one.
+# marks (“金钥匙”, “破冰”) and metaphors of refuelling, pilgrimage, ice-breaking and war. This
+# notebook extracts them with `cadretext.rhetoric` and asks, for this corpus, which are shared by
+# all program types and which belong to one; the sentences that state results are computed from
+# the tables beside them.
 
 # %% tags=["parameters"]
 CORPUS = "../seeds"
@@ -32,6 +33,7 @@ import pandas as pd
 from IPython.display import display
 
 from cadretext import fill_program_types, load_corpus, plots
+from cadretext.locations import describe_flows
 from cadretext.rhetoric import (
     cooccurrence_graph,
     describe_overlap,
@@ -232,6 +234,8 @@ if "send_place" in corpus.columns:
         ),
         on="doc_id",
     )
+for line in describe_flows(flows):
+    print(line)
 display(flows.drop(columns=["evidence"]))
 
 # %%
@@ -245,7 +249,6 @@ plots.flow_chart(edges, title="Sending → host places read from the reports") i
 ) else None;
 
 # %% [markdown]
-# Read from the text alone, the flows match the manifest where a report names a sending and a
-# host place with a travel cue (商丘 → 常州, 湖北 → 上海/浙江, 娄底 → 杭州). The Nan'an report
-# sends its cadres to an institution (中央党校), not a place, and the Anyang course stays at home,
-# so both give no flow: the reader sees the gap instead of a guess.
+# A flow is read only where a report names a sending and a host place with a travel cue (赴,
+# 选派…到); a report that sends its cadres to an institution (中央党校) rather than a place, or a
+# course held at home, gives no flow: the reader sees the gap instead of a guess.

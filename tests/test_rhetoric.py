@@ -407,6 +407,19 @@ def test_place_flow_on_seeds(seeds):
     assert (flow.loc["002", "send"], flow.loc["002", "host"]) == ("湖北省", "上海市;浙江省")
     assert "跟班学习" in flow.loc["000", "evidence"]
     assert flow.loc["004", "host"] == ""  # a closed course at home: no host cue
+    from cadretext.locations import describe_flows
+
+    table = place_flow(seeds).merge(
+        seeds[["doc_id", "send_place", "host_place"]].rename(
+            columns={"send_place": "manifest_send", "host_place": "manifest_host"}
+        ),
+        on="doc_id",
+    )
+    assert describe_flows(table) == [
+        "Of 5 reports, 3 name a sending place and 3 a host place in the text.",
+        "The manifest records both places for 5 reports; the text gives the same flow for 3 of "
+        "them and no flow for 2.",
+    ]
 
 
 def test_cli_rhetoric_items_shared_table_and_flow(tmp_path, capsys):

@@ -18,7 +18,7 @@ import pandas as pd
 from ._io import import_jionlp
 from .rhetoric import base
 
-__all__ = ["place_flow", "places"]
+__all__ = ["describe_flows", "place_flow", "places"]
 
 
 @lru_cache(maxsize=1)
@@ -251,3 +251,49 @@ def _province_of(name: str) -> str:
         if value[0] == name:
             return value[2]
     return ""
+
+
+def _same_places(text_places: str, recorded: Any) -> bool:
+    """Whether every place read from the text (``a;b``) stands in what a manifest records
+    (商丘市 in 河南省商丘市)."""
+    if not text_places or not isinstance(recorded, str) or not recorded.strip():
+        return False
+    return all(place in recorded for place in text_places.split(";"))
+
+
+def describe_flows(flows: pd.DataFrame) -> list[str]:
+    """Sentences, with their numbers, on a :func:`place_flow` table: how many reports name a
+    sending and a host place, and, when the table carries a manifest's ``manifest_send`` and
+    ``manifest_host``, how many of the recorded flows the text reproduces.
+
+    Examples
+    --------
+    >>> flows = pd.DataFrame({"doc_id": ["a", "b"], "send": ["商丘市", ""], "host": ["常州市", ""],
+    ...     "manifest_send": ["河南省商丘市", "河南省安阳市"], "manifest_host": ["江苏省常州市", "河南省林州市"]})
+    >>> describe_flows(flows)
+    ['Of 2 reports, 1 names a sending place and 1 a host place in the text.', 'The manifest records both places for 2 reports; the text gives the same flow for 1 of them and no flow for 1.']
+    """
+    n = len(flows)
+    send = int((flows["send"] != "").sum())
+    host = int((flows["host"] != "").sum())
+    verb = "names" if send == 1 else "name"
+    out = [f"Of {n} reports, {send} {verb} a sending place and {host} a host place in the text."]
+    if {"manifest_send", "manifest_host"} <= set(flows.columns):
+        recorded = flows[
+            flows["manifest_send"].fillna("").astype(str).str.strip().ne("")
+            & flows["manifest_host"].fillna("").astype(str).str.strip().ne("")
+        ]
+        if len(recorded):
+            same = sum(
+                _same_places(r.send, r.manifest_send) and _same_places(r.host, r.manifest_host)
+                for r in recorded.itertuples()
+            )
+            none = int(((recorded["send"] == "") & (recorded["host"] == "")).sum())
+            other = len(recorded) - same - none
+            tail = f" and no flow for {none}" if none else ""
+            tail += f"; it differs for {other}" if other else ""
+            out.append(
+                f"The manifest records both places for {len(recorded)} reports; the text gives "
+                f"the same flow for {same} of them{tail}."
+            )
+    return out
