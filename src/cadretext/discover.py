@@ -81,13 +81,21 @@ def _entropy(counts: Sequence[int], boundary: int) -> float:
     return max(h, 0.0)  # not -0.0
 
 
-def _examples(docs: list[tuple[Any, str]], term: str, n: int = 2) -> list[str]:
+def _sentences(docs: list[tuple[Any, str]], terms: list[str]) -> list[list[str]]:
+    """The sentences of every document that holds one of ``terms`` (others: ``[]``), split
+    once for all the terms and every use (jionlp, via :mod:`cadretext.clean`)."""
     from .clean import split_sentences
 
+    return [split_sentences(text) if any(t in text for t in terms) else [] for _, text in docs]
+
+
+def _examples(
+    docs: list[tuple[Any, str]], sentences: list[list[str]], term: str, n: int = 2
+) -> list[str]:
     out: list[str] = []
-    for _, text in docs:
+    for (_, text), split in zip(docs, sentences, strict=True):
         if term in text:
-            sentence = next((s for s in split_sentences(text) if term in s), "")
+            sentence = next((s for s in split if term in s), "")
             if len(sentence) > 120:  # a window of 120 characters around the term
                 i = max(0, min(sentence.find(term) - 50, len(sentence) - 120))
                 sentence = sentence[i : i + 120]
@@ -238,7 +246,9 @@ def _terms(
                 "score": round(math.log2(c) * cohesion * min(le, re_), 3),
             }
         )
-    cuts = _cuts_in_context([r["term"] for r in rows], docs, lexicon)
+    terms = [r["term"] for r in rows]
+    sentences = _sentences(docs, terms)
+    cuts = _cuts_in_context(terms, docs, sentences, lexicon)
     kept = []
     for row, (cut, whole, aligned) in zip(rows, cuts, strict=True):
         # jieba keeps it whole already; a fragment of longer words (委书记 in 市委书记, 南省
@@ -255,7 +265,7 @@ def _terms(
     table = table.sort_values(["score", "term"], ascending=[False, True], kind="stable")
     if top is not None:
         table = table.head(top)
-    examples = [_examples(docs, t) for t in table["term"]]
+    examples = [_examples(docs, sentences, t) for t in table["term"]]
     table["example_1"] = [e[0] for e in examples]
     table["example_2"] = [e[1] for e in examples]
     return table.reset_index(drop=True)
@@ -270,21 +280,24 @@ def _function_piece(cut: str) -> bool:
 
 
 def _cuts_in_context(
-    terms: list[str], docs: list[tuple[Any, str]], lexicon: Any, sample: int = 20
+    terms: list[str],
+    docs: list[tuple[Any, str]],
+    sentences: list[list[str]],
+    lexicon: Any,
+    sample: int = 20,
 ) -> list[tuple[str, float, float]]:
     """For each term, from (up to ``sample``) sentences where it occurs, segmented as
     :func:`cadretext.tokenize` segments them: how jieba cuts it in its first sentence (``a|b``),
     the share of occurrences it comes out as one word, and the share whose start and end fall
     on word boundaries (a term jieba merely splits, 脱贫|攻坚, starts and ends on boundaries)."""
-    from .clean import split_sentences
     from .tokenize import segment_spans
 
     seen: dict[str, list[str]] = {t: [] for t in terms}
-    for _, text in docs:
+    for (_, text), split in zip(docs, sentences, strict=True):
         todo = [t for t in terms if len(seen[t]) < sample and t in text]
         if not todo:
             continue
-        for sentence in split_sentences(text):
+        for sentence in split:
             for t in todo:
                 if t in sentence and len(seen[t]) < sample:
                     seen[t].append(sentence)
@@ -356,5 +369,7 @@ def _formulas(docs: list[tuple[Any, str]], min_docs: int, lexicon: Any) -> pd.Da
             }
         )
     table = pd.DataFrame(rows, columns=DISCOVER_COLUMNS)
-    table["jieba"] = [cut for cut, _, _ in _cuts_in_context(table["term"].tolist(), docs, lexicon)]
+    terms = table["term"].tolist()
+    cuts = _cuts_in_context(terms, docs, _sentences(docs, terms), lexicon)
+    table["jieba"] = [cut for cut, _, _ in cuts]
     return table.sort_values(["n_docs", "count", "term"], ascending=[False, False, True])

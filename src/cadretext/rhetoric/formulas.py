@@ -21,7 +21,7 @@ __all__ = ["RULES", "Context", "formula_spans", "is_formula", "numbered_formulas
 
 
 _NUM1 = "一二三四五六七八九十两双"  # single numerals that lead a formula (双: 双招双引, 双碳)
-_NUM_PAIRED = _NUM1 + "百千万"  # also in paired patterns: 百县千镇万村, 万人助万企
+_NUM_PAIRED = base.NUMERALS  # _NUM1 and 百千万: paired patterns 百县千镇万村, 万人助万企
 # a numeral followed, one or two characters later, by another: where a paired pattern may start
 _RE_PAIRED_START = re.compile(f"[{_NUM_PAIRED}](?=[^{_NUM_PAIRED}\\W\\d]{{1,2}}[{_NUM_PAIRED}])")
 _PRE_BAD = set("0123456789〇零一二三四五六七八九十百千万亿两第双每这那哪几各前后上下头另")

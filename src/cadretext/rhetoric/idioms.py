@@ -29,7 +29,6 @@ def _idiom_automaton() -> Any:
 
 
 _SOURCES = ("jionlp", "supplement")
-_NUMERALS = set("一二三四五六七八九十百千万两双")
 
 
 def _idiom_matches(doc: base.Doc, sources: tuple[str, ...]) -> list[tuple[int, int, str, str, str]]:
@@ -49,7 +48,7 @@ def _idiom_matches(doc: base.Doc, sources: tuple[str, ...]) -> list[tuple[int, i
         inner = [c for c in range(start + 1, end) if c in cuts]
         if (start not in cuts or end not in cuts) and inner:
             continue
-        if word[0] in _NUMERALS and is_formula(word):
+        if word[0] in base.NUMERALS and is_formula(word):
             continue  # 三位一体, 五位一体: formulas first (one kind per item)
         source = "both" if len(found_by) == 2 else found_by.pop()
         out.append((start, end, word, source, kind))

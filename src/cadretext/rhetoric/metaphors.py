@@ -67,7 +67,6 @@ FAMILIES = (
     "other",
 )
 METAPHOR_RULES = ("lexicon", "context", "quote", "frame", "head")
-_NUMERALS = set("一二三四五六七八九十百千万两双")
 
 # 像/如/犹如 … 一样/一般/般/似的: the vehicle is the 2-6 characters before the closing word
 _RE_SIMILE = re.compile(
@@ -282,7 +281,7 @@ def _doc_metaphors(doc: base.Doc, lex: _Lexicon, rules: frozenset[str]) -> list[
     rows = []
     formulas = None
     for s, e, (family, rule) in base.longest_first(cands):
-        if any(c in _NUMERALS for c in text[max(0, s - 3) : e]):
+        if any(c in base.NUMERALS for c in text[max(0, s - 3) : e]):
             if formulas is None:
                 formulas = formula_spans(doc)
             if any(fs <= s and e <= fe for fs, fe, _ in formulas):
