@@ -278,6 +278,11 @@ def test_quoted_phrases_are_classified(seeds):
         assert category[item] == cat, item
     assert df["item"].str.len().max() <= 12
     assert "足" not in set(df["item"])  # one-character emphasis quotes are skipped
+    # a not_metaphor entry of the lexicon (一线城市, a city tier) is no metaphor in quotes either
+    quoted = quoted_phrases("入选“一线城市”名单，当好“店小二”")
+    assert quoted[["item", "category"]].values.tolist() == [
+        ["一线城市", "other"], ["店小二", "metaphor"]
+    ]  # fmt: skip
 
 
 def test_quoted_phrases_styles_and_lengths():

@@ -10,6 +10,7 @@ import pandas as pd
 from ..errors import ParameterError
 from . import base
 from .formulas import formula_spans
+from .metaphors import metaphors
 
 __all__ = ["quoted_phrases"]
 
@@ -22,9 +23,7 @@ def _categorize(phrase: str) -> str:
     forms = formula_spans(quoted, "formulas")
     if any(s == 1 and e == len(phrase) + 1 for s, e, _ in forms):
         return "formula"
-    doc = base.Doc(0, phrase)
-    auto, _, _ = base.metaphor_lexicon("metaphors")
-    if any(base.aligned(doc, s, e, allow_lexicon=True) for s, e, _ in base.scan(auto, phrase)):
+    if len(metaphors(phrase)):  # the extractor's own rules: not 一线 inside 一线城市
         return "metaphor"
     if base.idiom_supplement().get(phrase) == "not_idiom":
         return "other"
