@@ -26,16 +26,17 @@ OUT_DIR = "../reports"
 
 # %%
 import pandas as pd
-from IPython.display import display
 
-from cadretext import load_corpus, split_units, tokenize
-from cadretext import plots
+from cadretext import load_corpus, plots, split_units, tokenize
 from cadretext.corpus import place_flows, removal_examples, removal_summary
+from cadretext.describe import describe_corpus, describe_removals
+from cadretext.pages import Page, labels_for_documents
 
-pd.set_option("display.max_colwidth", 80)
 corpus = load_corpus(CORPUS)
 units = split_units(corpus, UNIT)
 tokens = tokenize(corpus["text"], cache=True)
+page = Page("01_corpus", OUT_DIR, corpus, seed=SEED)
+page.caveat(corpus["program_type"].nunique())
 
 # %% [markdown]
 # ## Documents
@@ -47,46 +48,58 @@ tokens = tokenize(corpus["text"], cache=True)
 # %%
 overview = corpus[["doc_id", "title", "date", "source", "program_type", "n_chars"]].assign(
     tokens=[len(t) for t in tokens],
-    paragraphs=units.groupby("doc_id").size().reindex(corpus["doc_id"]).to_numpy(),
+    paragraphs=units.groupby("doc_id").size().reindex(corpus["doc_id"]).fillna(0).astype(int).to_numpy(),
 )
-display(overview)
-display(corpus["program_type"].value_counts(dropna=False).rename("documents").to_frame())
+summary = describe_corpus(corpus)
+page.say(summary[0], key=True)
+page.say(*summary[1:])
+page.table(overview, "documents", "The reports.")
+page.table(
+    corpus["program_type"].fillna("(none)").value_counts().rename_axis("program_type")
+    .reset_index(name="reports"),
+    "program_types",
+    "Reports per program type in the manifest.",
+)
 
 # %%
-plots.bar_terms(
-    overview.assign(label=overview["doc_id"].str[:12]),
-    term="label",
-    value="n_chars",
-    n=len(overview),
-    title="Characters per report after cleaning",
-    xlabel="characters",
-);
+if len(overview) <= 30:
+    fig = plots.bar_terms(
+        overview.assign(label=labels_for_documents(corpus).to_numpy()),
+        term="label", value="n_chars", n=len(overview),
+        title="Characters per report after cleaning", xlabel="characters",
+    )
+    page.figure(fig, "Characters per report after cleaning, one bar per report (by title).")
+else:
+    fig = plots.histogram(overview["n_chars"], title="Characters per report after cleaning",
+                          xlabel="characters after cleaning")
+    page.figure(fig, "Distribution of report lengths after cleaning (characters).")
 
-# %% [markdown]
-# On the seed corpus the five reports are of similar length (1,500–2,700 characters after
-# cleaning) and span 2021–2024, from five different outlets. Two are secondment reports, two
-# party-school reports and one a closed-format course: **five documents are a sample for
-# building and checking methods, not evidence about how Chinese media describe these programs.**
-# The later notebooks work on paragraphs (see `UNIT`) so that models have more than five units,
-# but paragraphs of one report are not independent observations.
+# %%
+page.seed_note(
+    "On the seed corpus the five reports are a sample for building and checking methods, not "
+    "evidence about how Chinese media describe these programs. The later notebooks work on "
+    "paragraphs (see `UNIT`) so that models have more than five units, but the paragraphs of "
+    "one report are not independent observations."
+)
 
 # %% [markdown]
 # ## What cleaning removed
 #
 # Scraped pages carry site furniture. `clean_text` removes it and records every removal, so the
 # analysis can be audited: counts per document and kind, then examples quoted from the raw files.
+# Without cleaning, site footers, lists of place names and unrelated headlines would enter the
+# keyword and topic models as if the reporter had written them.
 
 # %%
-display(removal_summary(corpus))
-display(removal_examples(corpus, per_kind=3))
-
-# %% [markdown]
-# In the seeds, two reports carry most of the boilerplate: a related-articles block and a
-# share-group line on one, and a site footer, a pagination digit and an SEO list of 41 place
-# names on the other, which is also in traditional script with a pinyin gloss after almost every
-# word (`學(xué)習(xí)`). Without cleaning, those place names and unrelated headlines would enter
-# the keyword and topic models as if the reporter had written them. The other three lose only
-# their date/source and editor lines.
+removals = removal_summary(corpus)
+said = describe_removals(removals)
+page.say(said[0], key=True)
+page.say(*said[1:])
+page.table(removals.sort_values("raw_chars", ascending=False), "removals",
+           "Characters before and after cleaning and removals by kind, per report.")
+page.table(removal_examples(corpus, per_kind=3), "removal_examples",
+           "Examples of removed text, up to three per kind, quoted from the raw files.",
+           sample=True)
 
 # %% [markdown]
 # ## Near-duplicates
@@ -96,23 +109,30 @@ display(removal_examples(corpus, per_kind=3))
 
 # %%
 duplicates = corpus.loc[corpus["duplicate_of"].notna(), ["doc_id", "duplicate_of", "source"]]
-print(f"{len(duplicates)} of {len(corpus)} reports are near-duplicates of an earlier one.")
-display(duplicates)
+page.say(f"{len(duplicates)} of {len(corpus)} reports are near-duplicates of an earlier one.",
+         key=True)
+if len(duplicates):
+    page.table(duplicates, "duplicates", "Reports flagged as near-duplicates of an earlier one.")
 
 # %% [markdown]
 # ## Places
 #
-# The manifest records, for each report, who was trained (sending place) and where (host place
-# or institution). Secondment and party-school programs of this kind move cadres from inland
-# prefectures to the coast or to Beijing; the closed-format course stays within its prefecture.
+# The manifest can record, for each report, who was trained (sending place) and where (host
+# place or institution). Notebook 5 reads the same flows from the text itself.
 
 # %%
 flows = place_flows(corpus)
-print(f"{flows['doc_id'].nunique()} of {len(corpus)} reports record a sending and a host place.")
-display(flows)
-
-# %%
-plots.flow_chart(flows, title="Who is sent where (from the manifest)") if len(flows) else None;
+page.say(f"{flows['doc_id'].nunique()} of {len(corpus)} reports record a sending and a host "
+         "place in the manifest.")
+if len(flows):
+    page.table(flows, "flows", "Sending and host places recorded in the manifest.")
+    pairs = flows.groupby(["send", "host"], dropna=False).size().nlargest(15).index
+    shown = flows.set_index(["send", "host"]).loc[list(pairs)].reset_index()
+    page.figure(
+        plots.flow_chart(shown, title="Who is sent where (from the manifest)"),
+        "Sending places (left) and host places (right) recorded in the manifest, coloured by "
+        "program type" + (" (the 15 most frequent pairs)." if len(pairs) < len(flows) else "."),
+    )
 
 # %% [markdown]
 # ## Words
@@ -123,4 +143,10 @@ plots.flow_chart(flows, title="Who is sent where (from the manifest)") if len(fl
 # %%
 counts = pd.Series([w for doc in tokens for w in doc]).value_counts()
 top = counts.head(25).rename_axis("term").reset_index(name="count")
-plots.bar_terms(top, term="term", value="count", n=25, title="Most frequent tokens", xlabel="count");
+page.figure(
+    plots.bar_terms(top, term="term", value="count", n=25, title="Most frequent tokens",
+                    xlabel="count"),
+    "The 25 most frequent tokens of the corpus after stopword removal.",
+)
+page.table(counts.rename_axis("term").reset_index(name="count"), "token_counts",
+           "Token counts over the corpus.")

@@ -28,33 +28,59 @@ OUT_DIR = "../reports"
 
 # %%
 import pandas as pd
-from IPython.display import display
 
 from cadretext import fill_program_types, load_corpus, plots, tokenize
+from cadretext.describe import describe_keyness
 from cadretext.keywords import keyness_by_group, kwic, tfidf, top_terms
+from cadretext.pages import Page, labels_for_documents
 
-pd.set_option("display.max_colwidth", 80)
 corpus = fill_program_types(load_corpus(CORPUS))  # unlabelled reports: the classifier's type
 tokens = tokenize(corpus["text"], cache=True)
 groups = corpus["program_type"].tolist()
 types = sorted(set(groups))
 predicted = int((corpus["program_type_source"] == "predicted").sum())
-print(f"{len(corpus)} reports, {sum(map(len, tokens))} tokens; program types: {', '.join(types)}")
+page = Page("02_keywords", OUT_DIR, corpus, seed=SEED)
+page.caveat(len(types))
+page.say(f"{len(corpus)} reports, {sum(map(len, tokens)):,} tokens; program types: "
+         f"{', '.join(types)}.")
 if predicted:
-    print(f"{predicted} reports have no program type in the manifest: their type is the "
-          "classifier's prediction (notebook 4).")
+    page.say(f"{predicted} reports have no program type in the manifest: their type is the "
+             "classifier's prediction (notebook 4).")
 
 # %% [markdown]
 # ## TF-IDF: top terms per document
 #
 # Sublinear term frequency times inverse document frequency, on the tokens of the domain
-# lexicon (so 跟班学习 or 中央党校 count as one word).
+# lexicon (so 跟班学习 or 中央党校 count as one word). On a small corpus one panel per report;
+# on a larger one a table (the whole of it in the CSV).
 
 # %%
 matrix, vocab = tfidf(tokens)
-per_doc = top_terms(matrix, vocab, ids=corpus["doc_id"].str[:12].tolist(), n=10)
-plots.facet_bars(per_doc, group="group", term="term", value="score", n=10,
-                 title="Top TF-IDF terms per report");
+doc_labels = labels_for_documents(corpus).tolist()
+per_doc = top_terms(matrix, vocab, ids=corpus["doc_id"].tolist(), n=10)
+if len(corpus) <= 12:
+    named = dict(zip(corpus["doc_id"], doc_labels, strict=True))
+    colours = {label: plots.PROGRAM_COLORS.get(t, "#555555")
+               for label, t in zip(doc_labels, corpus["program_type"], strict=True)}
+    page.figure(
+        plots.facet_bars(per_doc.assign(group=per_doc["group"].map(named)), group="group",
+                         term="term", value="score", n=10, xlabel="TF-IDF", colors=colours,
+                         title="Top TF-IDF terms per report"),
+        "The ten terms with the highest TF-IDF weight in each report (panels titled by the "
+        "report's title, coloured by its program type).",
+    )
+words = (
+    per_doc.sort_values(["group", "score"], ascending=[True, False])
+    .groupby("group", sort=False)["term"].agg(lambda t: " · ".join(t.head(6)))
+)
+page.table(
+    corpus[["doc_id", "title", "program_type"]].assign(
+        top_terms=corpus["doc_id"].map(words).to_numpy()),
+    "tfidf_per_report",
+    "The six highest-weighted TF-IDF terms of each report"
+    + (" (a sample of reports)." if len(corpus) > 30 else "."),
+    sample=len(corpus) > 30,
+)
 
 # %% [markdown]
 # ## TF-IDF: top terms per program type
@@ -63,64 +89,79 @@ plots.facet_bars(per_doc, group="group", term="term", value="score", n=10,
 
 # %%
 per_type = top_terms(matrix, vocab, by=groups, n=15)
-plots.facet_bars(per_type, group="group", term="term", value="score", n=15,
-                 title="Top TF-IDF terms per program type");
-
-# %% [markdown]
-# On the seeds the per-report lists are dominated by names: places (商丘, 南安, 娄底, 安阳),
-# host institutions (中央党校, 红旗渠干部学院) and program words (跟班学习, 竞学). With one to
-# two reports per type, "what distinguishes a type" and "what distinguishes a report" are nearly
-# the same question, which is why place names rank high.
+page.figure(
+    plots.facet_bars(per_type, group="group", term="term", value="score", n=15,
+                     xlabel="mean TF-IDF", title="Top TF-IDF terms per program type"),
+    "The 15 terms with the highest mean TF-IDF weight over the reports of each program type.",
+)
+page.table(per_type, "tfidf_per_type", "Top TF-IDF terms per program type.",
+           per_group="group")
 
 # %% [markdown]
 # ## Keyness: each program type against the rest
 #
 # For each type, the words most over-used relative to the other types: G² (log-likelihood,
-# with its p-value) and the weighted log-odds z-score. Words must occur at least `min_count`
-# times in the corpus.
+# with its p-value) and the weighted log-odds z-score (Monroe, Colaresi & Quinn 2008). Words
+# must occur at least `min_count` times in the corpus. G² p-values assume independent tokens,
+# which words in running text are not: read them as a ranking. The log-odds z-scores shrink
+# rare words toward the corpus rate, so a word used three times in one report does not outrank
+# a word used thirty times. With few reports per type, keyness mostly finds what distinguishes
+# *reports* (their places and local campaigns) rather than types.
 
 # %%
 g2 = keyness_by_group(tokens, groups, measure="g2", min_count=3, n=15)
 if g2.empty:
-    print(g2.attrs["note"])
+    page.say(g2.attrs["note"], key=True)
 else:
-    plots.facet_bars(g2, group="group", term="term", value="statistic", n=15,
-                     title="Keyness (G², signed) of each type against the rest");
+    page.say("The most over-used words of each type (G²): " + " ".join(describe_keyness(g2)),
+             key=True)
+    page.figure(
+        plots.facet_bars(g2, group="group", term="term", value="statistic", n=15,
+                         xlabel="G² (signed log-likelihood)",
+                         title="Keyness (G²) of each type against the rest"),
+        "Keyness of each program type against the other types: signed G², top 15 words.",
+    )
 
 # %%
 logodds = keyness_by_group(tokens, groups, measure="logodds", min_count=3, n=15)
 if not logodds.empty:
-    plots.facet_bars(logodds, group="group", term="term", value="statistic", n=15,
-                     title="Weighted log-odds (z) of each type against the rest");
+    page.say("By weighted log-odds: " + " ".join(describe_keyness(logodds, measure="z")))
+    page.figure(
+        plots.facet_bars(logodds, group="group", term="term", value="statistic", n=15,
+                         xlabel="weighted log-odds (z)",
+                         title="Weighted log-odds (z) of each type against the rest"),
+        "Keyness of each program type by the weighted log-odds z-score with an informative "
+        "Dirichlet prior, top 15 words.",
+    )
 
 # %%
-display(
-    g2[["group", "term", "target_count", "reference_count", "statistic", "p_value", "log_ratio"]]
-    .groupby("group")
-    .head(8)
-    .reset_index(drop=True)
-)
+if not g2.empty:
+    page.table(
+        g2[["group", "term", "target_count", "reference_count", "statistic", "p_value",
+            "log_ratio"]],
+        "keyness_g2",
+        "G² keyness of each program type against the rest (statistic = signed G²).",
+        per_group="group",
+    )
 
-# %% [markdown]
-# The two measures agree on the head of each list. On the seeds, secondment is marked by
-# 跟班学习 (26 uses, none in the other reports), its sending and host cities (商丘, 常州) and
-# the vocabulary of learning from elsewhere (借鉴, 思想破冰, 理念, 做法); the party-school
-# reports by their places (南安, 娄底, 杭州), 中央党校 and classroom words (竞学, 小组, 授课).
-# The closed-format report is marked less by its regime (半军事化 and 早操 occur only once or
-# twice, below `min_count`) than by the economic campaign it serves (拼经济, 十大攻坚战, 打赢)
-# and its host, 红旗渠干部学院. With one to two reports per type, keyness here mostly finds
-# what distinguishes *reports*: their places and local campaigns. G² p-values assume
-# independent tokens, which words in running text are not; read them as a ranking. The
-# log-odds z-scores shrink rare words toward the corpus rate, so a word used three times in one
-# report does not outrank a word used thirty times.
+# %%
+page.seed_note(
+    "On the seeds, secondment is marked by 跟班学习 and by its sending city (商丘); the "
+    "party-school reports by their places (南安, 娄底, 杭州) and 中央党校; the closed-format "
+    "report by the economic campaign it serves (拼经济, 十大攻坚战) more than by its regime "
+    "words: 半军事化 occurs three times, 全封闭 and 早操 once each (below `min_count`). "
+    "With one or two reports per type these lists describe reports, not types."
+)
 
 # %% [markdown]
 # ## Keywords in context
 #
-# The top keyness words of each type, in the sentences where reporters use them.
+# The top keyness words of each type, in the sentences where reporters use them (up to three
+# examples per word, sampled with the seed when there are more).
 
 # %%
-top_words = g2.groupby("group").head(2)["term"].tolist()
+top_words = g2.groupby("group").head(2)["term"].tolist() if not g2.empty else []
 if top_words:
     contexts = kwic(corpus, top_words, window=18)
-    display(contexts.groupby("term").head(3).reset_index(drop=True))
+    examples = contexts.sample(frac=1.0, random_state=SEED).groupby("term").head(3)
+    page.table(examples.sort_values("term"), "kwic", "Keywords in context.")

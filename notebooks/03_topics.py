@@ -34,6 +34,8 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from cadretext import fill_program_types, load_corpus, plots, split_units, tokenize
+from cadretext.describe import describe_doc_topics, describe_prevalence, describe_sweep
+from cadretext.pages import Page, labels_for_documents
 from cadretext.topics import (
     EmptyDocumentsWarning,
     fit_lda,
@@ -49,11 +51,13 @@ from cadretext.topics import (
 # dropped units and missing seed words are reported in the text below, not as warnings
 warnings.simplefilter("ignore", EmptyDocumentsWarning)
 warnings.filterwarnings("ignore", message=".*seed words.*")
-pd.set_option("display.max_colwidth", 100)
 corpus = fill_program_types(load_corpus(CORPUS))  # unlabelled reports: the classifier's type
 units = split_units(corpus, UNIT)
 tokens = tokenize(units["text"], cache=True)
-print(f"{len(corpus)} reports -> {len(units)} {UNIT} units, {sum(map(len, tokens))} tokens")
+page = Page("03_topics", OUT_DIR, corpus, seed=SEED)
+page.caveat(corpus["program_type"].nunique())
+page.say(f"{len(corpus)} reports -> {len(units):,} {UNIT} units, {sum(map(len, tokens)):,} "
+         "tokens.")
 
 # %% [markdown]
 # ## Choosing the number of topics
@@ -61,23 +65,24 @@ print(f"{len(corpus)} reports -> {len(units)} {UNIT} units, {sum(map(len, tokens
 # For each K, three seeds are fitted. Coherence (c_v, c_npmi, u_mass: higher is better) asks
 # whether a topic's top words co-occur in the units; diversity is the share of distinct words
 # among all topics' top 25; stability is how similar the topics of different seeds are (mean
-# best-match Jaccard of the top-10 words). `suggest_k` states its rule in its docstring.
+# best-match Jaccard of the top-10 words). The rule (`suggest_k`): rank each K on c_v, c_npmi
+# and stability, take the K with the best mean rank, and the smaller K on a tie. When
+# stability falls fast as K grows, different seeds give different topics: the model is fitting
+# noise.
 
 # %%
 sweep = sweep_k(tokens, range(K_MIN, K_MAX + 1), seeds=(SEED, SEED + 1, SEED + 2), n_jobs=2)
+sweep = sweep.drop(columns=[c for c in sweep.columns if c.endswith("_time_s")])
 k = suggest_k(sweep)
-display(sweep)
-print(f"suggested K = {k}")
-
-# %%
-plots.sweep_lines(sweep, chosen=k, title="Model selection by K");
-
-
-# %% [markdown]
-# On the seed paragraphs, c_v peaks at K = 3–4, c_npmi and u_mass fall as K grows, and
-# stability across seeds falls steadily (about 0.5 at K = 2, 0.3 at K = 6): beyond three or
-# four topics, different seeds give different topics, a sign that the model is fitting noise
-# in 85 short paragraphs. The rule picks K = 3. A few dozen reports would support more.
+said = describe_sweep(sweep, k)
+page.say(said[-1] + " " + " ".join(said[:-1]), key=True)
+page.table(sweep, "sweep", "Model selection by K: coherence, diversity and stability (mean "
+           "over three seeds).")
+page.figure(
+    plots.sweep_lines(sweep, chosen=k, title="Model selection by K"),
+    f"Coherence, diversity and stability against K; the dashed line marks K = {k}, chosen by "
+    "the best mean rank of c_v, c_npmi and stability (smaller K on ties).",
+)
 
 # %% [markdown]
 # ## The chosen model's topics
@@ -85,26 +90,25 @@ plots.sweep_lines(sweep, chosen=k, title="Model selection by K");
 # %%
 model = fit_lda(tokens, k, seed=SEED)
 labels = model.topic_labels(n=3)
-print(
-    f"{len(model.dropped)} of {len(tokens)} units have no words left after dropping words in "
+page.say(
+    f"{len(model.dropped)} of {len(tokens):,} units have no words left after dropping words in "
     f"fewer than {model.params['no_below']} units or more than {model.params['no_above']:.0%} "
     "of them, and are left out."
 )
-plots.facet_bars(
-    model.top_words.assign(topic=model.top_words["topic"].map(labels)),
-    group="topic",
-    term="word",
-    value="weight",
-    n=10,
-    title=f"Top words of the {k} topics",
-);
-
-
-# %% [markdown]
-# The three topics of the seed model are easy to name: learning and capacity (学习, 学员, 能力,
-# 提升), the economic campaign that the Anyang course served (拼经济, 十大攻坚战) and work and
-# development in the host places (工作, 发展, 产业). With five documents,
-# topics partly recover documents (the heatmap below shows which).
+page.figure(
+    plots.facet_bars(
+        model.top_words.assign(topic=model.top_words["topic"].map(labels)),
+        group="topic", term="word", value="weight", n=10, xlabel="probability in the topic",
+        title=f"Top words of the {k} topics",
+    ),
+    f"The ten most probable words of each of the {k} topics (panels named by their top three "
+    "words).",
+)
+page.seed_note(
+    "On the seed paragraphs the topics partly recover documents: with five reports, a topic "
+    "is often one report's vocabulary (its place names, its campaign). Name a topic from the "
+    "relevance and FREX columns and the passages below, not from its most probable words."
+)
 
 # %% [markdown]
 # ## Reading the topics
@@ -116,29 +120,49 @@ plots.facet_bars(
 
 # %%
 terms = topic_terms(model, n=8)
-display(
-    terms.groupby(["topic", "measure"], sort=False)["word"]
-    .agg(" · ".join)
+page.table(
+    terms.groupby(["topic", "measure"], sort=False)["word"].agg(" · ".join)
     .unstack("measure")[["prob", "relevance", "frex"]]
-    .rename(index=labels)
+    .rename(index=labels).rename_axis("topic").reset_index(),
+    "topic_terms",
+    "Each topic's words by probability, λ-relevance (λ = 0.6) and FREX.",
 )
 passages = topic_passages(model, units, n=2, chars=120)
-display(passages.assign(topic=passages["topic"].map(labels)))
+page.table(passages.assign(topic=passages["topic"].map(labels)), "topic_passages",
+           "The two paragraphs where each topic has its highest share (first 120 characters).")
 
 # %% [markdown]
 # ## Topics in documents
+#
+# The mean topic share of each report's paragraphs. On a small corpus, one row per report
+# (labelled by its title); on a larger one, one row per program type, with every report's row
+# in the CSV.
 
 # %%
 doc_topics = model.doc_topics.rename(columns=labels)
 kept = units.drop(index=units.index[model.dropped]).reset_index(drop=True)
-per_doc = doc_topics.groupby(kept["doc_id"].str[:12].to_numpy()).mean()
-plots.heatmap(per_doc, title="Mean topic share of each report's paragraphs", vmin=0);
-
-
-# %% [markdown]
-# Each report leans on one topic: the Loudi party-school report (003) on learning, the Anyang
-# closed-format report (004) on the campaign, the Hubei secondment commentary (002) on work and
-# development. The Shangqiu secondment (000) and Nan'an party-school (001) reports mix all three.
+per_doc = doc_topics.groupby(kept["doc_id"].to_numpy()).mean()
+page.say(*describe_doc_topics(per_doc), key=True)
+names = dict(zip(corpus["doc_id"], labels_for_documents(corpus), strict=True))
+types = dict(zip(corpus["doc_id"], corpus["program_type"], strict=True))
+if len(per_doc) <= 30:
+    page.figure(
+        plots.heatmap(per_doc.rename(index=lambda d: f"{names[d]} ({types[d]})"),
+                      title="Mean topic share of each report's paragraphs", vmin=0, vmax=1,
+                      xlabel="topic", ylabel="report (program type)"),
+        "Mean topic share of each report's paragraphs; rows are reports (title and program "
+        "type), columns topics.",
+    )
+else:
+    per_type = per_doc.groupby(per_doc.index.map(types)).mean()
+    page.figure(
+        plots.heatmap(per_type, title="Mean topic share by program type", vmin=0, vmax=1,
+                      xlabel="topic", ylabel="program type"),
+        "Mean topic share of the reports of each program type (each report weighs equally).",
+    )
+page.table(per_doc.rename_axis("doc_id").reset_index()
+           .assign(program_type=lambda d: d["doc_id"].map(types)),
+           "doc_topics", "Mean topic share of each report's paragraphs.", sample=len(per_doc) > 30)
 
 # %% [markdown]
 # ## Topic prevalence by program type
@@ -146,49 +170,44 @@ plots.heatmap(per_doc, title="Mean topic share of each report's paragraphs", vmi
 # The mean share of each topic in the paragraphs of each program type, with 95% intervals from
 # a bootstrap that resamples whole reports (the paragraphs of one report are not independent;
 # resampling paragraphs one by one would give intervals that are too narrow). With one report
-# in a program type there is no interval. This is the descriptive counterpart of stm's
-# `estimateEffect`; `cadretext.trends.effects` adds covariates such as the year.
+# in a program type there is no interval, and the type's "effect" is that report's. This is the
+# descriptive counterpart of stm's `estimateEffect`; `cadretext.trends.effects` adds covariates
+# such as the year.
 
 # %%
 prev = topic_prevalence(
     doc_topics, kept["program_type"].fillna("unlabelled"), clusters=kept["doc_id"], seed=SEED
 )
-display(prev)
-plots.prevalence(prev, title="Topic prevalence by program type");
-
-
-# %% [markdown]
-# The closed-format paragraphs are dominated by the campaign topic, and the secondment and
-# party-school paragraphs carry more of the learning topic; the intervals of the third topic
-# overlap. The bootstrap resamples whole reports, so a program type with one report has no
-# interval: with one closed-format report, its "program type" effect is that report's effect.
+page.say(*describe_prevalence(prev), key=True)
+page.table(prev, "prevalence", "Topic prevalence by program type with 95% bootstrap intervals "
+           "(resampling reports).")
+page.figure(
+    plots.prevalence(prev, title="Topic prevalence by program type"),
+    "Mean topic share per program type with 95% intervals that resample whole reports.",
+)
 
 # %% [markdown]
 # ## Seeded topics
 #
 # A model with one topic per program type, anchored on packaged seed words through gensim's
-# `eta` prior, plus free topics for everything else.
+# `eta` prior, plus free topics for everything else. Seed words that are in the texts can still
+# be missing from the model's vocabulary: words in fewer than `no_below` units are dropped
+# before modelling.
 
 # %%
 seeded = fit_seeded_lda(tokens, extra_topics=2, seed=SEED)
 for name, words in seeded.params["missing_seed_words"].items():
-    print(f"seed words of {name} absent from this corpus: {'、'.join(words)}")
-plots.facet_bars(
-    seeded.top_words.assign(topic=seeded.top_words["topic"].map(seeded.topic_labels(n=2))),
-    group="topic",
-    term="word",
-    value="weight",
-    n=10,
-    title="Seeded topics",
-);
-
-
-# %% [markdown]
-# Most seed words of the packaged lists do not survive on the seeds: each regime word (早操,
-# 手机入柜, 全封闭) occurs in one paragraph, and words in fewer than two units are dropped before
-# modelling. The seeded topics therefore look much like the free ones; on a corpus with dozens of
-# reports per program type, the seeds anchor one topic per type and the prevalence figure below
-# compares like with like.
+    page.say(f"Seed words of {name} not in the model's vocabulary after filtering: "
+             f"{'、'.join(words)}.")
+page.figure(
+    plots.facet_bars(
+        seeded.top_words.assign(topic=seeded.top_words["topic"].map(seeded.topic_labels(n=2))),
+        group="topic", term="word", value="weight", n=10, xlabel="probability in the topic",
+        title="Seeded topics",
+    ),
+    "The ten most probable words of each seeded topic (one per program type) and of the free "
+    "topics.",
+)
 
 # %%
 seeded_units = units.drop(index=units.index[seeded.dropped])
@@ -198,7 +217,12 @@ seeded_prev = topic_prevalence(
     clusters=seeded_units["doc_id"],
     seed=SEED,
 )
-plots.prevalence(seeded_prev, title="Seeded topic prevalence by program type");
+page.say(*describe_prevalence(seeded_prev))
+page.figure(
+    plots.prevalence(seeded_prev, title="Seeded topic prevalence by program type"),
+    "Mean share of each seeded topic per program type, with 95% intervals that resample whole "
+    "reports.",
+)
 
 # %% [markdown]
 # ## Interactive view (pyLDAvis)
@@ -206,5 +230,5 @@ plots.prevalence(seeded_prev, title="Seeded topic prevalence by program type");
 # The chosen model in pyLDAvis, written as a page that opens offline (all scripts inlined).
 
 # %%
-page = to_pyldavis_html(model, Path(OUT_DIR) / "03_topics_ldavis.html")
-display(HTML(f'<p><a href="{page.name}">Open the interactive topic map ({page.name})</a></p>'))
+ldavis = to_pyldavis_html(model, Path(OUT_DIR) / "03_topics_ldavis.html")
+display(HTML(f'<p><a href="{ldavis.name}">Open the interactive topic map ({ldavis.name})</a></p>'))

@@ -29,7 +29,6 @@ OUT_DIR = "../reports"
 
 # %%
 import pandas as pd
-from IPython.display import display
 
 from cadretext import classify_corpus, load_corpus, load_default_classifier, plots
 from cadretext.classify import (
@@ -42,14 +41,17 @@ from cadretext.classify import (
     stored_calibration,
     validate,
 )
+from cadretext.describe import describe_labels, describe_paragraph_labels
+from cadretext.pages import Page, labels_for_documents
 
-pd.set_option("display.max_colwidth", 120)
 corpus = load_corpus(CORPUS)
 clf = load_default_classifier()
 labels = classify_corpus(corpus, model=clf)
 patterns = load_patterns()
 trained = clf.training_
-print(
+page = Page("04_program_types", OUT_DIR, corpus, seed=SEED)
+page.caveat()
+page.say(
     f"{len(corpus)} reports; pattern lexicon version {patterns.version} "
     f"({len(patterns)} weighted terms and patterns). The default model was trained on "
     f"{trained['n_labelled']} labelled real reports from {trained.get('n_sites', '?')} sites "
@@ -66,31 +68,36 @@ print(
 
 # %%
 proba_cols = [f"p_{c}" for c in CLASSES]
+names = labels_for_documents(corpus).to_numpy()
 table = labels[["doc_id", "label", "labels", *proba_cols]].assign(
     manifest=corpus["program_type"].to_numpy(),
     title=corpus["title"].str.slice(0, 40).to_numpy(),
 )
-display(table)
-agree = table["manifest"].notna() & (table["manifest"] == table["label"])
-counts = ", ".join(f"{k} {v}" for k, v in table["label"].value_counts().items())
-if table["manifest"].notna().any():
-    print(
-        f"{int(agree.sum())} of {int(table['manifest'].notna().sum())} labels agree with the "
-        f"manifest. Predicted: {counts}."
-    )
-else:
-    print(f"No report has a label in a manifest. Predicted: {counts}.")
+said = describe_labels(labels, corpus["program_type"])
+page.say(said[0], key=True)
+page.say(*said[1:])
+page.table(table, "labels", "Predicted label, every label above the mixed-report threshold, "
+           "the probability of each type and the manifest's label.")
 
 # %%
-plots.heatmap(
-    table.set_index(table["doc_id"].str[:12])[proba_cols].rename(columns=lambda c: c[2:]),
-    title="Probability of each program type",
-    vmin=0,
-    vmax=1,
-);
+probabilities = table[proba_cols].rename(columns=lambda c: c[2:])
+if len(table) <= 30:
+    page.figure(
+        plots.heatmap(probabilities.set_axis(names), title="Probability of each program type",
+                      vmin=0, vmax=1, xlabel="program type", ylabel="report"),
+        "Calibrated probability of each program type, one row per report (by title).",
+    )
+else:
+    page.figure(
+        plots.heatmap(probabilities.groupby(table["label"].to_numpy()).mean(),
+                      title="Mean probability by predicted label", vmin=0, vmax=1,
+                      xlabel="program type", ylabel="predicted label"),
+        "Mean calibrated probability of each program type over the reports given each label: "
+        "off-diagonal mass is how often the model hesitates between two types.",
+    )
 
 # %% [markdown]
-# Read the heatmap by rows: a report whose probability is spread over two types mixes formats
+# A report whose probability is spread over two types mixes formats
 # or sits on a boundary that the labelling guide settles by convention. Cadres who travel to
 # another city, as secondees do, but to sit in that city's party-school class are labelled
 # party school, because the report describes a class, not work inside a host unit; a
@@ -106,7 +113,8 @@ plots.heatmap(
 
 # %%
 evidence = labels[["doc_id", "label", "evidence"]].explode("evidence").dropna()
-display(evidence.rename(columns={"evidence": "sentence"}).reset_index(drop=True))
+page.table(evidence.rename(columns={"evidence": "sentence"}), "evidence",
+           "Sentences carrying most evidence for each report's label.", sample=True)
 
 # %%
 matches = pd.DataFrame(
@@ -125,13 +133,15 @@ top_matches = (
     .groupby("type")
     .head(8)
 )
-plots.facet_bars(
-    top_matches.rename(columns={"text": "term"}),
-    group="type",
-    value="count",
-    n=8,
-    title="Matched evidence per type (count of matches in the corpus)",
-);
+if len(top_matches):
+    page.figure(
+        plots.facet_bars(top_matches.rename(columns={"text": "term"}), group="type",
+                         value="count", n=8, xlabel="matches in the corpus",
+                         title="Matched evidence per type"),
+        "The lexicon terms and patterns with positive weight matched most often, per type.",
+    )
+    page.table(top_matches, "evidence_terms", "Matched evidence terms per type.",
+               per_group="type")
 
 # %% [markdown]
 # ## Paragraphs: where a report mixes formats
@@ -141,17 +151,28 @@ plots.facet_bars(
 
 # %%
 by_paragraph = classify_corpus(corpus, model=clf, unit="paragraph")
-shares = pd.crosstab(by_paragraph["doc_id"].str[:12], by_paragraph["label"], normalize="index")
-plots.heatmap(shares, title="Share of paragraphs per label", vmin=0, vmax=1, cmap="Blues");
-
-# %%
-other_share = (by_paragraph["label"] == "other").groupby(by_paragraph["doc_id"]).mean()
-majority = int((other_share > 0.5).sum())
-print(
-    f"In {majority} of {len(other_share)} reports most paragraphs carry no program evidence "
-    f"(label other; median share {other_share.median():.0%}): the document label rests on the "
-    "paragraphs that do."
-)
+shares = pd.crosstab(by_paragraph["doc_id"], by_paragraph["label"], normalize="index")
+said = describe_paragraph_labels(by_paragraph)
+page.say(said[0], key=True)
+page.say(*said[1:])
+named = dict(zip(corpus["doc_id"], names, strict=True))
+if len(shares) <= 30:
+    page.figure(
+        plots.heatmap(shares.rename(index=named), title="Share of paragraphs per label",
+                      vmin=0, vmax=1, cmap="Blues", xlabel="paragraph label", ylabel="report"),
+        "Share of each report's paragraphs given each label, one row per report (by title).",
+    )
+else:
+    document_label = dict(zip(labels["doc_id"], labels["label"], strict=True))
+    page.figure(
+        plots.heatmap(shares.groupby(shares.index.map(document_label)).mean(),
+                      title="Share of paragraphs per label, by document label", vmin=0,
+                      vmax=1, cmap="Blues", xlabel="paragraph label",
+                      ylabel="document label"),
+        "Mean share of paragraphs given each label, over the reports of each document label.",
+    )
+page.table(shares.rename_axis("doc_id").reset_index(), "paragraph_shares",
+           "Share of each report's paragraphs per label.", sample=len(shares) > 30)
 
 # %% [markdown]
 # Paragraphs without program evidence describe results, quote participants or praise the
@@ -175,8 +196,13 @@ print(
 
 # %%
 summary, reliability = stored_calibration(clf)
-display(summary.round(3))
-plots.reliability(reliability, title="Reliability of the default model (out-of-fold)");
+page.table(summary, "calibration", "Brier score, expected calibration error and log loss of "
+           "the default model's out-of-fold probabilities, before and after calibration.")
+page.figure(
+    plots.reliability(reliability, title="Reliability of the default model (out-of-fold)"),
+    "Reliability diagram: mean predicted probability against the share correct, per bin, of "
+    "the default model's out-of-fold predictions on its training reports.",
+)
 
 # %% [markdown]
 # Read the diagram by bins: of the reports given a probability of about 0.8, about 80 % should
@@ -192,7 +218,7 @@ if given.sum() >= 2:
     res = evaluate(
         clf, corpus.loc[given, "text"], corpus.loc[given, "program_type"], cv=None
     )
-    print(
+    page.say(
         f"Against the {int(given.sum())} labels in the manifest: macro-F1 "
         f"{res['macro_f1']:.2f}, accuracy {res['accuracy']:.2f}."
         + (
@@ -202,9 +228,12 @@ if given.sum() >= 2:
             else " None of them is among the model's training examples."
         )
     )
-    plots.confusion_matrix(res["confusion"], title="Manifest label against predicted label")
+    page.figure(
+        plots.confusion_matrix(res["confusion"], title="Manifest label against predicted label"),
+        "Manifest labels (rows) against predicted labels (columns), counts of reports.",
+    )
 else:
-    print("The corpus has no manifest labels to compare with; see the validation section.")
+    page.say("The corpus has no manifest labels to compare with; see the validation section.")
 
 # %% [markdown]
 # ## Reports to read by hand
@@ -213,14 +242,15 @@ else:
 # below). These are the reports to read before trusting the counts by program type.
 
 # %%
-print(clf.uncertain_rule() + ".")
 flagged = labels[labels["uncertain"]]
-print(f"{len(flagged)} of {len(labels)} reports are uncertain.")
-display(
-    flagged.nsmallest(15, "probability")[["doc_id", "label", "labels", "probability"]]
-    .assign(evidence=flagged["evidence"].map(lambda e: e[0] if len(e) else "(no lexicon evidence)"))
-    .reset_index(drop=True)
-)
+page.say(clf.uncertain_rule() + ".", f"{len(flagged)} of {len(labels)} reports are uncertain.")
+if len(flagged):
+    page.table(
+        flagged.sort_values("probability")[["doc_id", "label", "labels", "probability"]]
+        .assign(evidence=flagged["evidence"].map(
+            lambda e: e[0] if len(e) else "(no lexicon evidence)")),
+        "uncertain", "Uncertain reports, least certain first, with their strongest evidence.",
+    )
 
 # %% [markdown]
 # ## Validation: code a sample by hand
@@ -238,8 +268,7 @@ display(
 sheet = coding_sheet(
     labels.assign(text=corpus["text"].to_numpy()), n=min(100, len(labels)), seed=SEED
 )
-display(sheet.head(10))
-print(f"{len(sheet)} reports in the sheet.")
+page.table(sheet, "coding_sheet", "The coding sheet (fill in human_label).", max_rows=10)
 
 # %% [markdown]
 # Where the manifest already holds a researcher's labels, they can stand in for the hand
@@ -256,4 +285,4 @@ coded = sheet.assign(
 if (coded["human_label"] != "").any():
     print(format_validation(validate(coded)))
 else:
-    print("No manifest labels: code the sheet by hand, then run cadretext validate.")
+    page.say("No manifest labels: code the sheet by hand, then run cadretext validate.")

@@ -30,7 +30,6 @@ OUT_DIR = "../reports"
 
 # %%
 import pandas as pd
-from IPython.display import display
 
 from cadretext import fill_program_types, load_corpus, plots
 from cadretext.locations import describe_flows
@@ -43,16 +42,24 @@ from cadretext.rhetoric import (
     rhetoric_overlap,
     shared_rhetoric,
 )
+from cadretext.pages import Page
 
-pd.set_option("display.max_colwidth", 90)
 corpus = fill_program_types(load_corpus(CORPUS))  # unlabelled reports: the classifier's type
+page = Page("05_shared_rhetoric", OUT_DIR, corpus, seed=SEED)
+page.caveat(corpus["program_type"].nunique())
 items = extract_all(corpus)
 summary = (
     items.groupby("kind")
     .agg(occurrences=("item", "size"), distinct=("item", "nunique"), reports=("doc_id", "nunique"))
     .reset_index()
 )
-display(summary)
+page.say(
+    "Items found: "
+    + "; ".join(f"{r.kind} {r.occurrences:,} occurrences of {r.distinct:,} distinct items in "
+                f"{r.reports:,} reports" for r in summary.itertuples())
+    + "."
+)
+page.table(summary, "items_by_kind", "Occurrences, distinct items and reports per kind.")
 
 # %% [markdown]
 # ## Numbered formulas
@@ -63,20 +70,31 @@ display(summary)
 
 # %%
 formulas = items[items["kind"] == "formula"]
-display(
+formula_table = (
     formulas.groupby("item")
     .agg(count=("doc_id", "size"), reports=("doc_id", "nunique"), sentence=("sentence", "first"))
     .sort_values(["reports", "count"], ascending=False)
     .reset_index()
 )
-
-
-# %% [markdown]
-# On the seeds every numbered formula occurs in one report only: 安阳's 十大攻坚战 (six times in
-# the closed-format report), Hunan's 三高四新 and 六比六拼, Zhejiang's 八八战略 in a report
-# about learning in Zhejiang, 商丘's 双招双引. Numbered formulas are local campaign vocabulary,
-# handed down and re-coined by each locality; what the program types share is the *habit* of
-# numbering, not the formulas themselves.
+if len(formula_table):
+    single = int((formula_table["reports"] == 1).sum())
+    top = formula_table.iloc[0]
+    widest = (
+        f"The most widespread is {top['item']} ({top['reports']:,} reports, "
+        f"{top['count']:,} occurrences)."
+        if top["reports"] > 1
+        else f"The most frequent is {top['item']} ({top['count']:,} occurrences)."
+    )
+    page.say(
+        f"{len(formula_table):,} distinct numbered formulas; {single:,} of them occur in one "
+        f"report only.",
+        widest,
+        key=True,
+    )
+    page.table(formula_table, "formulas", "Numbered formulas, most widespread first, with the "
+               "sentence of their first occurrence.")
+else:
+    page.say("No numbered formula was found.")
 
 # %% [markdown]
 # ## Idioms
@@ -93,7 +111,7 @@ idiom_table = (
     .sort_values(["reports", "count"], ascending=False)
     .reset_index()
 )
-display(idiom_table.head(25))
+page.table(idiom_table, "idioms", "Idioms and set phrases, most widespread first.")
 
 # %% [markdown]
 # ## Quoted phrases
@@ -103,13 +121,15 @@ display(idiom_table.head(25))
 
 # %%
 quoted = items[items["kind"] == "quoted"]
-display(quoted["category"].value_counts().rename("quoted phrases").to_frame())
-display(
+page.table(quoted["category"].value_counts().rename_axis("category")
+           .reset_index(name="quoted phrases"), "quoted_categories",
+           "Quoted phrases by what the other extractors recognise in them.")
+page.table(
     quoted.groupby(["item", "category"])
     .agg(count=("doc_id", "size"), reports=("doc_id", "nunique"))
     .sort_values(["reports", "count"], ascending=False)
-    .reset_index()
-    .head(25)
+    .reset_index(),
+    "quoted", "Quoted phrases, most widespread first.",
 )
 
 # %% [markdown]
@@ -124,10 +144,11 @@ display(
 
 # %%
 metaphor_items = items[items["kind"] == "metaphor"]
-display(
+page.table(
     metaphor_items.groupby("rule")
     .agg(occurrences=("item", "size"), distinct=("item", "nunique"))
-    .reset_index()
+    .reset_index(),
+    "metaphor_rules", "Metaphors by the rule that found them.",
 )
 by_domain = (
     metaphor_items.groupby("domain")
@@ -135,19 +156,26 @@ by_domain = (
     .sort_values("count", ascending=False)
     .reset_index()
 )
-display(by_domain)
-plots.bar_terms(
-    by_domain.assign(label=by_domain["domain"] + " (" + by_domain["examples"].str[:12] + ")"),
-    term="label",
-    value="count",
-    n=len(by_domain),
-    title="Metaphors by source-domain family",
-    xlabel="occurrences",
-);
+if len(by_domain):
+    top = by_domain.iloc[0]
+    page.say(f"{len(metaphor_items):,} metaphors in {by_domain['domain'].nunique()} source-domain "
+             f"families; the most frequent family is {top['domain']} ({top['count']:,}, e.g. "
+             f"{top['examples']}).", key=True)
+    page.table(by_domain, "metaphor_domains", "Metaphors by source-domain family, with the most "
+               "frequent items of each.")
+    page.figure(
+        plots.bar_terms(
+            by_domain.assign(
+                label=by_domain["domain"] + " (" + by_domain["examples"].str[:12] + ")"),
+            term="label", value="count", n=min(len(by_domain), 20),
+            title="Metaphors by source-domain family", xlabel="occurrences",
+        ),
+        "Metaphor occurrences per source-domain family (most frequent items in brackets).",
+    )
 
 # %% [markdown]
-# The table and the chart give the ranking of families on this corpus; with few reports a
-# family's rank can turn on a single report, so read the counts, not only the order.
+# With few reports a family's rank can turn on a single report: read the counts, not only the
+# order.
 
 # %% [markdown]
 # ## Shared and specific rhetoric
@@ -157,37 +185,42 @@ plots.bar_terms(
 
 # %%
 shared = shared_rhetoric(corpus, items=items)  # long table: one row per item and group
-for line in describe_shared(shared):
-    print(line)
-display(shared[shared["shared"] == "all"].head(20))
+said = describe_shared(shared)
+if said:
+    page.say(said[0], key=True)
+    page.say(*said[1:])
+page.table(shared[shared["shared"] == "all"], "shared_all",
+           "Items used in every program type, per type.", per_group="group")
+page.table(shared, "shared", "Every item, per program type: reports, count, rate per 10,000 "
+           "characters and how many types share it.", max_rows=10)
 
 # %% [markdown]
-# The sentences above are computed from the table. With one or two reports per type, an item
-# "specific" to a type mostly means specific to one report; read the counts of reports, not
-# only the sharing level.
+# With one or two reports per type, an item "specific" to a type mostly means specific to one
+# report: read the counts of reports, not only the sharing level.
 
 # %%
 top_items = shared.loc[shared["n_groups"] > 1, "item"].drop_duplicates().head(20)
 if len(top_items):
-    plots.heatmap(
-        shared[shared["item"].isin(top_items)]
-        .pivot_table(index="item", columns="group", values="rate", fill_value=0)
-        .reindex(top_items),
-        title="Shared items: rate per 10,000 characters",
-        cmap="Blues",
-        fmt=".1f",
-    );
+    page.figure(
+        plots.heatmap(
+            shared[shared["item"].isin(top_items)]
+            .pivot_table(index="item", columns="group", values="rate", fill_value=0)
+            .reindex(top_items),
+            title="Shared items: rate per 10,000 characters", cmap="Blues", fmt=".1f",
+            xlabel="program type", ylabel="item",
+        ),
+        "Rate per 10,000 characters of the (up to 20) items used in more than one program type.",
+    )
 
 # %%
 specific = shared[shared["shared"] == "one"]
-plots.facet_bars(
-    specific.groupby("group").head(10),
-    group="group",
-    term="item",
-    value="count",
-    n=10,
-    title="Items found in one program type only",
-) if len(specific) else None;
+if len(specific):
+    page.figure(
+        plots.facet_bars(specific.groupby("group").head(10), group="group", term="item",
+                         value="count", n=10, xlabel="occurrences",
+                         title="Items found in one program type only"),
+        "The most frequent items found in one program type only, per type.",
+    )
 
 # %% [markdown]
 # ## Overlap between program types
@@ -196,28 +229,40 @@ plots.facet_bars(
 
 # %%
 overlap = rhetoric_overlap(corpus, items=items)
-for line in describe_overlap(overlap):
-    print(line)
-plots.heatmap(overlap, title="Rhetoric overlap (Jaccard)", vmin=0, vmax=1, cmap="Purples");
-
+page.say(*describe_overlap(overlap))
+if len(overlap) > 1:
+    page.figure(
+        plots.heatmap(overlap, title="Rhetoric overlap (Jaccard)", vmin=0, vmax=1,
+                      cmap="Purples", xlabel="program type", ylabel="program type"),
+        "Jaccard similarity of the sets of items each program type uses (1 = the same items).",
+    )
 
 # %% [markdown]
 # A low similarity means each group brings its own formulas and idioms; the items every group
-# shares are listed above. A corpus with few reports per group cannot show whether the pattern
-# holds across a province's news; the same functions run unchanged on a larger corpus.
+# shares are listed above.
 
 # %% [markdown]
 # ## Co-occurrence network
 #
-# Items linked when they occur in the same sentence, weighted by how often; node colour is the
-# kind of item. The most connected items are shown.
+# Items linked when they occur in the same sentence, weighted by how many sentences. A drawn
+# network of hundreds of items is illegible, so the links are ranked instead: the pairs of
+# formulas, idioms and metaphors that occur together most often.
 
 # %%
 graph = cooccurrence_graph(corpus, items=items)
-print(f"{graph.number_of_nodes()} items, {graph.number_of_edges()} links")
-plots.network(graph, seed=SEED, max_nodes=45, title="Rhetoric co-occurring in sentences") if (
-    graph.number_of_nodes()
-) else None;
+page.say(f"{graph.number_of_nodes():,} items, {graph.number_of_edges():,} links.")
+edges = pd.DataFrame(
+    [
+        {"item_a": a, "kind_a": graph.nodes[a]["kind"], "item_b": b,
+         "kind_b": graph.nodes[b]["kind"], "sentences": d["weight"]}
+        for a, b, d in graph.edges(data=True)
+    ],
+    columns=["item_a", "kind_a", "item_b", "kind_b", "sentences"],
+)
+if len(edges):
+    page.table(edges.sort_values(["sentences", "item_a", "item_b"],
+                                 ascending=[False, True, True]),
+               "cooccurrence", "Pairs of items in the same sentence, most frequent first.")
 
 # %% [markdown]
 # ## Who learns from whom
@@ -234,19 +279,27 @@ if "send_place" in corpus.columns:
         ),
         on="doc_id",
     )
-for line in describe_flows(flows):
-    print(line)
-display(flows.drop(columns=["evidence"]))
+page.say(*describe_flows(flows))
+page.table(flows.drop(columns=["evidence"]), "place_flows",
+           "Sending and host places read from each report (and the manifest's, if any).",
+           sample=len(flows) > 30)
 
 # %%
-edges = (
+flow_edges = (
     flows.assign(host=flows["host"].str.split(";"))
     .explode("host")
     .query("send != '' and host != ''")
 )
-plots.flow_chart(edges, title="Sending → host places read from the reports") if len(
-    edges
-) else None;
+if len(flow_edges):
+    pairs = flow_edges.groupby(["send", "host"]).size().nlargest(15)
+    shown = flow_edges.set_index(["send", "host"]).loc[list(pairs.index)].reset_index()
+    page.figure(
+        plots.flow_chart(shown.drop_duplicates(["send", "host"]),
+                         title="Sending → host places read from the reports"),
+        "Sending places (left) and host places (right) read from the reports, coloured by "
+        "program type" + (" (the 15 most frequent pairs)." if len(pairs) < len(
+            flow_edges.drop_duplicates(["send", "host"])) else "."),
+    )
 
 # %% [markdown]
 # A flow is read only where a report names a sending and a host place with a travel cue (赴,

@@ -30,9 +30,9 @@ OUT_DIR = "../reports"
 
 # %%
 import pandas as pd
-from IPython.display import display
 
 from cadretext import fill_program_types, load_corpus, plots
+from cadretext.pages import Page
 from cadretext.rhetoric import extract_all
 from cadretext.trends import (
     adoption,
@@ -47,16 +47,12 @@ from cadretext.trends import (
     report_rates,
 )
 
-pd.set_option("display.max_colwidth", 80)
 corpus = fill_program_types(load_corpus(CORPUS))  # unlabelled reports: the classifier's type
+page = Page("06_diffusion", OUT_DIR, corpus, seed=SEED)
+page.caveat(corpus["program_type"].nunique())
 items = extract_all(corpus, kinds=("formula", "metaphor"))
 n_reports = len(corpus)
-print(f"{n_reports} reports; {corpus['date'].notna().sum()} dated.")
-if n_reports < 30:
-    print(
-        f"With {n_reports} reports, read every figure below as a description of these reports, "
-        "not as an estimate for a province's news."
-    )
+page.say(f"{n_reports} reports; {corpus['date'].notna().sum()} dated.")
 
 # %% [markdown]
 # ## Dates
@@ -66,14 +62,15 @@ if n_reports < 30:
 # year drop out of monthly or quarterly counts.
 
 # %%
-display(
+page.table(
     corpus.groupby(["date_source", "date_precision"], dropna=False)
     .size()
     .rename("reports")
-    .reset_index()
+    .reset_index(),
+    "date_sources", "Where each report's date comes from, and its precision.",
 )
 period = choose_period(corpus["date"].tolist())
-print(f"period used below: {period} (chosen from the span of the dated reports)")
+page.say(f"Period used below: {period} (chosen from the span of the dated reports).")
 
 # %% [markdown]
 # ## Rates over time
@@ -84,21 +81,29 @@ print(f"period used below: {period} (chosen from the span of the dated reports)"
 
 # %%
 rates = item_rates(corpus, items, period=period, top=6, n_boot=500, seed=SEED)
-for line in describe_rates(rates):
-    print(line)
-rates.to_csv(f"{OUT_DIR}/06_item_rates.csv", index=False)
-display(rates[["period", "item", "n_reports", "reports_with", "share", "share_low", "share_high"]].head(30))
+said = describe_rates(rates)
+if said:
+    page.say(said[0], key=True)
+    page.say(*said[1:])
+page.table(
+    rates[["period", "item", "n_reports", "reports_with", "share", "share_low", "share_high"]],
+    "item_rates", "Share of reports using each item per period, with 95% intervals.",
+)
 
 # %%
 if rates["period"].nunique() > 1:
-    plots.prevalence(
-        rates.drop(columns="group").rename(
-            columns={"item": "topic", "period": "group", "share": "mean",
-                     "share_low": "ci_low", "share_high": "ci_high"}
+    page.figure(
+        plots.prevalence(
+            rates.drop(columns="group").rename(
+                columns={"item": "topic", "period": "group", "share": "mean",
+                         "share_low": "ci_low", "share_high": "ci_high"}
+            ),
+            title="Share of reports using each item, by period",
+            ylabel="share of reports (95% interval)",
         ),
-        title="Share of reports using each item, by period",
-        ylabel="share of reports (95% interval)",
-    );
+        "Share of reports using each of the most common items per period, with 95% intervals "
+        "that resample whole reports.",
+    )
 
 # %% [markdown]
 # ## Where formulations are used first, and how they spread
@@ -112,21 +117,25 @@ if rates["period"].nunique() > 1:
 places = report_places(corpus)
 formulas = items[items["kind"] == "formula"]
 first = diffusion(corpus, formulas, places=places)
-for line in describe_diffusion(first):
-    print(line)
-first.to_csv(f"{OUT_DIR}/06_diffusion.csv", index=False)
-display(first.head(20))
+said = describe_diffusion(first)
+if said:
+    page.say(said[0], key=True)
+    page.say(*said[1:])
+page.table(first, "diffusion", "Each formula's first dated report and place, and how many "
+           "places and reports use it.")
 
 # %%
 curve = adoption(corpus, formulas, period=period, places=places, top=5)
 if curve["period"].nunique() > 1:
     wide = curve.pivot(index="period", columns="item", values="places")
-    display(wide)
-    axes = wide.plot(drawstyle="steps-post", marker="o", figsize=(6.5, 3.2))
-    axes.set_ylabel("places that have used it")
-    axes.set_title("Adoption of the formulas that reached the most places");
+    page.table(wide.rename_axis("period").reset_index(), "adoption",
+               "Cumulative number of places that have used each formula, per period.")
+    page.figure(
+        plots.adoption(wide, title="Adoption of the formulas that reached the most places"),
+        "Cumulative number of places that have used each of the five most widespread formulas.",
+    )
 else:
-    print("One period only: no adoption curve to draw.")
+    page.say("One period only: no adoption curve to draw.")
 
 # %% [markdown]
 # ## Does program type matter once the year is held fixed?
@@ -141,13 +150,17 @@ per_report = report_rates(corpus, formulas)  # doc_id, year, count, per_10k, met
 usable = per_report.dropna(subset=["year", "program_type"])
 if len(usable) > usable["program_type"].nunique() + 2 and usable["year"].nunique() > 1:
     table = effects(usable, "per_10k", ["program_type"], year="year")
-    for line in describe_effects(table):
-        print(line)
-    table.to_csv(f"{OUT_DIR}/06_effects.csv", index=False)
-    display(table)
-    plots.effects(table, title="Formula rate: effects with 95% intervals");
+    said = describe_effects(table)
+    if said:
+        page.say(said[0], key=True)
+        page.say(*said[1:])
+    page.table(table, "effects", "Regression of the formula rate on program type and year.")
+    page.figure(
+        plots.effects(table, title="Formula rate: effects with 95% intervals"),
+        "Estimated differences in formulas per 10,000 characters with 95% intervals.",
+    )
 else:
-    print(
+    page.say(
         f"{len(usable)} dated reports with a program type: too few for a regression with a "
         "year term."
     )

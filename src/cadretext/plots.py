@@ -22,12 +22,14 @@ from .errors import CadretextError, ParameterError
 
 __all__ = [
     "CJK_FONT",
+    "adoption",
     "bar_terms",
     "confusion_matrix",
     "effects",
     "facet_bars",
     "flow_chart",
     "heatmap",
+    "histogram",
     "network",
     "prevalence",
     "setup_cjk_font",
@@ -84,6 +86,13 @@ def _new(ax: Any | None, size: tuple[float, float]) -> tuple[Figure, Any]:
     return fig, ax
 
 
+def _display_width(text: str) -> int:
+    """Width of a label in Latin-character units: a CJK (wide) character counts two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def _need(df: pd.DataFrame, *cols: str) -> None:
     missing = [c for c in cols if c not in df.columns]
     if missing:
@@ -119,6 +128,64 @@ def bar_terms(
     return fig
 
 
+def histogram(
+    values: Sequence[float] | pd.Series,
+    *,
+    bins: int = 30,
+    title: str | None = None,
+    xlabel: str | None = None,
+    ylabel: str = "reports",
+    color: str = "#1b9e77",
+) -> Figure:
+    """A histogram of one number per report (the per-report bar chart of a large corpus).
+
+    Examples
+    --------
+    >>> fig = histogram([1200, 1500, 2100, 2500], bins=2, xlabel="characters")
+    >>> fig.axes[0].get_xlabel()
+    'characters'
+    """
+    data = pd.to_numeric(pd.Series(list(values)), errors="coerce").dropna()
+    if data.empty:
+        raise ParameterError("no numbers to draw")
+    fig, ax = _new(None, (6, 3))
+    ax.hist(data, bins=bins, color=color)
+    ax.set_xlabel(xlabel or "")
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def adoption(wide: pd.DataFrame, *, title: str | None = None) -> Figure:
+    """Step lines of a periods x items table of cumulative counts (places that have used each
+    formula by each period), as :func:`cadretext.trends.adoption` pivoted wide.
+
+    Examples
+    --------
+    >>> fig = adoption(pd.DataFrame({"三高四新": [1, 3]}, index=["2021", "2022"]))
+    >>> fig.axes[0].get_ylabel()
+    'places that have used it'
+    """
+    if wide.empty:
+        raise ParameterError("nothing to draw: the table is empty")
+    fig, ax = _new(None, (6.5, 3.2))
+    for column in wide.columns:
+        ax.plot(
+            [str(p) for p in wide.index],
+            wide[column],
+            drawstyle="steps-post",
+            marker="o",
+            label=str(column),
+        )
+    ax.set_ylabel("places that have used it")
+    ax.set_xlabel("period")
+    ax.legend(fontsize=8, frameon=False)
+    if title:
+        ax.set_title(title)
+    return fig
+
+
 def facet_bars(
     df: pd.DataFrame,
     *,
@@ -129,8 +196,10 @@ def facet_bars(
     ncols: int = 3,
     title: str | None = None,
     colors: dict[str, str] | None = None,
+    xlabel: str | None = None,
 ) -> Figure:
-    """One bar panel per group (a topic, a program type), top ``n`` terms each."""
+    """One bar panel per group (a topic, a program type), top ``n`` terms each; ``xlabel``
+    names the statistic on the axis (default: the column's name)."""
     _need(df, group, term, value)
     groups = list(dict.fromkeys(df[group]))
     if not groups:
@@ -145,7 +214,16 @@ def facet_bars(
     for i, (ax, g) in enumerate(zip(flat, groups, strict=False)):
         sub = df[df[group] == g]
         color = (colors or PROGRAM_COLORS).get(str(g), palette[i % len(palette)])
-        bar_terms(sub, term=term, value=value, n=n, title=str(g), xlabel=value, color=color, ax=ax)
+        bar_terms(
+            sub,
+            term=term,
+            value=value,
+            n=n,
+            title=str(g),
+            xlabel=xlabel or value,
+            color=color,
+            ax=ax,
+        )
     for ax in flat[len(groups) :]:
         ax.set_visible(False)
     if title:
@@ -165,20 +243,44 @@ def heatmap(
     vmin: float | None = None,
     vmax: float | None = None,
 ) -> Figure:
-    """A labelled heatmap of a DataFrame (rows x columns), values printed in the cells."""
+    """A labelled heatmap of a DataFrame (rows x columns), values printed in the cells.
+
+    The figure is as wide as its row labels need (Chinese characters count double) plus a
+    readable cell per column; each value is printed in black or white, whichever contrasts
+    with its cell's colour.
+
+    Examples
+    --------
+    >>> fig = heatmap(pd.DataFrame({"a": [0.0, 1.0]}, index=["低", "高"]), cmap="Blues")
+    >>> [t.get_color() for t in fig.axes[0].texts]
+    ['black', 'white']
+    """
     values = matrix.to_numpy(dtype=float)
     h, w = values.shape
+    row_width = max((_display_width(str(i)) for i in matrix.index), default=1)
+    col_width = max((_display_width(str(c)) for c in matrix.columns), default=1)
+    cell = 0.9 if annotate else 0.45
     fig, ax = plt.subplots(
-        figsize=(max(4.0, 0.7 * w + 2.5), max(2.5, 0.35 * h + 1.5)), layout="constrained"
+        figsize=(
+            max(4.0, 0.085 * row_width + cell * w + 1.6),
+            max(2.5, 0.32 * h + 1.2 + 0.06 * min(col_width, 30)),
+        ),
+        layout="constrained",
     )
     im = ax.imshow(values, cmap=cmap, aspect="auto", vmin=vmin, vmax=vmax)
-    ax.set_xticks(range(w), [str(c) for c in matrix.columns], rotation=45, ha="right")
+    rotate = col_width > 8
+    ax.set_xticks(
+        range(w),
+        [str(c) for c in matrix.columns],
+        rotation=30 if rotate else 0,
+        ha="right" if rotate else "center",
+    )
     ax.set_yticks(range(h), [str(i) for i in matrix.index])
     if annotate and h * w <= 400:
-        lo, hi = np.nanmin(values), np.nanmax(values)
-        mid = (lo + hi) / 2
         for (r, c), v in np.ndenumerate(values):
             if not np.isnan(v):
+                red, green, blue, _ = im.cmap(im.norm(v))
+                luminance = 0.299 * red + 0.587 * green + 0.114 * blue
                 ax.text(
                     c,
                     r,
@@ -186,7 +288,7 @@ def heatmap(
                     ha="center",
                     va="center",
                     fontsize=8,
-                    color="black" if v > mid else "white",
+                    color="black" if luminance > 0.5 else "white",
                 )
     fig.colorbar(im, ax=ax, shrink=0.8)
     ax.set_xlabel(xlabel or "")

@@ -32,6 +32,7 @@ from typing import Any
 
 from ._io import current_umask
 from .errors import CadretextError, OutputError, ParameterError
+from .pages import corpus_caveat, read_findings
 
 __all__ = [
     "NOTEBOOKS",
@@ -192,6 +193,80 @@ def _to_html(nb: Any, show_code: bool) -> str:
     )
     if _EXTERNAL.search(body):
         raise CadretextError("rendered HTML still references an external resource")
+    return body
+
+
+#: Fonts for Chinese first (Chromium picks Japanese glyphs for Han characters on a page that
+#: does not say it is Chinese), then the system's; the pages declare ``lang="zh-Hans"``.
+FONT_STACK = (
+    '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", '
+    '"Microsoft YaHei", "WenQuanYi Micro Hei", system-ui, sans-serif'
+)
+LDAVIS_PAGE = "03_topics_ldavis.html"
+
+_CSS = f"""
+body, .jp-RenderedHTMLCommon, .jp-Notebook {{ font-family: {FONT_STACK}; }}
+nav.ct-nav {{ position: sticky; top: 0; z-index: 10; background: #f6f6f6;
+  border-bottom: 1px solid #ddd; padding: 0.4rem 1rem; font-size: 0.9rem; }}
+nav.ct-nav a {{ margin-right: 1rem; text-decoration: none; color: #1a4f8b; }}
+nav.ct-nav a.current {{ font-weight: 700; color: #222; }}
+nav.ct-toc {{ margin: 0.5rem 0 1rem 0; font-size: 0.95rem; }}
+nav.ct-toc ol {{ margin: 0.2rem 0 0 1.2rem; padding: 0; }}
+figure.ct-fig, figure.ct-tab {{ margin: 1rem 0; }}
+figure.ct-fig img {{ max-width: 100%; height: auto; }}
+figcaption {{ font-size: 0.9rem; color: #333; margin: 0.3rem 0; }}
+figcaption .extent {{ color: #666; }}
+table.ct-table {{ border-collapse: collapse; font-size: 0.85rem; margin: 0.3rem 0; }}
+.jp-RenderedHTMLCommon table.ct-table th, table.ct-table th {{ text-align: left; border-bottom: 1px solid #999; padding: 0.2rem 0.5rem; }}
+.jp-RenderedHTMLCommon table.ct-table td, table.ct-table td {{ text-align: left; padding: 0.15rem 0.5rem; vertical-align: top;
+  border-bottom: 1px solid #eee; }}
+.jp-RenderedHTMLCommon table.ct-table td.num, table.ct-table td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
+.jp-RenderedHTMLCommon table.ct-table td.na, table.ct-table td.na {{ color: #999; text-align: center; }}
+p.finding {{ margin: 0.5rem 0; }}
+div.seed-note {{ background: #eef4fb; padding: 0.4rem 0.6rem; border-left: 3px solid #1a4f8b;
+  margin: 0.5rem 0; }}
+p.caveat {{ background: #fff8e1; padding: 0.4rem 0.6rem; border-left: 3px solid #e0a800; }}
+"""
+
+
+def _nav(current: str | None) -> str:
+    links = [
+        '<a href="index.html"' + (' class="current"' if current is None else "") + ">Index</a>"
+    ]
+    for number, spec in enumerate(NOTEBOOKS, 1):
+        mark = ' class="current"' if spec.stem == current else ""
+        links.append(f'<a href="{spec.stem}.html"{mark}>{number}. {html.escape(spec.title)}</a>')
+    links.append(f'<a href="{LDAVIS_PAGE}">Topic map (pyLDAvis)</a>')
+    return '<nav class="ct-nav">' + "".join(links) + "</nav>"
+
+
+_H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)(?:<a class="anchor-link"[^>]*>.*?</a>)?</h2>', re.S)
+
+
+def _decorate(body: str, spec: ReportSpec) -> str:
+    """Page chrome: Chinese language tag and fonts, a title, the navigation bar and a list of
+    contents built from the page's section headings."""
+    number = [s.stem for s in NOTEBOOKS].index(spec.stem) + 1 if spec in NOTEBOOKS else None
+    title = f"{number}. {spec.title}" if number else spec.title
+    body = re.sub(r"<html\b[^>]*>", '<html lang="zh-Hans">', body, count=1)
+    body = re.sub(
+        r"<title>.*?</title>",
+        lambda _: f"<title>{html.escape(title)} — cadretext report</title>",
+        body,
+        count=1,
+        flags=re.S,
+    )
+    body = body.replace("</head>", f"<style>{_CSS}</style>\n</head>", 1)
+    body = re.sub(r"(<body\b[^>]*>)", lambda m: m.group(1) + _nav(spec.stem), body, count=1)
+    sections = [
+        (anchor, re.sub(r"<[^>]+>", "", text).strip()) for anchor, text in _H2.findall(body)
+    ]
+    if sections:
+        items = "".join(
+            f'<li><a href="#{a}">{html.escape(html.unescape(t))}</a></li>' for a, t in sections
+        )
+        toc = f'<nav class="ct-toc"><b>Contents</b><ol>{items}</ol></nav>'
+        body = re.sub(r"(</h1>)", lambda m: m.group(1) + toc, body, count=1)
     return body
 
 
@@ -408,6 +483,9 @@ def _run_notebooks(
                     kernel_name=kernel_name,
                     progress_bar=False,
                     log_output=False,
+                    # the kernel's start-up notice ("running over TCP without encryption") is
+                    # no news to a reader at a terminal: the kernel logs errors only
+                    extra_arguments=["--IPKernelApp.log_level=ERROR"],
                 )
             except papermill.PapermillExecutionError as exc:
                 raise _cell_failure(exc, spec.stem) from None
@@ -415,8 +493,9 @@ def _run_notebooks(
             executed.cells.insert(1, nbformat.v4.new_markdown_cell(_stamp_markdown(info)))
             for number, cell in enumerate(executed.cells):  # random ids made every render differ
                 cell.id = f"{spec.stem}-{number}"
-            page = _to_html(executed, show_code)
+            page = _decorate(_to_html(executed, show_code), spec)
             (staging / f"{spec.stem}.html").write_text(page, encoding="utf-8")
+            findings = read_findings(staging, spec.stem)
             made = sorted(set(os.listdir(staging)) - before - {f"{spec.stem}.html"})
             pages.append(
                 {
@@ -428,6 +507,7 @@ def _run_notebooks(
                     "corpus_hash": info["corpus_hash"],
                     "seed": info["seed"],
                     "rendered_utc": info["rendered_utc"],
+                    "findings": findings,
                 }
             )
     return pages
@@ -496,6 +576,7 @@ def _index_html(pages: Sequence[dict[str, Any]], info: dict[str, Any]) -> str:
         spec = specs.get(page["stem"])
         title = spec.title if spec else page["stem"]
         summary = spec.summary if spec else ""
+        number = list(specs).index(page["stem"]) + 1 if spec else None
         origin = ""
         if mixed:
             origin = (
@@ -504,9 +585,21 @@ def _index_html(pages: Sequence[dict[str, Any]], info: dict[str, Any]) -> str:
                 f"({page.get('documents')} documents, hash {html.escape(str(page.get('corpus_hash')))}"
                 f"), seed {page.get('seed')}.</p>"
             )
+        findings = [str(f) for f in page.get("findings") or []][:3]
+        found = ""
+        if findings:
+            found = (
+                '<ul class="findings">'
+                + "".join(f"<li>{html.escape(f)}</li>" for f in findings)
+                + "</ul>"
+            )
         items.append(
-            f'<li><a href="{html.escape(page["stem"])}.html">{html.escape(title)}</a>'
-            f"<p>{html.escape(summary)}</p>{origin}</li>"
+            f'<li><a href="{html.escape(page["stem"])}.html">'
+            f"{number}. {html.escape(title)}</a>{found}"
+            f'<p class="summary">{html.escape(summary)}</p>{origin}</li>'
+            if number
+            else f'<li><a href="{html.escape(page["stem"])}.html">{html.escape(title)}</a>'
+            f"{found}{origin}</li>"
         )
     note = ""
     if mixed:
@@ -517,26 +610,34 @@ def _index_html(pages: Sequence[dict[str, Any]], info: dict[str, Any]) -> str:
     versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items())
     listing = "\n".join(items)
     scope = "(the latest run: the pages marked with its time) on" if mixed else "on"
+    caveat = corpus_caveat(int(info["documents"])) if int(info["documents"]) > 0 else ""
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="zh-Hans"><head><meta charset="utf-8">
 {_TITLE}
 <style>
-body {{ font-family: system-ui, "Noto Sans SC", sans-serif; max-width: 52rem; margin: 2rem auto;
+body {{ font-family: {FONT_STACK}; max-width: 56rem; margin: 0 auto 2rem auto;
        line-height: 1.5; color: #222; padding: 0 1rem; }}
-li {{ margin-bottom: 1rem; }} li a {{ font-size: 1.15rem; font-weight: 600; }}
-li p {{ margin: 0.2rem 0 0 0; }} footer, .origin {{ font-size: 0.8rem; color: #666; }}
-footer {{ overflow-wrap: anywhere; }}
+ul.pages {{ list-style: none; padding-left: 0; }}
+ul.pages > li {{ margin-bottom: 1.2rem; }} ul.pages > li > a {{ font-size: 1.15rem; font-weight: 600; }}
+ul.findings {{ margin: 0.3rem 0; }} p.summary {{ margin: 0.2rem 0 0 0; color: #555;
+  font-size: 0.9rem; }}
+footer, .origin {{ font-size: 0.8rem; color: #666; }} footer {{ overflow-wrap: anywhere; }}
+div.seed-note {{ background: #eef4fb; padding: 0.4rem 0.6rem; border-left: 3px solid #1a4f8b;
+  margin: 0.5rem 0; }}
+p.caveat {{ background: #fff8e1; padding: 0.4rem 0.6rem; border-left: 3px solid #e0a800; }}
+{_CSS}
 </style></head>
-<body>
+<body>{_nav(None)}
 <h1>cadretext reports</h1>
 <p>Computational analysis of Chinese news reports about cadre training programs
 (secondment, party school, closed-format training), rendered from the notebooks in
 <code>notebooks/</code> {scope} the corpus <code>{html.escape(info["corpus"])}</code>
-({info["documents"]} documents).</p>
+({info["documents"]} documents). Under each page: its key findings, computed on this corpus.</p>
+<p class="caveat"><b>Scope.</b> {html.escape(caveat)}</p>
 {note}
-<ol>
+<ul class="pages">
 {listing}
-</ol>
+</ul>
 <footer>{"Latest run: c" if mixed else "C"}orpus hash {info["corpus_hash"]}; seed {info["seed"]}; lexicon version
 {html.escape(info["lexicon_version"])} ({info["lexicon_sha256"]}); rendered
 {info["rendered_utc"]} UTC; {html.escape(versions)}.</footer>
