@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -104,6 +105,63 @@ def test_report_is_complete_and_self_contained(rendered: Path, stem: str) -> Non
     assert ids and ids == [f"{stem}-{i}" for i in range(len(ids))]
 
 
+def check_page(folder: Path, stem: str) -> str:
+    """What every page must be, on any corpus: Chinese-tagged, titled, navigable, its tables
+    short with CSVs that exist, its figures captioned, under 2 MB. Returns the page."""
+    path = folder / f"{stem}.html"
+    page = path.read_text(encoding="utf-8")
+    spec = next(s for s in NOTEBOOKS if s.stem == stem)
+    number = [s.stem for s in NOTEBOOKS].index(stem) + 1
+    assert path.stat().st_size < 2_000_000, f"{stem}: {path.stat().st_size} bytes"
+    assert '<html lang="zh-Hans">' in page
+    assert f"<title>{number}. {spec.title} — cadretext report</title>" in page
+    assert "Noto Sans CJK SC" in page
+    nav = re.search(r'<nav class="ct-nav">(.*?)</nav>', page, re.S).group(1)
+    for other in NOTEBOOKS:
+        assert f'href="{other.stem}.html"' in nav
+    assert 'href="index.html"' in nav and 'href="03_topics_ldavis.html"' in nav
+    toc = re.search(r'<nav class="ct-toc">(.*?)</nav>', page, re.S).group(1)
+    for anchor in re.findall(r'href="#([^"]+)"', toc):
+        assert f'id="{anchor}"' in page
+    for csv in re.findall(r'href="([^"]+\.csv)"', page):
+        assert (folder / csv).is_file(), csv
+    for table in re.findall(r'<table class="ct-table">(.*?)</table>', page, re.S):
+        assert table.count("<tr>") <= 31  # header + 30 rows
+        assert "\\n" not in table and ">nan<" not in table and ">NaN<" not in table
+    assert '<table class="dataframe' not in page  # every table goes through the page helper
+    images = len(re.findall(r"<img [^>]*src=\"data:image/png;base64,", page))
+    figures = re.findall(r'<figure class="ct-fig"[^>]*>(.*?)</figure>', page, re.S)
+    assert len(figures) == images  # every image is a numbered figure
+    for number, figure in enumerate(figures, 1):
+        assert re.search(r'<img [^>]*alt="[^"]{10,}"', figure)
+        assert f"<b>Figure {number}.</b>" in figure
+    return page
+
+
+@pytest.mark.parametrize("stem", [s.stem for s in NOTEBOOKS])
+def test_page_chrome_tables_and_figures(rendered: Path, stem: str) -> None:
+    check_page(rendered, stem)
+
+
+def test_the_index_leads_with_computed_findings(rendered: Path) -> None:
+    index = (rendered / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-Hans">' in index and 'class="caveat"' in index
+    assert "5 reports: read every figure as a description" in index
+    lists = re.findall(r'<ul class="findings">(.*?)</ul>', index, re.S)
+    assert len(lists) == len(NOTEBOOKS)
+    assert all(1 <= item.count("<li>") <= 3 for item in lists)
+    assert "5 reports from" in lists[0]
+    manifest = json.loads((rendered / "report.json").read_text(encoding="utf-8"))
+    assert all(page["findings"] for page in manifest["pages"])
+    assert not list(rendered.glob("*_findings.json"))
+
+
+def test_seed_notes_appear_on_the_seed_corpus(rendered: Path) -> None:
+    for stem in ("01_corpus", "02_keywords", "03_topics"):
+        page = (rendered / f"{stem}.html").read_text(encoding="utf-8")
+        assert 'class="seed-note"' in page, stem
+
+
 def test_document_text_is_escaped(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -142,11 +200,14 @@ def _render_seed_files(tmp_path: Path, prefixes: tuple[str, ...], only: list[str
     return tmp_path / "out"
 
 
-def test_reports_on_a_corpus_without_program_types(tmp_path: Path) -> None:
+def test_reports_on_a_corpus_without_program_types(tmp_path: Path, capfd) -> None:
     # a researcher's own folder of scraped reports has no manifest: the comparisons between
     # program types then use the classifier's labels, and the report says so
     prefixes = tuple(path.name[:4] for path in sorted(SEEDS.glob("*.txt")))
     out = _render_seed_files(tmp_path, prefixes, ["02_keywords", "05_shared_rhetoric"])
+    terminal = capfd.readouterr()
+    # the kernels' start-up notices and library warnings stay off the terminal
+    assert "Kernel is running" not in terminal.err and "Warning" not in terminal.err
     page = (out / "02_keywords.html").read_text(encoding="utf-8")
     assert "5 reports have no program type in the manifest" in page
     assert "Traceback" not in page
@@ -157,5 +218,23 @@ def test_reports_on_a_corpus_without_program_types(tmp_path: Path) -> None:
 def test_keyword_report_on_a_corpus_of_one_program_type(tmp_path: Path) -> None:
     # the two secondment reports only
     out = _render_seed_files(tmp_path, ("000_", "002_"), ["02_keywords"])
-    page = (out / "02_keywords.html").read_text(encoding="utf-8")
+    page = check_page(out, "02_keywords")
     assert "nothing to compare" in page and "Traceback" not in page
+    # two of the five seeds are not the seed corpus: no note written for the seeds
+    assert 'class="seed-note"' not in page and "On the seed" not in page
+    assert "one program type only" in page
+
+
+def test_rendering_again_changes_only_the_time_stamp(rendered: Path, tmp_path: Path) -> None:
+    stems = ["02_keywords", "03_topics"]
+    render_reports(SEEDS, tmp_path / "again", only=stems, progress=False)
+    stamp = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC")
+    for stem in stems:
+        first = stamp.sub("", (rendered / f"{stem}.html").read_text(encoding="utf-8"))
+        second = stamp.sub("", (tmp_path / "again" / f"{stem}.html").read_text(encoding="utf-8"))
+        assert first == second, stem
+        for csv in sorted(rendered.glob(f"{stem}_*.csv")):
+            assert csv.read_bytes() == (tmp_path / "again" / csv.name).read_bytes(), csv.name
+    assert (rendered / "03_topics_ldavis.html").read_bytes() == (
+        tmp_path / "again" / "03_topics_ldavis.html"
+    ).read_bytes()

@@ -96,7 +96,7 @@ def corpus_caveat(n_reports: int, n_groups: int | None = None) -> str:
             f"{n_reports:,} reports: the intervals and tests are meaningful, but only for the "
             "sites and years the corpus covers; syndicated copies count once per site."
         )
-    if n_groups is not None and n_groups < 2:
+    if n_groups == 1:
         text += " The corpus holds one program type only, so nothing is compared between types."
     return text
 
@@ -136,8 +136,8 @@ def format_table(df: pd.DataFrame, *, digits: int = 3) -> pd.DataFrame:
         s = out[col]
         if pd.api.types.is_float_dtype(s):
             out[col] = s.round(digits)
-        elif s.dtype == object:
-            out[col] = s.map(_flatten)
+        elif pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s):
+            out[col] = s.map(_flatten, na_action="ignore")
     return out
 
 
@@ -299,6 +299,8 @@ class Page:
         """Show a matplotlib figure as the page's next numbered figure, with caption and alt
         text (default: the caption), and close it."""
         import matplotlib.pyplot as plt
+
+        from . import plots  # noqa: F401  (registers the CJK font for figures drawn elsewhere)
 
         if hasattr(fig, "figure") and not hasattr(fig, "savefig"):
             fig = fig.figure  # an Axes

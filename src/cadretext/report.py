@@ -89,8 +89,8 @@ NOTEBOOKS: tuple[ReportSpec, ...] = (
         "05_shared_rhetoric",
         "Shared rhetoric",
         "Numbered formulas, idioms, quoted slogans and metaphors: what all program types share "
-        "and what is specific to one, their overlap, the co-occurrence network, and who is sent "
-        "where, read from the text.",
+        "and what is specific to one, their overlap, the items that occur together most, and who "
+        "is sent where, read from the text.",
     ),
     ReportSpec(
         "06_diffusion",
@@ -223,6 +223,7 @@ table.ct-table {{ border-collapse: collapse; font-size: 0.85rem; margin: 0.3rem 
 .jp-RenderedHTMLCommon table.ct-table td.num, table.ct-table td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 .jp-RenderedHTMLCommon table.ct-table td.na, table.ct-table td.na {{ color: #999; text-align: center; }}
 p.finding {{ margin: 0.5rem 0; }}
+.jp-RenderedHTMLCommon small {{ overflow-wrap: anywhere; }}
 div.seed-note {{ background: #eef4fb; padding: 0.4rem 0.6rem; border-left: 3px solid #1a4f8b;
   margin: 0.5rem 0; }}
 p.caveat {{ background: #fff8e1; padding: 0.4rem 0.6rem; border-left: 3px solid #e0a800; }}
