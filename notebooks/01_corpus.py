@@ -109,7 +109,7 @@ page.table(removal_examples(corpus, per_kind=3), "removal_examples",
 
 # %%
 duplicates = corpus.loc[corpus["duplicate_of"].notna(), ["doc_id", "duplicate_of", "source"]]
-page.say(f"{len(duplicates)} of {len(corpus)} reports are near-duplicates of an earlier one.",
+page.say(f"{len(duplicates):,} of {len(corpus):,} reports are near-duplicates of an earlier one.",
          key=True)
 if len(duplicates):
     page.table(duplicates, "duplicates", "Reports flagged as near-duplicates of an earlier one.")
@@ -122,7 +122,7 @@ if len(duplicates):
 
 # %%
 flows = place_flows(corpus)
-page.say(f"{flows['doc_id'].nunique()} of {len(corpus)} reports record a sending and a host "
+page.say(f"{flows['doc_id'].nunique():,} of {len(corpus):,} reports record a sending and a host "
          "place in the manifest.")
 if len(flows):
     page.table(flows, "flows", "Sending and host places recorded in the manifest.")

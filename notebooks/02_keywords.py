@@ -41,7 +41,7 @@ types = sorted(set(groups))
 predicted = int((corpus["program_type_source"] == "predicted").sum())
 page = Page("02_keywords", OUT_DIR, corpus, seed=SEED)
 page.caveat(len(types))
-page.say(f"{len(corpus)} reports, {sum(map(len, tokens)):,} tokens; program types: "
+page.say(f"{len(corpus):,} reports, {sum(map(len, tokens)):,} tokens; program types: "
          f"{', '.join(types)}.")
 if predicted:
     page.say(f"{predicted} reports have no program type in the manifest: their type is the "

@@ -42,6 +42,7 @@ from cadretext.topics import (
     fit_seeded_lda,
     suggest_k,
     sweep_k,
+    sweep_plan,
     to_pyldavis_html,
     topic_passages,
     topic_prevalence,
@@ -56,7 +57,7 @@ units = split_units(corpus, UNIT)
 tokens = tokenize(units["text"], cache=True)
 page = Page("03_topics", OUT_DIR, corpus, seed=SEED)
 page.caveat(corpus["program_type"].nunique())
-page.say(f"{len(corpus)} reports -> {len(units):,} {UNIT} units, {sum(map(len, tokens)):,} "
+page.say(f"{len(corpus):,} reports -> {len(units):,} {UNIT} units, {sum(map(len, tokens)):,} "
          "tokens.")
 
 # %% [markdown]
@@ -68,10 +69,18 @@ page.say(f"{len(corpus)} reports -> {len(units):,} {UNIT} units, {sum(map(len, t
 # best-match Jaccard of the top-10 words). The rule (`suggest_k`): rank each K on c_v, c_npmi
 # and stability, take the K with the best mean rank, and the smaller K on a tie. When
 # stability falls fast as K grows, different seeds give different topics: the model is fitting
-# noise.
+# noise. On a large corpus the sweep is bounded (`sweep_plan`): c_v is left out, c_npmi is
+# computed on a sample of units and the passes fall with the corpus; the rule applied is
+# stated below.
 
 # %%
-sweep = sweep_k(tokens, range(K_MIN, K_MAX + 1), seeds=(SEED, SEED + 1, SEED + 2), n_jobs=2)
+plan = sweep_plan(len(tokens))
+page.say(f"Sweep settings: {plan['rule']}")
+sweep = sweep_k(
+    tokens, range(K_MIN, K_MAX + 1), seeds=(SEED, SEED + 1, SEED + 2), n_jobs=2,
+    coherence=plan["coherence"], passes=plan["passes"],
+    coherence_sample=plan["coherence_sample"], sample_seed=SEED,
+)
 sweep = sweep.drop(columns=[c for c in sweep.columns if c.endswith("_time_s")])
 k = suggest_k(sweep)
 said = describe_sweep(sweep, k)
@@ -81,14 +90,14 @@ page.table(sweep, "sweep", "Model selection by K: coherence, diversity and stabi
 page.figure(
     plots.sweep_lines(sweep, chosen=k, title="Model selection by K"),
     f"Coherence, diversity and stability against K; the dashed line marks K = {k}, chosen by "
-    "the best mean rank of c_v, c_npmi and stability (smaller K on ties).",
+    "the best mean rank of the coherence measures and stability (smaller K on ties).",
 )
 
 # %% [markdown]
 # ## The chosen model's topics
 
 # %%
-model = fit_lda(tokens, k, seed=SEED)
+model = fit_lda(tokens, k, seed=SEED, passes=plan["passes"])
 labels = model.topic_labels(n=3)
 page.say(
     f"{len(model.dropped)} of {len(tokens):,} units have no words left after dropping words in "
@@ -195,7 +204,7 @@ page.figure(
 # before modelling.
 
 # %%
-seeded = fit_seeded_lda(tokens, extra_topics=2, seed=SEED)
+seeded = fit_seeded_lda(tokens, extra_topics=2, seed=SEED, passes=plan["passes"])
 for name, words in seeded.params["missing_seed_words"].items():
     page.say(f"Seed words of {name} not in the model's vocabulary after filtering: "
              f"{'、'.join(words)}.")

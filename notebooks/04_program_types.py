@@ -52,7 +52,7 @@ trained = clf.training_
 page = Page("04_program_types", OUT_DIR, corpus, seed=SEED)
 page.caveat()
 page.say(
-    f"{len(corpus)} reports; pattern lexicon version {patterns.version} "
+    f"{len(corpus):,} reports; pattern lexicon version {patterns.version} "
     f"({len(patterns)} weighted terms and patterns). The default model was trained on "
     f"{trained['n_labelled']} labelled real reports from {trained.get('n_sites', '?')} sites "
     f"plus {trained.get('n_silver', 0)} silver examples (real pages labelled twice from the "

@@ -52,7 +52,7 @@ page = Page("06_diffusion", OUT_DIR, corpus, seed=SEED)
 page.caveat(corpus["program_type"].nunique())
 items = extract_all(corpus, kinds=("formula", "metaphor"))
 n_reports = len(corpus)
-page.say(f"{n_reports} reports; {corpus['date'].notna().sum()} dated.")
+page.say(f"{n_reports:,} reports; {corpus['date'].notna().sum():,} dated.")
 
 # %% [markdown]
 # ## Dates

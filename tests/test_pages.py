@@ -171,6 +171,8 @@ def test_documents_are_labelled_by_title_and_labels_are_unique() -> None:
     )
     labels = labels_for_documents(corpus, width=8).tolist()
     assert labels[1] == "b_2"
+    with_text = corpus.assign(text=["", "开班仪式\n举行", ""])
+    assert labels_for_documents(with_text, width=8).tolist()[1] == "开班仪式 举行"
     assert labels[0].endswith("…") and len(labels[0]) == 8
     assert labels[2] == labels[0] + " (2)"
     assert len(set(labels)) == 3

@@ -22,6 +22,7 @@ from cadretext.topics import (
     save_topic_outputs,
     suggest_k,
     sweep_k,
+    sweep_plan,
     to_pyldavis_html,
     topic_prevalence,
 )
@@ -216,6 +217,33 @@ def test_sweep_single_seed_and_measure_choice(corpus, capsys):
     assert np.isnan(t.loc[0, "stability"])
     with pytest.raises(ParameterError, match="unknown coherence"):
         sweep_k(docs[:60], [2], coherence=("c_x",), no_above=1.0)
+
+
+def test_sweep_on_a_coherence_sample(corpus, sweep):
+    docs, _ = corpus
+    kw = {"seeds": (0, 1), "passes": 4, "no_above": 1.0, "coherence_sample": 40}
+    serial = sweep_k(docs[:120], [2, 3, 4], n_jobs=1, **kw).drop(columns="fit_time_s")
+    parallel = sweep_k(docs[:120], [2, 3, 4], n_jobs=2, **kw).drop(columns="fit_time_s")
+    pd.testing.assert_frame_equal(serial, parallel, check_exact=True)
+    full = sweep.drop(columns="fit_time_s")
+    # the same fits: u_mass, diversity and stability do not change; c_v and c_npmi are
+    # computed on 40 of the 120 units, so they do
+    for col in ("u_mass", "diversity", "stability"):
+        assert serial[col].tolist() == full[col].tolist()
+    assert serial["c_v"].tolist() != full["c_v"].tolist()
+    other = sweep_k(docs[:120], [2, 3, 4], n_jobs=1, sample_seed=1, **kw)
+    assert other["c_npmi"].tolist() != serial["c_npmi"].tolist()
+    with pytest.raises(ParameterError, match="coherence_sample"):
+        sweep_k(docs[:120], [2], coherence_sample=3, no_above=1.0)
+
+
+def test_sweep_plan_bounds_the_sweep_as_the_corpus_grows():
+    small, large = sweep_plan(5_000), sweep_plan(50_000)
+    assert small["coherence"] == ("c_v", "c_npmi", "u_mass") and small["passes"] == 10
+    assert small["coherence_sample"] is None
+    assert large["coherence"] == ("c_npmi", "u_mass") and large["coherence_sample"] == 5_000
+    assert large["passes"] == 3 and sweep_plan(10_000)["passes"] == 5
+    assert "c_v left out" in large["rule"] and "50,000 units" in large["rule"]
 
 
 def test_suggest_k_rule():

@@ -94,7 +94,8 @@ def corpus_caveat(n_reports: int, n_groups: int | None = None) -> str:
     else:
         text = (
             f"{n_reports:,} reports: the intervals and tests are meaningful, but only for the "
-            "sites and years the corpus covers; syndicated copies count once per site."
+            "sites and years the corpus covers; near-duplicates are flagged, not dropped, so a "
+            "syndicated story counts once per copy."
         )
     if n_groups == 1:
         text += " The corpus holds one program type only, so nothing is compared between types."
@@ -366,16 +367,22 @@ def read_findings(folder: str | Path, stem: str) -> list[str]:
 
 
 def labels_for_documents(corpus: pd.DataFrame, *, width: int = 18) -> pd.Series:
-    """A short human label per report for figure axes: its title (cut to ``width``
-    characters), else its file name, made unique with a number."""
-    titles: Sequence[Any] = (
-        corpus["title"].tolist() if "title" in corpus.columns else [None] * len(corpus)
-    )
+    """A short human label per report for figure axes: its title, else the opening words of
+    its text, else its id; cut to ``width`` characters and made unique with a number."""
+    n = len(corpus)
+    titles: Sequence[Any] = corpus["title"].tolist() if "title" in corpus.columns else [None] * n
+    texts: Sequence[Any] = corpus["text"].tolist() if "text" in corpus.columns else [None] * n
     out: list[str] = []
     seen: dict[str, int] = {}
-    for doc_id, title in zip(corpus["doc_id"], titles, strict=True):
-        base = str(title).strip() if isinstance(title, str) and title.strip() else str(doc_id)
-        base = re.sub(r"\s+", " ", base)
+    for doc_id, title, text in zip(corpus["doc_id"], titles, texts, strict=True):
+        base = next(
+            (
+                re.sub(r"\s+", " ", value).strip()
+                for value in (title, text)
+                if isinstance(value, str) and value.strip()
+            ),
+            str(doc_id),
+        )
         if len(base) > width:
             base = base[: width - 1] + "…"
         seen[base] = seen.get(base, 0) + 1

@@ -37,7 +37,7 @@ from .output import save_topic_outputs, to_pyldavis_html
 from .prevalence import topic_prevalence
 from .reading import topic_passages, topic_terms
 from .seeded import DEFAULT_SEED_TOPICS, fit_seeded_lda
-from .select import COHERENCE_MEASURES, suggest_k, sweep_k
+from .select import COHERENCE_MEASURES, suggest_k, sweep_k, sweep_plan
 
 __all__ = [
     "COHERENCE_MEASURES",
@@ -51,6 +51,7 @@ __all__ = [
     "save_topic_outputs",
     "suggest_k",
     "sweep_k",
+    "sweep_plan",
     "to_pyldavis_html",
     "topic_passages",
     "topic_prevalence",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import tempfile
@@ -118,6 +119,8 @@ def sweep_k(
     chunksize: int | None = None,
     n_jobs: int = 1,
     progress: bool = False,
+    coherence_sample: int | None = None,
+    sample_seed: int = 0,
 ) -> pd.DataFrame:
     """Fit LDA for every K and seed; report coherence, diversity and stability per K.
 
@@ -145,6 +148,11 @@ def sweep_k(
         identical for any ``n_jobs`` (every fit uses one BLAS thread and its own seed).
     progress : bool, default False
         Show a tqdm progress bar over the fits.
+    coherence_sample : int, optional
+        Compute the window-based measures (c_v, c_npmi, c_uci) on this many units drawn with
+        ``sample_seed`` instead of on all of them (u_mass always uses every unit): their cost
+        grows with the corpus, the estimate of a topic's coherence much less. :func:`sweep_plan`
+        chooses it from the corpus size.
 
     Returns
     -------
@@ -179,6 +187,15 @@ def sweep_k(
     bow = as_bow(tokens, no_below, no_above, keep_n, None)
     check_k_against_units("ks", max(ks), bow)
     fit_kwargs["chunksize"] = chunksize_for(chunksize, bow)
+    if coherence_sample is not None:
+        check_int("coherence_sample", coherence_sample, minimum=10)
+        n_kept = len(bow.kept)
+        if coherence_sample < n_kept and any(m != "u_mass" for m in coherence):
+            rng = np.random.default_rng(check_int("sample_seed", sample_seed, minimum=0))
+            chosen = set(rng.choice(n_kept, size=coherence_sample, replace=False).tolist())
+            # the texts may be streamed: one pass keeps the sampled units, in corpus order
+            sampled = [t for i, t in enumerate(bow.texts) if i in chosen]
+            bow = dataclasses.replace(bow, texts=sampled)
     tasks = [(k, s) for k in ks for s in seeds]
     fits: list[dict[str, Any]] = []
     bar = _progress(len(tasks), progress)
@@ -194,6 +211,56 @@ def sweep_k(
     finally:
         bar.close()
     return _summarise(fits, ks, seeds, coherence)
+
+
+#: Units above which :func:`sweep_plan` leaves out c_v and samples the window-based measures.
+LARGE_SWEEP_UNITS = 5_000
+
+
+def sweep_plan(n_units: int, *, large: int = LARGE_SWEEP_UNITS) -> dict[str, Any]:
+    """Settings of a K sweep that keep its cost bounded as the corpus grows, and the rule.
+
+    Up to ``large`` units (5,000 paragraphs): c_v, c_npmi and u_mass on every unit, 10 passes.
+    Above: c_v is left out (its sliding windows over every text dominate the sweep's time),
+    c_npmi is computed on a sample of ``large`` units, u_mass (document co-occurrence counts)
+    on all of them, and the passes fall with the corpus (``round(10 * large / n_units)``, at
+    least 3): online LDA makes more updates per pass on more documents.
+
+    Returns
+    -------
+    dict
+        ``coherence``, ``passes``, ``coherence_sample`` (keyword arguments of
+        :func:`sweep_k`) and ``rule`` (a sentence for the report).
+
+    Examples
+    --------
+    >>> sweep_plan(800)["coherence"]
+    ('c_v', 'c_npmi', 'u_mass')
+    >>> plan = sweep_plan(40_000)
+    >>> plan["coherence"], plan["passes"], plan["coherence_sample"]
+    (('c_npmi', 'u_mass'), 3, 5000)
+    """
+    n_units = check_int("n_units", n_units, minimum=0)
+    if n_units <= large:
+        return {
+            "coherence": COHERENCE_MEASURES,
+            "passes": 10,
+            "coherence_sample": None,
+            "rule": (
+                f"{n_units:,} units (at most {large:,}): c_v, c_npmi and u_mass on every unit, "
+                "10 passes per fit."
+            ),
+        }
+    passes = max(3, round(10 * large / n_units))
+    return {
+        "coherence": ("c_npmi", "u_mass"),
+        "passes": passes,
+        "coherence_sample": large,
+        "rule": (
+            f"{n_units:,} units (more than {large:,}): c_v left out, c_npmi on a sample of "
+            f"{large:,} units drawn with the seed, u_mass on every unit, {passes} passes per fit."
+        ),
+    }
 
 
 class _NoBar:
