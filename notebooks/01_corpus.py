@@ -76,7 +76,7 @@ else:
 
 # %%
 page.seed_note(
-    "On the seed corpus the five reports are a sample for building and checking methods, not "
+    "The five seed reports are a sample for building and checking methods, not "
     "evidence about how Chinese media describe these programs. The later notebooks work on "
     "paragraphs (see `UNIT`) so that models have more than five units, but the paragraphs of "
     "one report are not independent observations."

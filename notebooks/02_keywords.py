@@ -27,7 +27,6 @@ K_MAX = 6
 OUT_DIR = "../reports"
 
 # %%
-import pandas as pd
 
 from cadretext import fill_program_types, load_corpus, plots, tokenize
 from cadretext.describe import describe_keyness

@@ -30,7 +30,6 @@ OUT_DIR = "../reports"
 import warnings
 from pathlib import Path
 
-import pandas as pd
 from IPython.display import HTML, display
 
 from cadretext import fill_program_types, load_corpus, plots, split_units, tokenize

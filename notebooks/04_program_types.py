@@ -243,7 +243,11 @@ else:
 
 # %%
 flagged = labels[labels["uncertain"]]
-page.say(clf.uncertain_rule() + ".", f"{len(flagged)} of {len(labels)} reports are uncertain.")
+page.say(
+    f"Rule: {clf.uncertain_rule()}.",
+    f"{len(flagged):,} of {len(labels):,} reports {'is' if len(flagged) == 1 else 'are'} "
+    "uncertain.",
+)
 if len(flagged):
     page.table(
         flagged.sort_values("probability")[["doc_id", "label", "labels", "probability"]]

@@ -29,7 +29,6 @@ K_MAX = 6
 OUT_DIR = "../reports"
 
 # %%
-import pandas as pd
 
 from cadretext import fill_program_types, load_corpus, plots
 from cadretext.pages import Page

@@ -42,7 +42,7 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 
 
 def _counts(values: pd.Series) -> str:
-    return ", ".join(f"{k} {v}" for k, v in values.value_counts().items())
+    return ", ".join(f"{k} {v:,}" for k, v in values.value_counts().items())
 
 
 def describe_corpus(corpus: pd.DataFrame) -> list[str]:

@@ -277,7 +277,9 @@ def describe_flows(flows: pd.DataFrame) -> list[str]:
     send = int((flows["send"] != "").sum())
     host = int((flows["host"] != "").sum())
     verb = "names" if send == 1 else "name"
-    out = [f"Of {n} reports, {send} {verb} a sending place and {host} a host place in the text."]
+    out = [
+        f"Of {n:,} reports, {send:,} {verb} a sending place and {host:,} a host place in the text."
+    ]
     if {"manifest_send", "manifest_host"} <= set(flows.columns):
         recorded = flows[
             flows["manifest_send"].fillna("").astype(str).str.strip().ne("")

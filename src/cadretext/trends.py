@@ -500,7 +500,7 @@ def effects(
 
 # --------------------------------------------------------------------------- sentences
 def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
+    return f"{int(count):,} {noun}" + ("" if count == 1 else "s")
 
 
 def describe_rates(rates: pd.DataFrame) -> list[str]:
@@ -585,11 +585,11 @@ def describe_effects(table: pd.DataFrame, *, level: float = 0.95) -> list[str]:
     if clear.empty:
         return [
             f"{table['outcome'].iloc[0]}: no term's {level:.0%} interval excludes zero "
-            f"({int(table['n'].iloc[0])} units in {int(table['n_clusters'].iloc[0])} reports)."
+            f"({int(table['n'].iloc[0]):,} units in {int(table['n_clusters'].iloc[0]):,} reports)."
         ]
     return [
         f"{r.outcome}: {r.term} {r.estimate:.2f} ({level:.0%} interval {r.ci_low:.2f} to "
-        f"{r.ci_high:.2f}; {int(r.n)} units in {int(r.n_clusters)} reports)."
+        f"{r.ci_high:.2f}; {int(r.n):,} units in {int(r.n_clusters):,} reports)."
         for r in clear.itertuples()
     ]
 

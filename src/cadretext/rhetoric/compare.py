@@ -184,7 +184,7 @@ def describe_shared(table: pd.DataFrame, *, examples: int = 5) -> list[str]:
     common = items[items["shared"] == "all"].head(examples)
     if len(common):
         listed = ", ".join(
-            f"{r.item} ({docs[(r.item, r.kind)]} reports)" for r in common.itertuples()
+            f"{r.item} ({docs[(r.item, r.kind)]:,} reports)" for r in common.itertuples()
         )
         out.append(f"Used by every group: {listed}.")
     return out
