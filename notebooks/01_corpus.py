@@ -126,12 +126,11 @@ page.say(f"{flows['doc_id'].nunique():,} of {len(corpus):,} reports record a sen
          "place in the manifest.")
 if len(flows):
     page.table(flows, "flows", "Sending and host places recorded in the manifest.")
-    pairs = flows.groupby(["send", "host"], dropna=False).size().nlargest(15).index
-    shown = flows.set_index(["send", "host"]).loc[list(pairs)].reset_index()
+    n_pairs = len(flows.drop_duplicates(["send", "host"]))
     page.figure(
-        plots.flow_chart(shown, title="Who is sent where (from the manifest)"),
+        plots.flow_chart(flows, title="Who is sent where (from the manifest)", top=15),
         "Sending places (left) and host places (right) recorded in the manifest, coloured by "
-        "program type" + (" (the 15 most frequent pairs)." if len(pairs) < len(flows) else "."),
+        "program type" + (" (the 15 most frequent pairs)." if n_pairs > 15 else "."),
     )
 
 # %% [markdown]

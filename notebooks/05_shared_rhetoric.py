@@ -291,14 +291,11 @@ flow_edges = (
     .query("send != '' and host != ''")
 )
 if len(flow_edges):
-    pairs = flow_edges.groupby(["send", "host"]).size().nlargest(15)
-    shown = flow_edges.set_index(["send", "host"]).loc[list(pairs.index)].reset_index()
+    n_pairs = len(flow_edges.drop_duplicates(["send", "host"]))
     page.figure(
-        plots.flow_chart(shown.drop_duplicates(["send", "host"]),
-                         title="Sending → host places read from the reports"),
+        plots.flow_chart(flow_edges, title="Sending → host places read from the reports", top=15),
         "Sending places (left) and host places (right) read from the reports, coloured by "
-        "program type" + (" (the 15 most frequent pairs)." if len(pairs) < len(
-            flow_edges.drop_duplicates(["send", "host"])) else "."),
+        "program type" + (" (the 15 most frequent pairs)." if n_pairs > 15 else "."),
     )
 
 # %% [markdown]

@@ -101,6 +101,7 @@ def test_cells_are_escaped_rounded_and_missing_values_are_a_dash(tmp_path: Path)
     assert "行一 ⏎ 行二" in html and "\\n" not in html
     assert '<td class="num">0.123</td>' in html and '<td class="na">—</td>' in html
     assert '<td class="num">1,200</td>' in html
+    assert pd.read_csv(tmp_path / "07_test_t.csv")["p"].iloc[0] == 0.123456  # every digit
     assert "<th></th>" not in html  # no index column
 
 

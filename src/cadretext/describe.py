@@ -20,6 +20,7 @@ import pandas as pd
 from .errors import ParameterError
 
 __all__ = [
+    "count_noun",
     "describe_corpus",
     "describe_doc_topics",
     "describe_keyness",
@@ -37,8 +38,14 @@ def _need(df: pd.DataFrame, name: str, *cols: str) -> None:
         raise ParameterError(f"{name} needs the column(s) {', '.join(missing)}")
 
 
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n:,} {word if n == 1 else (plural or word + 's')}"
+def count_noun(n: int, word: str, plural: str | None = None) -> str:
+    """``n`` with thousands separators and the noun in the right number, for the sentences
+    of every ``describe_*`` function.
+
+    >>> count_noun(1, "report"), count_noun(10_000, "report"), count_noun(2, "is", "are")
+    ('1 report', '10,000 reports', '2 are')
+    """
+    return f"{int(n):,} {word if n == 1 else (plural or word + 's')}"
 
 
 def _counts(values: pd.Series) -> str:
@@ -70,13 +77,13 @@ def describe_corpus(corpus: pd.DataFrame) -> list[str]:
         k = sources.nunique()
         missing = n - len(sources)
         tail = (
-            f" ({_plural(missing, 'report')} name{'s' if missing == 1 else ''} none)"
+            f" ({count_noun(missing, 'report')} name{'s' if missing == 1 else ''} none)"
             if missing
             else ""
         )
-        out.append(f"{_plural(n, 'report')} from {_plural(k, 'source')}{tail}.")
+        out.append(f"{count_noun(n, 'report')} from {count_noun(k, 'source')}{tail}.")
     else:
-        out.append(f"{_plural(n, 'report')}.")
+        out.append(f"{count_noun(n, 'report')}.")
     if "date" in corpus.columns:
         years = pd.to_datetime(corpus["date"], errors="coerce", format="mixed").dt.year.dropna()
         undated = n - len(years)
@@ -85,7 +92,7 @@ def describe_corpus(corpus: pd.DataFrame) -> list[str]:
             span = f"in {lo}" if lo == hi else f"from {lo} to {hi}"
             tail = f"; {undated:,} {'is' if undated == 1 else 'are'} not" if undated else ""
             verb = "is" if len(years) == 1 else "are"
-            out.append(f"{_plural(len(years), 'report')} {verb} dated, {span}{tail}.")
+            out.append(f"{count_noun(len(years), 'report')} {verb} dated, {span}{tail}.")
         else:
             out.append("No report is dated.")
     if "n_chars" in corpus.columns:
@@ -104,7 +111,7 @@ def describe_corpus(corpus: pd.DataFrame) -> list[str]:
                 source = f" ({predicted:,} of them predicted by the classifier)"
         if len(types):
             tail = (
-                f"; {_plural(missing, 'report')} {'has' if missing == 1 else 'have'} none"
+                f"; {count_noun(missing, 'report')} {'has' if missing == 1 else 'have'} none"
                 if missing
                 else ""
             )
@@ -165,7 +172,7 @@ def describe_removals(summary: pd.DataFrame, *, n: int = 3) -> list[str]:
     if "t2s_converted" in summary.columns and (summary["t2s_converted"] > 0).any():
         k = int((summary["t2s_converted"] > 0).sum())
         out.append(
-            f"{_plural(k, 'report')} {'was' if k == 1 else 'were'} converted from traditional script."
+            f"{count_noun(k, 'report')} {'was' if k == 1 else 'were'} converted from traditional script."
         )
     return out
 
@@ -248,9 +255,9 @@ def describe_prevalence(
         n = int(top["n_clusters"]) if "n_clusters" in top and pd.notna(top["n_clusters"]) else None
         if "ci_low" in top and pd.notna(top["ci_low"]) and pd.notna(top["ci_high"]):
             extra = f" (95% interval {top['ci_low']:.2f}–{top['ci_high']:.2f}"
-            extra += f", {_plural(n, 'report')})" if n is not None else ")"
+            extra += f", {count_noun(n, 'report')})" if n is not None else ")"
         elif n is not None:
-            extra = f" ({_plural(n, 'report')}: no interval)"
+            extra = f" ({count_noun(n, 'report')}: no interval)"
         else:
             extra = ""
         out.append(f"{group}: topic {name} has the largest mean share, {top['mean']:.2f}{extra}.")

@@ -117,9 +117,10 @@ def _flatten(value: Any) -> Any:
     return value
 
 
-def format_table(df: pd.DataFrame, *, digits: int = 3) -> pd.DataFrame:
+def format_table(df: pd.DataFrame, *, digits: int | None = 3) -> pd.DataFrame:
     """A copy of ``df`` as a page shows it: index dropped (a named index becomes a column),
-    floats rounded to ``digits`` decimals, lists joined with 、, line breaks shown as ⏎.
+    floats rounded to ``digits`` decimals (``None``: kept whole, as in the CSV), lists joined
+    with 、, line breaks shown as ⏎.
 
     Examples
     --------
@@ -136,7 +137,8 @@ def format_table(df: pd.DataFrame, *, digits: int = 3) -> pd.DataFrame:
     for col in out.columns:
         s = out[col]
         if pd.api.types.is_float_dtype(s):
-            out[col] = s.round(digits)
+            if digits is not None:
+                out[col] = s.round(digits)
         elif pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s):
             out[col] = s.map(_flatten, na_action="ignore")
     return out
@@ -261,12 +263,13 @@ class Page:
         if not re.fullmatch(r"[0-9A-Za-z_]+", name):
             raise ParameterError(f"table name must be letters, digits and _; got {name!r}")
         limit = self.max_rows if max_rows is None else max_rows
-        full = format_table(df, digits=digits)
+        whole = format_table(df, digits=None)  # the CSV keeps every digit
         csv_name = f"{self.stem}_{name}.csv"
         if csv_name in self._files:
             raise ParameterError(f"table {name!r} was already written on this page")
         self._files.add(csv_name)
-        atomic_write_text(self.out_dir / csv_name, full.to_csv(index=False))
+        atomic_write_text(self.out_dir / csv_name, whole.to_csv(index=False))
+        full = format_table(whole, digits=digits)  # rounded for the page
         if sample:
             shown = sample_rows(full, limit, seed=self.seed)
         elif per_group is not None and per_group in full.columns:

@@ -492,12 +492,29 @@ def flow_chart(
     target: str = "host",
     group: str | None = "program_type",
     title: str | None = None,
+    top: int | None = None,
 ) -> Figure:
-    """Sending places on the left, host places on the right, one line per flow."""
+    """Sending places on the left, host places on the right, one line per flow.
+
+    ``top`` keeps the most frequent (sending, host) pairs only, one line each, so a large
+    corpus still gives a legible chart (ties: the pair seen first).
+
+    Examples
+    --------
+    >>> flows = pd.DataFrame({"send": ["商丘", "商丘", "娄底"], "host": ["常州", "常州", "杭州"]})
+    >>> fig = flow_chart(flows, group=None, top=1)
+    >>> sorted(t.get_text() for t in fig.axes[0].texts if t.get_text() not in ("", "sending", "host"))
+    ['商丘', '常州']
+    """
     _need(flows, source, target)
     flows = flows.dropna(subset=[source, target])
     if flows.empty:
         raise ParameterError("no flows with both a sending and a host place")
+    if top is not None:
+        counts = flows.groupby([source, target], sort=False).size()
+        keep = set(counts.sort_values(ascending=False, kind="stable").head(top).index)
+        pairs = list(zip(flows[source], flows[target], strict=True))
+        flows = flows[[p in keep for p in pairs]].drop_duplicates([source, target])
     left = sorted(set(flows[source]))
     right = sorted(set(flows[target]))
 

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .describe import count_noun
 from .errors import ParameterError
 from .validation import check_choice, check_int, check_number
 
@@ -499,10 +500,6 @@ def effects(
 
 
 # --------------------------------------------------------------------------- sentences
-def _n(count: int, noun: str) -> str:
-    return f"{int(count):,} {noun}" + ("" if count == 1 else "s")
-
-
 def describe_rates(rates: pd.DataFrame) -> list[str]:
     """Sentences, with their numbers, on an :func:`item_rates` table: the periods covered and,
     for the most used item, its share of reports in the first and last period with intervals.
@@ -518,7 +515,7 @@ def describe_rates(rates: pd.DataFrame) -> list[str]:
     periods = sorted(rates["period"].unique())
     n_reports = rates.drop_duplicates(["period", "group"])["n_reports"].sum()
     span = f"{periods[0]}" if len(periods) == 1 else f"from {periods[0]} to {periods[-1]}"
-    out = [f"{_n(len(periods), 'period')} {span}, {_n(n_reports, 'dated report')}."]
+    out = [f"{count_noun(len(periods), 'period')} {span}, {count_noun(n_reports, 'dated report')}."]
     top = rates.groupby("item")["reports_with"].sum().sort_values(ascending=False).index[0]
     mine = rates[(rates["item"] == top) & (rates["group"] == rates["group"].iloc[0])]
     # compare the earliest and latest periods that hold a fair number of reports
@@ -528,14 +525,14 @@ def describe_rates(rates: pd.DataFrame) -> list[str]:
         out.append(
             f"{top}: used by {first['share']:.0%} of reports in {first['period']} "
             f"(95% interval {first['share_low']:.0%}-{first['share_high']:.0%}, "
-            f"{_n(first['n_reports'], 'report')})."
+            f"{count_noun(first['n_reports'], 'report')})."
         )
     else:
         out.append(
             f"{top}: used by {first['share']:.0%} of reports in {first['period']} (95% interval "
-            f"{first['share_low']:.0%}-{first['share_high']:.0%}, {_n(first['n_reports'], 'report')}) "
+            f"{first['share_low']:.0%}-{first['share_high']:.0%}, {count_noun(first['n_reports'], 'report')}) "
             f"and {last['share']:.0%} in {last['period']} ({last['share_low']:.0%}-"
-            f"{last['share_high']:.0%}, {_n(last['n_reports'], 'report')})."
+            f"{last['share_high']:.0%}, {count_noun(last['n_reports'], 'report')})."
         )
     return out
 
@@ -563,7 +560,7 @@ def describe_diffusion(table: pd.DataFrame, *, n: int = 3) -> list[str]:
             where = "no place read"
         out.append(
             f"{row.item}: first in report {row.first_doc} ({row.first_date}, {where}); used in "
-            f"{_n(row.n_reports, 'report')} from {_n(row.n_places, 'place')}."
+            f"{count_noun(row.n_reports, 'report')} from {count_noun(row.n_places, 'place')}."
         )
     return out
 
