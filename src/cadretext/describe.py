@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from .errors import ParameterError
+from .validation import check_columns
 
 __all__ = [
     "count_noun",
@@ -30,12 +30,6 @@ __all__ = [
     "describe_removals",
     "describe_sweep",
 ]
-
-
-def _need(df: pd.DataFrame, name: str, *cols: str) -> None:
-    missing = [c for c in cols if c not in df.columns]
-    if missing:
-        raise ParameterError(f"{name} needs the column(s) {', '.join(missing)}")
 
 
 def count_noun(n: int, word: str, plural: str | None = None) -> str:
@@ -66,7 +60,7 @@ def describe_corpus(corpus: pd.DataFrame) -> list[str]:
     After cleaning, a report has 2,000 characters at the median (1,000 to 3,000).
     Program types: secondment 1, other 1; 1 report has none.
     """
-    _need(corpus, "describe_corpus", "doc_id")
+    check_columns(corpus, ["doc_id"], "describe_corpus")
     n = len(corpus)
     out: list[str] = []
     if n == 0:
@@ -133,7 +127,7 @@ def describe_removals(summary: pd.DataFrame, *, n: int = 3) -> list[str]:
     Most frequent removals: site_footer 2, pagination 1.
     The report that lost most is a (200 characters, 20% of it).
     """
-    _need(summary, "describe_removals", "doc_id", "raw_chars", "clean_chars")
+    check_columns(summary, ["doc_id", "raw_chars", "clean_chars"], "describe_removals")
     if summary.empty:
         return []
     raw = int(summary["raw_chars"].sum())
@@ -187,7 +181,7 @@ def describe_keyness(table: pd.DataFrame, *, n: int = 3, measure: str = "G²") -
     >>> describe_keyness(t)
     ['a: 跟班学习 (G² 40.5, 26 uses), 常州 (G² 12.2, 8 uses).', 'b: 党校 (G² 9.0, 5 uses).']
     """
-    _need(table, "describe_keyness", "group", "term", "statistic")
+    check_columns(table, ["group", "term", "statistic"], "describe_keyness")
     out = []
     for group, sub in table.groupby("group", sort=True):
         sub = sub[sub["statistic"] > 0].sort_values("statistic", ascending=False).head(n)
@@ -215,7 +209,7 @@ def describe_sweep(sweep: pd.DataFrame, chosen: int) -> list[str]:
     Stability across seeds goes from 0.50 at K = 2 to 0.30 at K = 4.
     The selection rule chose K = 3.
     """
-    _need(sweep, "describe_sweep", "k")
+    check_columns(sweep, ["k"], "describe_sweep")
     out = []
     for m in ("c_v", "c_npmi", "u_mass"):
         if m in sweep.columns and sweep[m].notna().any():
@@ -246,7 +240,7 @@ def describe_prevalence(
     a: topic t0 has the largest mean share, 0.70 (95% interval 0.60–0.80, 3 reports).
     b: topic t1 has the largest mean share, 0.80 (1 report: no interval).
     """
-    _need(prevalence, "describe_prevalence", "topic", "group", "mean")
+    check_columns(prevalence, ["topic", "group", "mean"], "describe_prevalence")
     labels = dict(labels or {})
     out = []
     for group, sub in prevalence.groupby("group", sort=True):
@@ -301,7 +295,7 @@ def describe_labels(
     1 of 3 reports is uncertain: read it before trusting counts by type.
     1 of 2 labels in the manifest agree with the prediction.
     """
-    _need(labels, "describe_labels", "label")
+    check_columns(labels, ["label"], "describe_labels")
     out = [f"Predicted: {_counts(labels['label'])}."]
     if "uncertain" in labels.columns:
         k = int(labels["uncertain"].sum())
@@ -334,7 +328,7 @@ def describe_paragraph_labels(by_paragraph: pd.DataFrame) -> list[str]:
     25% of the 4 paragraphs are labelled other (no program evidence); in 0 of 2 reports they are the majority.
     1 of 2 reports has paragraphs of more than one program type.
     """
-    _need(by_paragraph, "describe_paragraph_labels", "doc_id", "label")
+    check_columns(by_paragraph, ["doc_id", "label"], "describe_paragraph_labels")
     if by_paragraph.empty:
         return []
     is_other = by_paragraph["label"] == "other"

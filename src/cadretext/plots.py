@@ -19,6 +19,7 @@ from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from .errors import CadretextError, ParameterError
+from .validation import check_columns
 
 __all__ = [
     "CJK_FONT",
@@ -93,12 +94,6 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _need(df: pd.DataFrame, *cols: str) -> None:
-    missing = [c for c in cols if c not in df.columns]
-    if missing:
-        raise ParameterError(f"the table needs column(s) {missing}; it has {list(df.columns)}")
-
-
 def bar_terms(
     df: pd.DataFrame,
     *,
@@ -118,7 +113,7 @@ def bar_terms(
     >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
     ['党校', '跟班学习']
     """
-    _need(df, term, value)
+    check_columns(df, [term, value])
     top = df.nlargest(n, value).iloc[::-1]
     fig, ax = _new(ax, (6, max(2.0, 0.28 * len(top) + 1)))
     ax.barh(top[term].astype(str), top[value], color=color)
@@ -200,7 +195,7 @@ def facet_bars(
 ) -> Figure:
     """One bar panel per group (a topic, a program type), top ``n`` terms each; ``xlabel``
     names the statistic on the axis (default: the column's name)."""
-    _need(df, group, term, value)
+    check_columns(df, [group, term, value])
     groups = list(dict.fromkeys(df[group]))
     if not groups:
         raise ParameterError("nothing to plot: the table is empty")
@@ -313,7 +308,7 @@ def reliability(
     and after calibration). Points on the diagonal are perfectly calibrated; marker size shows
     how many reports a bin holds.
     """
-    _need(table, "confidence", "accuracy", "n")
+    check_columns(table, ["confidence", "accuracy", "n"])
     fig, ax = _new(ax, (5.0, 4.6))
     ax.plot([0, 1], [0, 1], color="0.6", linestyle="--", linewidth=1, label="perfect")
     groups = table.groupby("kind", sort=False) if "kind" in table.columns else [("", table)]
@@ -346,7 +341,7 @@ def sweep_lines(
     title: str | None = None,
 ) -> Figure:
     """One small line plot per model-selection metric against the number of topics."""
-    _need(sweep, x)
+    check_columns(sweep, [x])
     metrics = [m for m in (metrics or sweep.columns) if m != x and m in sweep.columns]
     metrics = [m for m in metrics if pd.api.types.is_numeric_dtype(sweep[m])]
     if not metrics:
@@ -378,7 +373,7 @@ def prevalence(
 ) -> Figure:
     """Mean topic share per group with confidence intervals (dodged points with error bars);
     any estimate with an interval per (x, series) works (``ylabel`` names it)."""
-    _need(table, topic, group, mean, low, high)
+    check_columns(table, [topic, group, mean, low, high])
     topics = list(dict.fromkeys(table[topic]))
     groups = list(dict.fromkeys(table[group]))
     fig, ax = plt.subplots(figsize=(max(5.0, 0.9 * len(topics) + 2), 3.6), layout="constrained")
@@ -417,7 +412,7 @@ def effects(
     """An effect plot of a :func:`cadretext.trends.effects` table: each term's estimate with its
     interval, and a line at zero (a term whose interval crosses it is not distinguishable from
     no effect)."""
-    _need(table, term, estimate, low, high)
+    check_columns(table, [term, estimate, low, high])
     rows = table[table[term] != "Intercept"] if drop_intercept else table
     rows = rows.iloc[::-1]
     fig, ax = plt.subplots(figsize=(6.0, 0.45 * len(rows) + 1.4), layout="constrained")
@@ -506,7 +501,7 @@ def flow_chart(
     >>> sorted(t.get_text() for t in fig.axes[0].texts if t.get_text() not in ("", "sending", "host"))
     ['商丘', '常州']
     """
-    _need(flows, source, target)
+    check_columns(flows, [source, target])
     flows = flows.dropna(subset=[source, target])
     if flows.empty:
         raise ParameterError("no flows with both a sending and a host place")

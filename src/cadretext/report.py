@@ -230,6 +230,12 @@ p.caveat {{ background: #fff8e1; padding: 0.4rem 0.6rem; border-left: 3px solid 
 """
 
 
+def _page_number(stem: str) -> int | None:
+    """A page's number in the report (1 for ``01_corpus``), None for a page of no notebook."""
+    stems = [spec.stem for spec in NOTEBOOKS]
+    return stems.index(stem) + 1 if stem in stems else None
+
+
 def _nav(current: str | None) -> str:
     links = [
         '<a href="index.html"' + (' class="current"' if current is None else "") + ">Index</a>"
@@ -247,7 +253,7 @@ _H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)(?:<a class="anchor-link"[^>]*>.*?
 def _decorate(body: str, spec: ReportSpec) -> str:
     """Page chrome: Chinese language tag and fonts, a title, the navigation bar and a list of
     contents built from the page's section headings."""
-    number = [s.stem for s in NOTEBOOKS].index(spec.stem) + 1 if spec in NOTEBOOKS else None
+    number = _page_number(spec.stem)
     title = f"{number}. {spec.title}" if number else spec.title
     body = re.sub(r"<html\b[^>]*>", '<html lang="zh-Hans">', body, count=1)
     body = re.sub(
@@ -577,7 +583,7 @@ def _index_html(pages: Sequence[dict[str, Any]], info: dict[str, Any]) -> str:
         spec = specs.get(page["stem"])
         title = spec.title if spec else page["stem"]
         summary = spec.summary if spec else ""
-        number = list(specs).index(page["stem"]) + 1 if spec else None
+        number = _page_number(page["stem"])
         origin = ""
         if mixed:
             origin = (
@@ -625,7 +631,6 @@ ul.findings {{ margin: 0.3rem 0; }} p.summary {{ margin: 0.2rem 0 0 0; color: #5
 footer, .origin {{ font-size: 0.8rem; color: #666; }} footer {{ overflow-wrap: anywhere; }}
 div.seed-note {{ background: #eef4fb; padding: 0.4rem 0.6rem; border-left: 3px solid #1a4f8b;
   margin: 0.5rem 0; }}
-p.caveat {{ background: #fff8e1; padding: 0.4rem 0.6rem; border-left: 3px solid #e0a800; }}
 {_CSS}
 </style></head>
 <body>{_nav(None)}

@@ -35,6 +35,7 @@ from .errors import ParameterError
 __all__ = [
     "as_texts",
     "check_choice",
+    "check_columns",
     "check_int",
     "check_number",
     "check_token_container",
@@ -239,3 +240,20 @@ def check_choice(name: str, value: Any, choices: Sequence[Any]) -> Any:
         pass
     allowed = ", ".join(repr(c) for c in choices)
     raise ParameterError(f"{name} must be one of {allowed}; got {value!r}")
+
+
+def check_columns(table: Any, columns: Sequence[str], name: str = "the table") -> None:
+    """A one-line error when ``table`` (a DataFrame) lacks any of ``columns``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> check_columns(pd.DataFrame({"term": []}), ["term", "score"], "bar_terms")
+    Traceback (most recent call last):
+    ...
+    cadretext.errors.ParameterError: bar_terms needs the column(s) score; it has term
+    """
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        have = ", ".join(str(c) for c in table.columns) or "no columns"
+        raise ParameterError(f"{name} needs the column(s) {', '.join(missing)}; it has {have}")
