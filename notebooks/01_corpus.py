@@ -23,18 +23,20 @@ UNIT = "paragraph"
 K_MIN = 2
 K_MAX = 6
 OUT_DIR = "../reports"
+BACKEND = "auto"
 
 # %%
 import pandas as pd
 
-from cadretext import load_corpus, plots, split_units, tokenize
+from cadretext import Analysis, plots
 from cadretext.corpus import place_flows, removal_examples, removal_summary
 from cadretext.describe import describe_corpus, describe_removals
 from cadretext.pages import Page, labels_for_documents
 
-corpus = load_corpus(CORPUS)
-units = split_units(corpus, UNIT)
-tokens = tokenize(corpus["text"], cache=True)
+a = Analysis(CORPUS, seed=SEED, unit=UNIT, k_min=K_MIN, k_max=K_MAX, backend=BACKEND)  # computed once, stored
+corpus = a.corpus
+units = a.units
+tokens = a.doc_tokens
 page = Page("01_corpus", OUT_DIR, corpus, seed=SEED)
 page.caveat(corpus["program_type"].nunique())
 
@@ -140,6 +142,7 @@ if len(flows):
 # Program names from the lexicon (跟班学习, 中央党校, 半军事化…) stay whole.
 
 # %%
+page.say(a.backend_note)
 counts = pd.Series([w for doc in tokens for w in doc]).value_counts()
 top = counts.head(25).rename_axis("term").reset_index(name="count")
 page.figure(

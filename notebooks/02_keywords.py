@@ -25,16 +25,18 @@ UNIT = "paragraph"
 K_MIN = 2
 K_MAX = 6
 OUT_DIR = "../reports"
+BACKEND = "auto"
 
 # %%
 
-from cadretext import fill_program_types, load_corpus, plots, tokenize
+from cadretext import Analysis, plots
 from cadretext.describe import describe_keyness
 from cadretext.keywords import keyness_by_group, kwic, tfidf, top_terms
 from cadretext.pages import Page, labels_for_documents
 
-corpus = fill_program_types(load_corpus(CORPUS))  # unlabelled reports: the classifier's type
-tokens = tokenize(corpus["text"], cache=True)
+a = Analysis(CORPUS, seed=SEED, unit=UNIT, k_min=K_MIN, k_max=K_MAX, backend=BACKEND)  # computed once, stored
+corpus = a.typed  # unlabelled reports: the classifier's type
+tokens = a.doc_tokens
 groups = corpus["program_type"].tolist()
 types = sorted(set(groups))
 predicted = int((corpus["program_type_source"] == "predicted").sum())

@@ -25,6 +25,7 @@ UNIT = "paragraph"
 K_MIN = 2
 K_MAX = 6
 OUT_DIR = "../reports"
+BACKEND = "auto"
 
 # %%
 import warnings
@@ -32,16 +33,11 @@ from pathlib import Path
 
 from IPython.display import HTML, display
 
-from cadretext import fill_program_types, load_corpus, plots, split_units, tokenize
+from cadretext import Analysis, plots
 from cadretext.describe import describe_doc_topics, describe_prevalence, describe_sweep
 from cadretext.pages import Page, labels_for_documents
 from cadretext.topics import (
     EmptyDocumentsWarning,
-    fit_lda,
-    fit_seeded_lda,
-    suggest_k,
-    sweep_k,
-    sweep_plan,
     to_pyldavis_html,
     topic_passages,
     topic_prevalence,
@@ -51,13 +47,15 @@ from cadretext.topics import (
 # dropped units and missing seed words are reported in the text below, not as warnings
 warnings.simplefilter("ignore", EmptyDocumentsWarning)
 warnings.filterwarnings("ignore", message=".*seed words.*")
-corpus = fill_program_types(load_corpus(CORPUS))  # unlabelled reports: the classifier's type
-units = split_units(corpus, UNIT)
-tokens = tokenize(units["text"], cache=True)
+a = Analysis(CORPUS, seed=SEED, unit=UNIT, k_min=K_MIN, k_max=K_MAX, backend=BACKEND)  # computed once, stored
+corpus = a.typed  # unlabelled reports: the classifier's type
+units = a.typed_units
+tokens = a.unit_tokens
 page = Page("03_topics", OUT_DIR, corpus, seed=SEED)
 page.caveat(corpus["program_type"].nunique())
 page.say(f"{len(corpus):,} reports -> {len(units):,} {UNIT} units, {sum(map(len, tokens)):,} "
          "tokens.")
+page.say(a.backend_note)
 
 # %% [markdown]
 # ## Choosing the number of topics
@@ -68,20 +66,15 @@ page.say(f"{len(corpus):,} reports -> {len(units):,} {UNIT} units, {sum(map(len,
 # best-match Jaccard of the top-10 words). The rule (`suggest_k`): rank each K on c_v, c_npmi
 # and stability, take the K with the best mean rank, and the smaller K on a tie. When
 # stability falls fast as K grows, different seeds give different topics: the model is fitting
-# noise. On a large corpus the sweep is bounded (`sweep_plan`): c_v is left out, c_npmi is
-# computed on a sample of units and the passes fall with the corpus; the rule applied is
-# stated below.
+# noise. On a large corpus the sweep is bounded (`sweep_plan`): it runs on a sample of units
+# drawn with the seed, and the chosen K is fitted on every unit with passes that fall as the
+# corpus grows; the rule applied is stated below.
 
 # %%
-plan = sweep_plan(len(tokens))
+plan = a.plan  # sweep_plan(len(tokens))
 page.say(f"Sweep settings: {plan['rule']}")
-sweep = sweep_k(
-    tokens, range(K_MIN, K_MAX + 1), seeds=(SEED, SEED + 1, SEED + 2), n_jobs=2,
-    coherence=plan["coherence"], passes=plan["passes"],
-    coherence_sample=plan["coherence_sample"], sample_seed=SEED,
-)
-sweep = sweep.drop(columns=[c for c in sweep.columns if c.endswith("_time_s")])
-k = suggest_k(sweep)
+sweep = a.sweep  # sweep_k(tokens, range(K_MIN, K_MAX + 1), seeds=(SEED, SEED + 1, SEED + 2), ...)
+k = a.k  # suggest_k(sweep)
 said = describe_sweep(sweep, k)
 page.say(said[-1] + " " + " ".join(said[:-1]), key=True)
 page.table(sweep, "sweep", "Model selection by K: coherence, diversity and stability (mean "
@@ -96,7 +89,7 @@ page.figure(
 # ## The chosen model's topics
 
 # %%
-model = fit_lda(tokens, k, seed=SEED, passes=plan["passes"])
+model = a.lda  # fit_lda(tokens, k, seed=SEED, passes=plan["fit_passes"])
 labels = model.topic_labels(n=3)
 page.say(
     f"{len(model.dropped)} of {len(tokens):,} units have no words left after dropping words in "
@@ -203,7 +196,7 @@ page.figure(
 # before modelling.
 
 # %%
-seeded = fit_seeded_lda(tokens, extra_topics=2, seed=SEED, passes=plan["passes"])
+seeded = a.seeded  # fit_seeded_lda(tokens, extra_topics=2, seed=SEED, ...)
 for name, words in seeded.params["missing_seed_words"].items():
     page.say(f"Seed words of {name} not in the model's vocabulary after filtering: "
              f"{'、'.join(words)}.")

@@ -26,11 +26,12 @@ UNIT = "paragraph"
 K_MIN = 2
 K_MAX = 6
 OUT_DIR = "../reports"
+BACKEND = "auto"
 
 # %%
 import pandas as pd
 
-from cadretext import classify_corpus, load_corpus, load_default_classifier, plots
+from cadretext import Analysis, load_default_classifier, plots
 from cadretext.classify import (
     CLASSES,
     coding_sheet,
@@ -44,9 +45,10 @@ from cadretext.classify import (
 from cadretext.describe import describe_labels, describe_paragraph_labels
 from cadretext.pages import Page, labels_for_documents
 
-corpus = load_corpus(CORPUS)
+a = Analysis(CORPUS, seed=SEED, unit=UNIT, k_min=K_MIN, k_max=K_MAX, backend=BACKEND)  # computed once, stored
+corpus = a.corpus
 clf = load_default_classifier()
-labels = classify_corpus(corpus, model=clf)
+labels = a.classification  # classify_corpus with the default model
 patterns = load_patterns()
 trained = clf.training_
 page = Page("04_program_types", OUT_DIR, corpus, seed=SEED)
@@ -150,7 +152,7 @@ if len(top_matches):
 # without program evidence (background, quotes, results) is `other`.
 
 # %%
-by_paragraph = classify_corpus(corpus, model=clf, unit="paragraph")
+by_paragraph = a.paragraph_labels  # classify_corpus(corpus, unit="paragraph")
 shares = pd.crosstab(by_paragraph["doc_id"], by_paragraph["label"], normalize="index")
 said = describe_paragraph_labels(by_paragraph)
 page.say(said[0], key=True)

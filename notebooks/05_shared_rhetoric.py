@@ -27,27 +27,28 @@ UNIT = "paragraph"
 K_MIN = 2
 K_MAX = 6
 OUT_DIR = "../reports"
+BACKEND = "auto"
 
 # %%
 import pandas as pd
 
-from cadretext import fill_program_types, load_corpus, plots
+from cadretext import Analysis, plots
 from cadretext.locations import describe_flows
 from cadretext.rhetoric import (
     cooccurrence_graph,
     describe_overlap,
     describe_shared,
-    extract_all,
     place_flow,
     rhetoric_overlap,
     shared_rhetoric,
 )
 from cadretext.pages import Page
 
-corpus = fill_program_types(load_corpus(CORPUS))  # unlabelled reports: the classifier's type
+a = Analysis(CORPUS, seed=SEED, unit=UNIT, k_min=K_MIN, k_max=K_MAX, backend=BACKEND)  # computed once, stored
+corpus = a.typed  # unlabelled reports: the classifier's type
 page = Page("05_shared_rhetoric", OUT_DIR, corpus, seed=SEED)
 page.caveat(corpus["program_type"].nunique())
-items = extract_all(corpus)
+items = a.items  # extract_all(corpus)
 summary = (
     items.groupby("kind")
     .agg(occurrences=("item", "size"), distinct=("item", "nunique"), reports=("doc_id", "nunique"))

@@ -27,12 +27,12 @@ UNIT = "paragraph"
 K_MIN = 2
 K_MAX = 6
 OUT_DIR = "../reports"
+BACKEND = "auto"
 
 # %%
 
-from cadretext import fill_program_types, load_corpus, plots
+from cadretext import Analysis, plots
 from cadretext.pages import Page
-from cadretext.rhetoric import extract_all
 from cadretext.trends import (
     adoption,
     choose_period,
@@ -46,10 +46,11 @@ from cadretext.trends import (
     report_rates,
 )
 
-corpus = fill_program_types(load_corpus(CORPUS))  # unlabelled reports: the classifier's type
+a = Analysis(CORPUS, seed=SEED, unit=UNIT, k_min=K_MIN, k_max=K_MAX, backend=BACKEND)  # computed once, stored
+corpus = a.typed  # unlabelled reports: the classifier's type
 page = Page("06_diffusion", OUT_DIR, corpus, seed=SEED)
 page.caveat(corpus["program_type"].nunique())
-items = extract_all(corpus, kinds=("formula", "metaphor"))
+items = a.items.query("kind in ('formula', 'metaphor')").reset_index(drop=True)
 n_reports = len(corpus)
 page.say(f"{n_reports:,} reports; {corpus['date'].notna().sum():,} dated.")
 

@@ -27,8 +27,6 @@ from cadretext.topics import (
     topic_prevalence,
 )
 
-from .conftest import last_error_of_piped_code
-
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 VOCAB_A = [f"甲{i:02d}" for i in range(40)]  # planted topic A
 VOCAB_B = [f"乙{i:02d}" for i in range(40)]  # planted topic B
@@ -238,12 +236,27 @@ def test_sweep_on_a_coherence_sample(corpus, sweep):
 
 
 def test_sweep_plan_bounds_the_sweep_as_the_corpus_grows():
-    small, large = sweep_plan(5_000), sweep_plan(50_000)
-    assert small["coherence"] == ("c_v", "c_npmi", "u_mass") and small["passes"] == 10
-    assert small["coherence_sample"] is None
-    assert large["coherence"] == ("c_npmi", "u_mass") and large["coherence_sample"] == 5_000
-    assert large["passes"] == 3 and sweep_plan(10_000)["passes"] == 5
-    assert "c_v left out" in large["rule"] and "50,000 units" in large["rule"]
+    small, large = sweep_plan(2_000), sweep_plan(50_000)
+    assert small["sample"] is None and small["passes"] == small["fit_passes"] == 10
+    assert large["sample"] == 2_000 and large["passes"] == 10
+    assert large["coherence"] == small["coherence"] == ("c_v", "c_npmi", "u_mass")
+    assert large["fit_passes"] == 3 and sweep_plan(4_000)["fit_passes"] == 5
+    assert "sample of 2,000 units" in large["rule"] and "5,0" not in small["rule"]
+
+
+def test_sweep_on_a_sample_of_units(corpus):
+    docs = corpus[0][:120]
+    kw = {"seeds": (0, 1), "passes": 3, "no_above": 1.0, "coherence": ("u_mass",)}
+    sampled = sweep_k(docs, [2, 3], sample=40, sample_seed=3, **kw)
+    rng = np.random.default_rng(3)
+    picked = np.sort(rng.choice(len(docs), size=40, replace=False))
+    by_hand = sweep_k([docs[i] for i in picked], [2, 3], **kw)
+    cols = ["k", "u_mass", "diversity", "stability"]
+    pd.testing.assert_frame_equal(sampled[cols], by_hand[cols])
+    assert not sampled[cols].equals(sweep_k(docs, [2, 3], **kw)[cols])
+    assert sweep_k(docs, [2, 3], sample=10_000, **kw)[cols].equals(
+        sweep_k(docs, [2, 3], **kw)[cols]
+    )
 
 
 def test_suggest_k_rule():
@@ -455,13 +468,23 @@ def test_seed_words_expand_to_compounds_containing_them():
     assert strict.params["missing_seed_words"] == {"school": ["党校"], "secondment": ["挂职"]}
 
 
-def test_sweep_worker_that_cannot_start_is_a_clear_error(tmp_path) -> None:
+def test_sweep_in_piped_code_with_two_workers(tmp_path) -> None:
+    # the pool's workers do not re-import the caller's __main__ (loky), so code piped on
+    # standard input may run workers (a ProcessPoolExecutor's spawned workers could not)
+    import subprocess
+    import sys
+
     code = (
-        "from cadretext import sweep_k; sweep_k([['党校', '学习'], ['干部', '学习'], "
-        "['党校', '干部']] * 10, [2, 3], no_above=1.0, n_jobs=2)"
+        "from cadretext import sweep_k\n"
+        "t = sweep_k([['党校', '学习'], ['干部', '学习'], ['党校', '干部']] * 10, [2, 3], "
+        "seeds=(0,), coherence=('u_mass',), no_above=1.0, n_jobs=2)\n"
+        "print(t['k'].tolist())\n"
     )
-    last = last_error_of_piped_code(code, tmp_path)
-    assert last.startswith("cadretext.errors.WorkerError: sweep_k:"), last
+    out = subprocess.run(
+        [sys.executable, "-"], input=code, capture_output=True, text=True, cwd=tmp_path, timeout=300
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().endswith("[2, 3]")
 
 
 def _corrupting_lda(monkeypatch, always: bool) -> list[tuple]:

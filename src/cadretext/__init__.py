@@ -11,6 +11,7 @@ The public API, re-exported from the pipeline modules::
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .analysis import Analysis
 from .clean import (
     clean_text,
     normalize_whitespace,
@@ -83,6 +84,7 @@ except PackageNotFoundError:  # running from a source tree without installing
     __version__ = "0+unknown"
 
 __all__ = [
+    "Analysis",
     "CadretextError",
     "TokenCache",
     "__version__",

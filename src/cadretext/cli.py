@@ -101,6 +101,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--notebooks", help="folder of jupytext notebooks (default: notebooks/)")
     p.add_argument("--only", nargs="+", metavar="NAME", help="render only these notebooks")
+    p.add_argument(
+        "--backend",
+        choices=["auto", "jieba", "rjieba"],
+        default="auto",
+        help="tokenizer: auto (default) takes rjieba when its tokens equal jieba's on a sample",
+    )
+    p.add_argument(
+        "--jobs", type=int, default=-1, metavar="N", help="processes (default -1: every core)"
+    )
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="dask.distributed scheduler (tcp://host:8786): tokenize and sweep on its workers",
+    )
     p.set_defaults(func=cmd_report)
 
     register_classify(sub)
@@ -741,6 +755,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         unit=args.unit,
         show_code=args.show_code,
         progress=True,
+        backend=args.backend,
+        n_jobs=args.jobs,
+        scheduler=args.scheduler,
     )
     for path in written:
         print(path)

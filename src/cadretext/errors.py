@@ -85,12 +85,10 @@ class FitError(CadretextError):
 
 
 class WorkerError(CadretextError):
-    """A worker process (``n_jobs > 1``) failed to start or died."""
+    """A worker process (``n_jobs > 1``) died twice running the same tasks."""
 
     def __init__(self, what: str):
         super().__init__(
-            f"{what}: a worker process failed to start or died (out of memory?). Worker "
-            "processes are spawned and re-import the calling script, which fails for code "
-            "piped on standard input; run from a .py file (with an "
-            "`if __name__ == '__main__':` guard), a notebook, or use n_jobs=1"
+            f"{what}: a worker process died, and again on fresh workers (out of memory? "
+            "killed?); free memory or use n_jobs=1 to run in this process"
         )

@@ -130,15 +130,23 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def stamp(corpus_path: str | Path, *, seed: int, label: str | None = None) -> dict[str, Any]:
+def stamp(
+    corpus_path: str | Path,
+    *,
+    seed: int,
+    label: str | None = None,
+    corpus: Any = None,
+) -> dict[str, Any]:
     """Provenance of a report: versions, corpus hash and size, seed, lexicon version and hash.
 
-    ``label`` is how the corpus is named in the report (default: ``corpus_path``).
+    ``label`` is how the corpus is named in the report (default: ``corpus_path``); ``corpus``
+    is the loaded corpus when the caller has it already (else it is loaded here).
     """
     from .corpus import corpus_hash, load_corpus
     from .lexicons import available, load_wordlist, merge_wordlists
 
-    corpus = load_corpus(corpus_path)
+    if corpus is None:
+        corpus = load_corpus(corpus_path)
     # every packaged word list (domain words, stopwords, metaphors, topic seeds...) is stamped
     lexicon = merge_wordlists(load_wordlist(name) for name in available())
     return {
@@ -298,6 +306,10 @@ def render_reports(
     show_code: bool = False,
     progress: bool = True,
     kernel_name: str = "python3",
+    backend: str = "auto",
+    n_jobs: int = -1,
+    scheduler: Any = None,
+    store: Any = True,
 ) -> list[Path]:
     """Run every notebook on ``corpus`` and write one HTML report per notebook plus an index.
 
@@ -321,6 +333,23 @@ def render_reports(
         Papermill parameters of every notebook.
     show_code : bool
         Keep code cells in the HTML (hidden by default: the reports are for readers).
+    backend : {"auto", "jieba", "rjieba"}
+        Tokenizer backend (see :class:`cadretext.Analysis`): ``"auto"`` uses rjieba when it is
+        installed and its tokens equal jieba's on a sample of the corpus; page 1 says which.
+    n_jobs : int
+        Processes for the preparation (-1: every core); the notebooks run this many at a time
+        (at most two). Results are identical for any value.
+    scheduler : str, optional
+        Address of a ``dask.distributed`` scheduler: tokenization and the sweep's fits run as
+        Dask tasks on its workers (same results as in-process).
+    store : True, path or ArtifactStore
+        Where the intermediate results are stored (:class:`cadretext.store.ArtifactStore`); the
+        notebooks read them from the default store, so pass a path only together with
+        ``$CADRETEXT_CACHE_DIR`` pointing at its parent.
+
+    Before any notebook runs, every intermediate result (corpus, units, tokens, labels,
+    rhetoric items, sweep, topic models) is computed once, or read when an earlier run on the
+    same files with the same settings and versions stored it (:meth:`Analysis.prepare`).
 
     Returns
     -------
@@ -350,7 +379,23 @@ def render_reports(
         raise ParameterError(f"unknown notebook in {list(only)}; known: {known}")
     out_dir = Path(out).resolve()
     previous = _previous_report(out_dir, str(out))
-    info = stamp(corpus_path, seed=seed, label=str(corpus))
+    from ._parallel import resolve_n_jobs, use_scheduler
+    from .analysis import Analysis
+
+    n_jobs = resolve_n_jobs(n_jobs)
+    analysis = Analysis(
+        corpus_path,
+        seed=seed,
+        unit=unit,
+        k_min=k_min,
+        k_max=k_max,
+        backend=backend,
+        n_jobs=n_jobs,
+        store=store,
+    )
+    with use_scheduler(scheduler):
+        analysis.prepare(progress=progress)
+    info = stamp(corpus_path, seed=seed, label=str(corpus), corpus=analysis.corpus)
     staging = _staging_folder(out_dir, str(out))
     try:
         params = {
@@ -359,10 +404,21 @@ def render_reports(
             "UNIT": unit,
             "K_MIN": k_min,
             "K_MAX": k_max,
+            "BACKEND": backend,
             "OUT_DIR": str(staging),
         }
         pages = _run_notebooks(
-            specs, nb_dir, staging, params, info, show_code, progress, kernel_name
+            specs,
+            nb_dir,
+            staging,
+            params,
+            info,
+            show_code,
+            progress,
+            kernel_name,
+            parallel=min(2, n_jobs),
+            store=analysis.store,
+            source=analysis.source,
         )
         pages = _carry_over(previous, pages, out_dir, staging, keep_pages=only is not None)
         (staging / REPORT_MANIFEST).write_text(
@@ -452,72 +508,184 @@ def _run_notebooks(
     show_code: bool,
     progress: bool,
     kernel_name: str,
+    parallel: int = 1,
+    store: Any = None,
+    source: str = "",
 ) -> list[dict[str, Any]]:
     """Execute and render each notebook into ``staging``; one page record per notebook, with
-    the files it wrote (its page and whatever the notebook saved, such as the pyLDAvis page)."""
+    the files it wrote (its page and whatever the notebook saved, such as the pyLDAvis page).
+
+    ``parallel`` notebooks run at a time, each in its own kernel (a thread here only waits on
+    its kernel): once the intermediate results are stored, a notebook is mostly kernel
+    start-up, tables and figures, which two kernels share well between two cores.
+
+    With a ``store``, an executed notebook is itself stored (the notebook with its outputs and
+    the files it wrote), keyed by the notebook's source, the parameters other than the output
+    folder, the corpus files (``source``) and the code: rendering the same corpus again with
+    the same settings re-renders the HTML without running a kernel.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    for spec in specs:
+        if not (nb_dir / f"{spec.stem}.py").is_file():
+            raise ParameterError(f"notebook not found: {nb_dir / f'{spec.stem}.py'}")
+    run = secrets.token_hex(6)  # tells pages of one run from those of another
+    bar: Any = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(specs), desc="reports", unit="notebook")
+    try:
+        with tempfile.TemporaryDirectory(prefix="cadretext-nb-") as tmp:
+
+            def one(spec: ReportSpec) -> dict[str, Any]:
+                page = _run_one(
+                    spec,
+                    nb_dir,
+                    Path(tmp),
+                    staging,
+                    params,
+                    info,
+                    show_code,
+                    kernel_name,
+                    run,
+                    store,
+                    source,
+                )
+                if bar is not None:
+                    bar.update(1)
+                return page
+
+            if parallel <= 1 or len(specs) == 1:
+                return [one(spec) for spec in specs]
+            with ThreadPoolExecutor(max_workers=parallel) as pool:
+                # the longest notebooks first, so that no kernel runs one alone at the end
+                order = sorted(
+                    specs,
+                    key=lambda sp: (
+                        _EXPECTED_ORDER.index(sp.stem)
+                        if sp.stem in _EXPECTED_ORDER
+                        else len(_EXPECTED_ORDER)
+                    ),
+                )
+                futures = {sp.stem: pool.submit(one, sp) for sp in order}
+                try:
+                    return [futures[spec.stem].result() for spec in specs]
+                except BaseException:
+                    for f in futures.values():
+                        f.cancel()
+                    raise
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+#: Notebooks by their usual running time, longest first (the order parallel runs start them).
+_EXPECTED_ORDER = (
+    "03_topics",
+    "04_program_types",
+    "06_diffusion",
+    "05_shared_rhetoric",
+    "02_keywords",
+    "01_corpus",
+)
+
+
+def _run_one(
+    spec: ReportSpec,
+    nb_dir: Path,
+    tmp: Path,
+    staging: Path,
+    params: dict[str, Any],
+    info: dict[str, Any],
+    show_code: bool,
+    kernel_name: str,
+    run: str,
+    store: Any = None,
+    corpus_source: str = "",
+) -> dict[str, Any]:
+    import nbformat
+
+    source = nb_dir / f"{spec.stem}.py"
+    settings = {k: v for k, v in params.items() if k != "OUT_DIR"}
+    parts = [corpus_source, source.read_bytes(), sorted(settings.items()), kernel_name]
+
+    def execute() -> dict[str, Any]:
+        before = {f for f in os.listdir(staging) if f.startswith(f"{spec.stem}_")}
+        executed = _execute(spec, source, tmp, staging, params, kernel_name)
+        made = sorted(f for f in os.listdir(staging) if f.startswith(f"{spec.stem}_"))
+        return {
+            "notebook": nbformat.writes(executed),
+            "files": {f: (staging / f).read_bytes() for f in made if f not in before},
+        }
+
+    if store is None:
+        result = execute()
+    else:
+        result = store.get("page", parts, execute)
+        for name, data in result["files"].items():  # a stored run: its files, as it wrote them
+            if not (staging / name).exists():
+                (staging / name).write_bytes(data)
+    executed = nbformat.reads(result["notebook"], as_version=4)
+    executed.cells.insert(1, nbformat.v4.new_markdown_cell(_stamp_markdown(info)))
+    for number, cell in enumerate(executed.cells):  # random ids made every render differ
+        cell.id = f"{spec.stem}-{number}"
+    page = _decorate(_to_html(executed, show_code), spec)
+    (staging / f"{spec.stem}.html").write_text(page, encoding="utf-8")
+    findings = read_findings(staging, spec.stem)
+    # every file a notebook writes is named after it (Page: <stem>_<name>.csv; the topic map)
+    made = sorted(f for f in os.listdir(staging) if f.startswith(f"{spec.stem}_"))
+    return {
+        "stem": spec.stem,
+        "files": [f"{spec.stem}.html", *made],
+        "run": run,
+        "corpus": info["corpus"],
+        "documents": info["documents"],
+        "corpus_hash": info["corpus_hash"],
+        "seed": info["seed"],
+        "rendered_utc": info["rendered_utc"],
+        "findings": findings,
+    }
+
+
+def _execute(
+    spec: ReportSpec,
+    source: Path,
+    tmp: Path,
+    staging: Path,
+    params: dict[str, Any],
+    kernel_name: str,
+) -> Any:
+    """Run one notebook with papermill; the executed notebook (nbformat node)."""
     import jupytext
     import nbformat
     import papermill
 
-    pages: list[dict[str, Any]] = []
-    run = secrets.token_hex(6)  # tells pages of one run from those of another
-    iterator: Any = specs
-    if progress:
-        from tqdm.auto import tqdm
-
-        iterator = tqdm(specs, desc="reports", unit="notebook")
-    with tempfile.TemporaryDirectory(prefix="cadretext-nb-") as tmp:
-        for spec in iterator:
-            source = nb_dir / f"{spec.stem}.py"
-            if not source.is_file():
-                raise ParameterError(f"notebook not found: {source}")
-            before = set(os.listdir(staging))
-            nb = jupytext.read(source)
-            nb.metadata["kernelspec"] = {
-                "name": kernel_name,
-                "display_name": "Python 3",
-                "language": "python",
-            }
-            in_path = Path(tmp) / f"{spec.stem}.ipynb"
-            out_path = Path(tmp) / f"{spec.stem}.out.ipynb"
-            jupytext.write(nb, in_path)
-            try:
-                executed = papermill.execute_notebook(
-                    str(in_path),
-                    str(out_path),
-                    parameters=params,
-                    cwd=str(nb_dir),
-                    kernel_name=kernel_name,
-                    progress_bar=False,
-                    log_output=False,
-                    # the kernel's start-up notice ("running over TCP without encryption") is
-                    # no news to a reader at a terminal: the kernel logs errors only
-                    extra_arguments=["--IPKernelApp.log_level=ERROR"],
-                )
-            except papermill.PapermillExecutionError as exc:
-                raise _cell_failure(exc, spec.stem) from None
-            executed = nbformat.from_dict(executed)
-            executed.cells.insert(1, nbformat.v4.new_markdown_cell(_stamp_markdown(info)))
-            for number, cell in enumerate(executed.cells):  # random ids made every render differ
-                cell.id = f"{spec.stem}-{number}"
-            page = _decorate(_to_html(executed, show_code), spec)
-            (staging / f"{spec.stem}.html").write_text(page, encoding="utf-8")
-            findings = read_findings(staging, spec.stem)
-            made = sorted(set(os.listdir(staging)) - before - {f"{spec.stem}.html"})
-            pages.append(
-                {
-                    "stem": spec.stem,
-                    "files": [f"{spec.stem}.html", *made],
-                    "run": run,
-                    "corpus": info["corpus"],
-                    "documents": info["documents"],
-                    "corpus_hash": info["corpus_hash"],
-                    "seed": info["seed"],
-                    "rendered_utc": info["rendered_utc"],
-                    "findings": findings,
-                }
-            )
-    return pages
+    nb = jupytext.read(source)
+    nb.metadata["kernelspec"] = {
+        "name": kernel_name,
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    in_path = tmp / f"{spec.stem}.ipynb"
+    out_path = tmp / f"{spec.stem}.out.ipynb"
+    jupytext.write(nb, in_path)
+    try:
+        executed = papermill.execute_notebook(
+            str(in_path),
+            str(out_path),
+            parameters=params,
+            cwd=str(source.parent),
+            kernel_name=kernel_name,
+            progress_bar=False,
+            log_output=False,
+            # the kernel's start-up notice ("running over TCP without encryption") is
+            # no news to a reader at a terminal: the kernel logs errors only
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
+    except papermill.PapermillExecutionError as exc:
+        raise _cell_failure(exc, spec.stem) from None
+    return nbformat.from_dict(executed)
 
 
 def _carry_over(

@@ -22,17 +22,16 @@ import time
 import warnings
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from functools import cached_property
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, TypeVar
 
 import jieba
 
 from ._io import sha256_of
+from ._parallel import resolve_n_jobs
 from .errors import ParameterError, WorkerError
 from .lexicons import WordList, as_wordlist
 from .validation import as_texts, check_choice, check_int
@@ -42,6 +41,7 @@ T = TypeVar("T")
 __all__ = [
     "TokenCache",
     "TokenizerConfig",
+    "choose_backend",
     "default_cache_dir",
     "default_stopwords",
     "make_config",
@@ -291,16 +291,70 @@ def segment_spans(
     return [list(seg.tk.tokenize(text, HMM=hmm)) for text in as_texts(texts, "texts")]
 
 
-def _worker_init(config: TokenizerConfig) -> None:
-    _segmenter(config)  # load the dictionary once per worker process
-
-
-def _worker_run(args: tuple[str, list[str]]) -> list[list[str]]:
-    # Tasks name the configuration by its key (the initializer built the segmenter): the
-    # configuration itself, with its word lists, is sent once per worker, not once per chunk.
-    key, texts = args
-    seg = _SEGMENTERS[key]
+def _worker_run(config: TokenizerConfig, texts: list[str]) -> list[list[str]]:
+    # A worker of the reusable pool keeps its segmenters between calls (keyed by the
+    # configuration): the dictionary is loaded once per worker, not once per chunk or call.
+    seg = _segmenter(config)
     return [seg(t) for t in texts]
+
+
+def choose_backend(texts: Sequence[str], *, sample: int = 300, seed: int = 0) -> dict[str, Any]:
+    """The fast backend when it gives this corpus jieba's tokens, else jieba; and why.
+
+    rjieba (jieba-rs) segments many times faster than jieba with the same dictionary and
+    lexicon; the two differ only where their HMMs guess unknown words differently, which the
+    default filter mostly hides. This checks it on the corpus at hand: ``sample`` texts drawn
+    with ``seed`` are tokenized (default settings) by both; rjieba is chosen only if every
+    token list is identical.
+
+    Returns
+    -------
+    dict
+        ``backend`` ("jieba" or "rjieba"), ``checked`` (texts compared), ``identical`` (of
+        them) and ``reason`` (a sentence for the report).
+
+    Examples
+    --------
+    >>> choose_backend(["商丘市选派干部赴常州跟班学习。"])["checked"]
+    1
+    """
+    import random
+
+    items = as_texts(texts, "texts")
+    try:
+        import rjieba  # noqa: F401
+    except ImportError:
+        return {
+            "backend": "jieba",
+            "checked": 0,
+            "identical": 0,
+            "reason": "Segmented with jieba (rjieba, the fast backend, is not installed).",
+        }
+    rng = random.Random(seed)
+    picked = sorted(rng.sample(range(len(items)), min(sample, len(items))))
+    chosen = [items[i] for i in picked]
+    fast = _run(chosen, make_config(backend="rjieba"), 1, False)
+    slow = _run(chosen, make_config(), 1, False)
+    same = sum(a == b for a, b in zip(fast, slow, strict=True))
+    if same == len(chosen):
+        return {
+            "backend": "rjieba",
+            "checked": len(chosen),
+            "identical": same,
+            "reason": (
+                f"Segmented with rjieba (jieba-rs, the fast backend): on {len(chosen):,} texts "
+                "of this corpus drawn with the seed its tokens are identical to jieba's."
+            ),
+        }
+    return {
+        "backend": "jieba",
+        "checked": len(chosen),
+        "identical": same,
+        "reason": (
+            f"Segmented with jieba: rjieba's tokens differed from jieba's on "
+            f"{len(chosen) - same:,} of {len(chosen):,} texts drawn with the seed."
+        ),
+    }
 
 
 # --------------------------------------------------------------------------- cache
@@ -547,10 +601,7 @@ def tokenize(
         backend=backend,
         clean=clean,
     )
-    if n_jobs == -1:
-        n_jobs = os.cpu_count() or 1
-    if not isinstance(n_jobs, int) or n_jobs < 1:
-        raise ParameterError("n_jobs must be a positive integer or -1")
+    n_jobs = resolve_n_jobs(n_jobs)
     store = _resolve_cache(cache)
     results: list[list[str] | None] = [None] * len(items)
     keys: list[str] = []
@@ -619,32 +670,59 @@ def _run(texts: list[str], config: TokenizerConfig, n_jobs: int, progress: bool)
 def _run_parallel(
     texts: list[str], config: TokenizerConfig, n_jobs: int, bar: Any
 ) -> list[list[str]]:
-    """``n_jobs`` processes in all: ``n_jobs - 1`` spawned workers plus the calling process.
+    """``n_jobs`` processes in all: ``n_jobs - 1`` workers of the reusable pool plus this one.
 
     Workers take chunks from the front of the list, the calling process takes texts one at a
-    time from the back, so nothing waits while a worker starts (about a second to import
-    and load the dictionary), and chunks shrink as the work runs out so that all
-    processes finish together. A plain pool of ``n_jobs`` workers left the calling process idle
-    and paid the start-up before any work began (see ``benchmarks/RESULTS_NOTES.md``).
+    time from the back, so nothing waits while a worker starts (about a second to import and
+    load the dictionary, paid once per Python process: the pool is reused, see
+    :mod:`cadretext._parallel`), and chunks shrink as the work runs out so that all processes
+    finish together. Under a Dask scheduler the chunks are Dask tasks instead.
     """
+    from . import _parallel
+
+    size = _chunk_size(len(texts), n_jobs)
+    intern = sys.intern
+    if _parallel.current_scheduler() is not None:
+        starts = list(range(0, len(texts), size))
+
+        def done(i: int, part: list[list[str]]) -> None:
+            if bar is not None:
+                bar.update(len(part))
+
+        parts = _parallel.run_tasks(
+            _worker_run,
+            [(config, texts[s : s + size]) for s in starts],
+            n_jobs=n_jobs,
+            name="tokenize",
+            on_result=done,
+        )
+        return [[intern(w) for w in toks] for part in parts for toks in part]
+    for attempt in range(2):
+        try:
+            return _share_with_pool(texts, config, n_jobs, bar, size, fresh=attempt > 0)
+        except _parallel.POOL_ERRORS as exc:
+            if attempt:
+                raise WorkerError("tokenize") from exc
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _share_with_pool(
+    texts: list[str], config: TokenizerConfig, n_jobs: int, bar: Any, size: int, fresh: bool
+) -> list[list[str]]:
+    from . import _parallel
+
     out: list[list[str] | None] = [None] * len(texts)
     workers = n_jobs - 1
-    size = _chunk_size(len(texts), n_jobs)
     front, back = 0, len(texts)
     pending: dict[Future, int] = {}
     seg: _Segmenter | None = None
     intern = sys.intern
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=get_context("spawn"),
-        initializer=_worker_init,
-        initargs=(config,),
-    )
+    pool = _parallel.fresh_executor(workers) if fresh else _parallel.executor(workers)
     try:
         while front < back or pending:
             while front < back and len(pending) < 2 * workers:  # two chunks queued per worker
                 n = min(size, max(1, (back - front) // (2 * n_jobs)))
-                pending[pool.submit(_worker_run, (config.key, texts[front : front + n]))] = front
+                pending[pool.submit(_worker_run, config, texts[front : front + n])] = front
                 front += n
             for future in [f for f in pending if f.done()]:
                 start = pending.pop(future)
@@ -663,11 +741,8 @@ def _run_parallel(
                     bar.update(1)
             elif pending:
                 wait(pending, return_when=FIRST_COMPLETED)
-    except BrokenProcessPool as exc:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise WorkerError("tokenize") from exc
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        for future in pending:
+            future.cancel()
         raise
-    pool.shutdown(wait=True)
     return out  # type: ignore[return-value]  # every slot is filled above

@@ -105,6 +105,7 @@ def fill_program_types(
     *,
     model: ProgramTypeClassifier | str | os.PathLike[str] | None = None,
     column: str = "program_type",
+    labels: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Give every report a program type: the researcher's label where there is one, else predicted.
 
@@ -122,6 +123,10 @@ def fill_program_types(
         As in :func:`classify_corpus`; ``None`` is the packaged model.
     column : str
         The label column to fill.
+    labels : DataFrame, optional
+        :func:`classify_corpus` of this same corpus (one row per report, in its order), when
+        it has been computed already: its ``label`` column is used instead of classifying the
+        unlabelled reports again.
 
     Returns
     -------
@@ -142,10 +147,18 @@ def fill_program_types(
     out = corpus.copy()
     given = out[column] if column in out.columns else pd.Series(None, index=out.index)
     missing = np.array([is_unlabelled(v) for v in given], dtype=bool)
-    labels = given.astype(object).where(~missing, None)
-    if missing.any():
-        predicted = classify_corpus(out.loc[missing], model=model)["label"].to_numpy()
-        labels[missing] = predicted
-    out[column] = labels
+    filled = given.astype(object).where(~missing, None)
+    if missing.any() and labels is not None:
+        if len(labels) != len(out) or (
+            "doc_id" in out.columns
+            and labels["doc_id"].astype(str).tolist() != out["doc_id"].astype(str).tolist()
+        ):
+            raise ParameterError(
+                "labels must be classify_corpus of this corpus: one row per report, same order"
+            )
+        filled[missing] = labels["label"].to_numpy()[missing]
+    elif missing.any():
+        filled[missing] = classify_corpus(out.loc[missing], model=model)["label"].to_numpy()
+    out[column] = filled
     out["program_type_source"] = np.where(missing, "predicted", "manifest")
     return out

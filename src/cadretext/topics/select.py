@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError, WorkerError
+from .._parallel import resolve_n_jobs
+from ..errors import ParameterError
 from ..validation import (
     check_int,
 )
@@ -81,23 +82,31 @@ def _evaluate(
     return out
 
 
-_WORKER: dict[str, Any] = {}
+# What a worker of the reusable pool keeps between tasks: the shared inputs of the sweep it
+# last worked on (dictionary, corpus, texts), read once from the file the sweep wrote.
+_WORKER: dict[str, Any] = {"path": None}
 
 
-def _init_worker(payload_path: str) -> None:
+def _load_payload(payload: Any) -> dict[str, Any]:
+    """The sweep's shared inputs: a dict (Dask, scattered) or the path of their pickle."""
     import pickle
 
-    with open(payload_path, "rb") as fh:
-        payload = pickle.load(fh)
-    if payload.get("mm_path"):
-        from gensim.corpora import MmCorpus
+    if isinstance(payload, dict):
+        return payload
+    if _WORKER["path"] != payload:
+        _WORKER.clear()
+        with open(payload, "rb") as fh:
+            data = pickle.load(fh)
+        if data.get("mm_path"):
+            from gensim.corpora import MmCorpus
 
-        payload["corpus"] = MmCorpus(payload.pop("mm_path"))
-    _WORKER.update(payload)
+            data["corpus"] = MmCorpus(data.pop("mm_path"))
+        _WORKER.update(data, path=payload)
+    return _WORKER
 
 
-def _evaluate_in_worker(k: int, seed: int) -> dict[str, Any]:
-    w = _WORKER
+def _evaluate_task(payload: Any, k: int, seed: int) -> dict[str, Any]:
+    w = _load_payload(payload)
     return _evaluate(
         w["dictionary"], w["corpus"], w["texts"], k, seed, w["coherence"], w["fit_kwargs"]
     )
@@ -120,6 +129,7 @@ def sweep_k(
     n_jobs: int = 1,
     progress: bool = False,
     coherence_sample: int | None = None,
+    sample: int | None = None,
     sample_seed: int = 0,
 ) -> pd.DataFrame:
     """Fit LDA for every K and seed; report coherence, diversity and stability per K.
@@ -152,7 +162,13 @@ def sweep_k(
         Compute the window-based measures (c_v, c_npmi, c_uci) on this many units drawn with
         ``sample_seed`` instead of on all of them (u_mass always uses every unit): their cost
         grows with the corpus, the estimate of a topic's coherence much less. :func:`sweep_plan`
-        chooses it from the corpus size.
+        can choose it from the corpus size.
+    sample : int, optional
+        Fit and evaluate the whole sweep on this many units drawn with ``sample_seed`` (in
+        corpus order) instead of on all of them: the cost of a sweep then no longer grows with
+        the corpus. :func:`sweep_plan` sets it on large corpora; fit the chosen K on every unit.
+    sample_seed : int, default 0
+        Seed of the draws of ``sample`` and ``coherence_sample``.
 
     Returns
     -------
@@ -179,11 +195,19 @@ def sweep_k(
         raise ParameterError(
             f"unknown coherence measure(s) {bad}; choose from {', '.join(KNOWN_MEASURES)}"
         )
-    n_jobs = (os.cpu_count() or 1) if n_jobs == -1 else check_int("n_jobs", n_jobs, minimum=1)
+    n_jobs = resolve_n_jobs(n_jobs)
     fit_kwargs = check_lda_settings(
         passes=passes, iterations=iterations, alpha=alpha, eta=eta, chunksize=chunksize
     )
     del fit_kwargs["chunksize"]  # set from the corpus below
+    if sample is not None:
+        check_int("sample", sample, minimum=10)
+        if isinstance(tokens, BowCorpus) or not hasattr(tokens, "__len__"):
+            raise ParameterError("sweep_k(sample=...) needs token lists (a list), not a BowCorpus")
+        if sample < len(tokens):
+            rng = np.random.default_rng(check_int("sample_seed", sample_seed, minimum=0))
+            picked = np.sort(rng.choice(len(tokens), size=sample, replace=False))
+            tokens = [tokens[i] for i in picked.tolist()]
     bow = as_bow(tokens, no_below, no_above, keep_n, None)
     check_k_against_units("ks", max(ks), bow)
     fit_kwargs["chunksize"] = chunksize_for(chunksize, bow)
@@ -213,52 +237,60 @@ def sweep_k(
     return _summarise(fits, ks, seeds, coherence)
 
 
-#: Units above which :func:`sweep_plan` leaves out c_v and samples the window-based measures.
-LARGE_SWEEP_UNITS = 5_000
+#: Units above which :func:`sweep_plan` fits the sweep on a sample of that many units.
+SWEEP_UNITS = 2_000
 
 
-def sweep_plan(n_units: int, *, large: int = LARGE_SWEEP_UNITS) -> dict[str, Any]:
-    """Settings of a K sweep that keep its cost bounded as the corpus grows, and the rule.
+def sweep_plan(n_units: int, *, large: int = SWEEP_UNITS) -> dict[str, Any]:
+    """Settings of a K sweep whose cost stays bounded as the corpus grows, and the rule.
 
-    Up to ``large`` units (5,000 paragraphs): c_v, c_npmi and u_mass on every unit, 10 passes.
-    Above: c_v is left out (its sliding windows over every text dominate the sweep's time),
-    c_npmi is computed on a sample of ``large`` units, u_mass (document co-occurrence counts)
-    on all of them, and the passes fall with the corpus (``round(10 * large / n_units)``, at
-    least 3): online LDA makes more updates per pass on more documents.
+    Up to ``large`` units (2,000 paragraphs): the sweep fits every unit, with c_v, c_npmi and
+    u_mass, 10 passes per fit, and the chosen model is fitted with the same 10 passes.
+
+    Above: the sweep (every K and seed, every measure) runs on a sample of ``large`` units
+    drawn with the seed, so its cost is that of a 2,000-unit corpus however large the corpus
+    is; the chosen K is then fitted on every unit with ``round(10 * large / n_units)`` passes,
+    at least 3 (online LDA makes more updates per pass on more documents). Choosing K on a
+    sample is the usual economy of model selection: the topics that decide between K = 2 and
+    K = 6 hold thousands of units, and each is well represented in 2,000.
 
     Returns
     -------
     dict
-        ``coherence``, ``passes``, ``coherence_sample`` (keyword arguments of
-        :func:`sweep_k`) and ``rule`` (a sentence for the report).
+        ``coherence``, ``passes``, ``sample`` (keyword arguments of :func:`sweep_k`),
+        ``fit_passes`` (for :func:`fit_lda` and :func:`fit_seeded_lda` of the chosen K) and
+        ``rule`` (a sentence for the report).
 
     Examples
     --------
-    >>> sweep_plan(800)["coherence"]
-    ('c_v', 'c_npmi', 'u_mass')
+    >>> sweep_plan(800)["sample"] is None
+    True
     >>> plan = sweep_plan(40_000)
-    >>> plan["coherence"], plan["passes"], plan["coherence_sample"]
-    (('c_npmi', 'u_mass'), 3, 5000)
+    >>> plan["sample"], plan["passes"], plan["fit_passes"]
+    (2000, 10, 3)
     """
     n_units = check_int("n_units", n_units, minimum=0)
     if n_units <= large:
         return {
             "coherence": COHERENCE_MEASURES,
             "passes": 10,
-            "coherence_sample": None,
+            "sample": None,
+            "fit_passes": 10,
             "rule": (
-                f"{n_units:,} units (at most {large:,}): c_v, c_npmi and u_mass on every unit, "
-                "10 passes per fit."
+                f"{n_units:,} units (at most {large:,}): the sweep fits every unit (c_v, c_npmi "
+                "and u_mass, 10 passes per fit), and the chosen K is fitted with 10 passes."
             ),
         }
-    passes = max(3, round(10 * large / n_units))
+    fit_passes = max(3, round(10 * large / n_units))
     return {
-        "coherence": ("c_npmi", "u_mass"),
-        "passes": passes,
-        "coherence_sample": large,
+        "coherence": COHERENCE_MEASURES,
+        "passes": 10,
+        "sample": large,
+        "fit_passes": fit_passes,
         "rule": (
-            f"{n_units:,} units (more than {large:,}): c_v left out, c_npmi on a sample of "
-            f"{large:,} units drawn with the seed, u_mass on every unit, {passes} passes per fit."
+            f"{n_units:,} units (more than {large:,}): the sweep fits a sample of {large:,} "
+            f"units drawn with the seed (c_v, c_npmi and u_mass, 10 passes per fit), and the "
+            f"chosen K is fitted on every unit with {fit_passes} passes."
         ),
     }
 
@@ -287,8 +319,10 @@ def _run_parallel(
     n_workers: int,
     bar: Any,
 ) -> list[dict[str, Any]]:
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    import pickle
+    import uuid
+
+    from .. import _parallel
 
     payload: dict[str, Any] = {
         "dictionary": bow.dictionary,
@@ -296,37 +330,40 @@ def _run_parallel(
         "coherence": coherence,
         "fit_kwargs": fit_kwargs,
     }
+    # largest K first: the longest fits start early and the short ones fill in behind them,
+    # so no worker is left running one long fit alone at the end
+    order = sorted(tasks, key=lambda t: -t[0])
+    if _parallel.current_scheduler() is not None:
+        # a cluster's workers cannot read this machine's files: the inputs are scattered once
+        payload["corpus"] = list(bow.corpus)
+        if not isinstance(payload["texts"], list):
+            payload["texts"] = list(payload["texts"])
+        shared = _parallel.scatter(payload)
+        return _parallel.run_tasks(
+            _evaluate_task,
+            [(shared, k, s) for k, s in order],
+            n_jobs=n_workers,
+            name="sweep_k",
+            on_result=lambda i, r: bar.update(1),
+        )
     if bow.path is not None:  # streamed corpus: workers reopen it from disk
         payload["mm_path"] = str(bow.path / "corpus.mm")
     else:
         payload["corpus"] = bow.corpus
-    import pickle
-    from concurrent.futures.process import BrokenProcessPool
-
-    fits = []
-    # the shared data go to workers through a file, not the spawn pipe: a large pickle written
-    # to a worker that failed to start can block the parent
+    # The shared inputs reach the workers through a file read once per worker (the pool's
+    # workers outlive the call, so a per-call initializer is no use); its name is new for every
+    # sweep, so a worker never takes an earlier sweep's inputs for this one's.
     with tempfile.TemporaryDirectory(prefix="cadretext-sweep-") as tmp:
-        payload_path = os.path.join(tmp, "payload.pkl")
+        payload_path = os.path.join(tmp, f"payload-{uuid.uuid4().hex}.pkl")
         with open(payload_path, "wb") as fh:
             pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        try:
-            with ProcessPoolExecutor(
-                max_workers=n_workers,
-                mp_context=mp.get_context("spawn"),
-                initializer=_init_worker,
-                initargs=(payload_path,),
-            ) as pool:
-                # largest K first: the longest fits start early and the short ones fill in
-                # behind them, so no worker is left running one long fit alone at the end
-                order = sorted(tasks, key=lambda t: -t[0])
-                futures = [pool.submit(_evaluate_in_worker, k, s) for k, s in order]
-                for fut in as_completed(futures):
-                    fits.append(fut.result())
-                    bar.update(1)
-        except BrokenProcessPool as exc:
-            raise WorkerError("sweep_k") from exc
-    return fits
+        return _parallel.run_tasks(
+            _evaluate_task,
+            [(payload_path, k, s) for k, s in order],
+            n_jobs=n_workers,
+            name="sweep_k",
+            on_result=lambda i, r: bar.update(1),
+        )
 
 
 def _summarise(

@@ -1,0 +1,234 @@
+"""The one place that owns worker processes: a reusable local pool, or a Dask cluster.
+
+Every parallel stage of cadretext (:func:`cadretext.tokenize`, :func:`cadretext.topics.sweep_k`)
+gets its workers here, so that they are started once per Python process and not once per call.
+
+Local workers come from loky's *reusable* executor (``loky.get_reusable_executor``): the first
+call starts them (about a second each, to import cadretext and load the jieba dictionary), later
+calls find them running. loky rather than ``concurrent.futures.ProcessPoolExecutor`` because
+
+* its executor is reused across calls and resized in place;
+* its workers watch their parent and exit when it dies, so an interrupted run leaves no orphan
+  processes behind (a ``ProcessPoolExecutor``'s workers outlive a killed parent);
+* its workers start without re-importing the caller's ``__main__``: code piped on standard input
+  or a script without an ``if __name__ == "__main__"`` guard works with ``n_jobs > 1``;
+* a worker that dies breaks only the executor it belonged to: the next call gets a new one.
+
+:func:`run_tasks` adds the policy cadretext wants on top: results in task order whatever order
+they finish in, and a task batch whose worker died (killed, out of memory, a crash in a C
+extension) is run once more on fresh workers before a one-line
+:class:`~cadretext.errors.WorkerError` is raised.
+
+With :func:`use_scheduler` (``cadretext report --scheduler ADDRESS``) the same tasks go to a
+``dask.distributed`` cluster instead: each task is a Dask task, large shared inputs are scattered
+once, and results are identical because every task is deterministic given its inputs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from .errors import ParameterError, WorkerError
+
+__all__ = [
+    "POOL_ERRORS",
+    "current_scheduler",
+    "executor",
+    "fresh_executor",
+    "resolve_n_jobs",
+    "run_tasks",
+    "scatter",
+    "use_scheduler",
+]
+
+#: Seconds an idle local worker waits for work before it exits (it is started again on demand).
+IDLE_TIMEOUT = 300
+
+
+def _pool_errors() -> tuple[type[BaseException], ...]:
+    from concurrent.futures.process import BrokenProcessPool as StdBroken
+
+    from loky.process_executor import BrokenProcessPool, TerminatedWorkerError
+
+    return (BrokenProcessPool, TerminatedWorkerError, StdBroken)
+
+
+#: Exceptions that mean "a worker died", not "the task raised".
+POOL_ERRORS: tuple[type[BaseException], ...] = _pool_errors()
+
+_LOCK = threading.Lock()
+_SIZE = [0]  # the pool's size: the most workers asked for so far
+_SCHEDULER: dict[str, Any] = {"client": None, "address": None}
+
+
+def resolve_n_jobs(n_jobs: Any) -> int:
+    """``n_jobs`` as a positive process count (``-1``: every core loky sees, cgroups included)."""
+    if n_jobs == -1:
+        from loky import cpu_count
+
+        return max(1, cpu_count())
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1:
+        raise ParameterError(f"n_jobs must be a positive integer or -1, got {n_jobs!r}")
+    return n_jobs
+
+
+def executor(n_workers: int) -> Any:
+    """The process's reusable pool, with at least ``n_workers`` local workers.
+
+    The pool grows when more workers are asked for and never shrinks: resizing a pool whose
+    workers are busy waits for them, so a call asking for one worker while another job keeps
+    a second one busy would otherwise stall until that job ends.
+    """
+    from loky import get_reusable_executor
+
+    with _LOCK:
+        _SIZE[0] = max(_SIZE[0], n_workers)
+        return get_reusable_executor(max_workers=_SIZE[0], timeout=IDLE_TIMEOUT, reuse=True)
+
+
+def fresh_executor(n_workers: int) -> Any:
+    """A new local pool: the running workers (of a broken pool) are killed first."""
+    from loky import get_reusable_executor
+
+    with _LOCK:
+        _SIZE[0] = max(_SIZE[0], n_workers)
+        return get_reusable_executor(
+            max_workers=_SIZE[0], timeout=IDLE_TIMEOUT, reuse=True, kill_workers=True
+        )
+
+
+# --------------------------------------------------------------------------- Dask
+@contextlib.contextmanager
+def use_scheduler(address: str | None) -> Iterator[Any]:
+    """Send cadretext's parallel tasks to a ``dask.distributed`` scheduler inside this block.
+
+    ``address`` is a scheduler address (``tcp://10.0.0.5:8786``), or a ``distributed.Client``
+    already connected; ``None`` leaves everything local. Within the block, ``tokenize`` and
+    ``sweep_k`` run their chunks and fits as Dask tasks whenever ``n_jobs > 1``, with results
+    identical to a local run. The workers need cadretext installed (same version).
+
+    Raises
+    ------
+    ParameterError
+        If ``dask.distributed`` is not installed (``pip install 'cadretext[scale]'``) or the
+        scheduler cannot be reached.
+    """
+    if address is None:
+        yield None
+        return
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ParameterError(
+            "--scheduler needs dask.distributed: pip install 'cadretext[scale]'"
+        ) from None
+    own = not isinstance(address, Client)
+    if own:
+        try:
+            client = Client(address, timeout="20s", set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise ParameterError(f"cannot reach the Dask scheduler {address}: {exc}") from None
+    else:
+        client = address
+    previous = dict(_SCHEDULER)
+    _SCHEDULER.update(client=client, address=str(getattr(client, "scheduler", address)))
+    try:
+        yield client
+    finally:
+        _SCHEDULER.update(previous)
+        if own:
+            client.close()
+
+
+def current_scheduler() -> Any:
+    """The ``distributed.Client`` set by :func:`use_scheduler`, or ``None`` (local workers)."""
+    return _SCHEDULER["client"]
+
+
+def scatter(value: Any) -> Any:
+    """``value`` sent once to the cluster (a Dask future) under a scheduler, else ``value``."""
+    client = current_scheduler()
+    if client is None:
+        return value
+    return client.scatter(value, broadcast=True)
+
+
+# --------------------------------------------------------------------------- running tasks
+def run_tasks(
+    fn: Callable[..., Any],
+    tasks: Sequence[tuple[Any, ...]],
+    *,
+    n_jobs: int,
+    name: str,
+    on_result: Callable[[int, Any], None] | None = None,
+) -> list[Any]:
+    """``[fn(*args) for args in tasks]`` on ``n_jobs`` workers, results in task order.
+
+    ``fn`` must be importable (a module-level function). Tasks are submitted in the order given
+    (put the longest first). ``on_result(i, result)`` is called as each one finishes (progress
+    bars). Under :func:`use_scheduler` the tasks run on the Dask cluster; otherwise on the
+    reusable local pool, or in this process when ``n_jobs == 1``.
+
+    A batch whose worker died is run once more on fresh workers; a second death raises
+    :class:`~cadretext.errors.WorkerError` naming ``name``. An exception raised by ``fn`` itself
+    is raised as it is.
+    """
+    results: list[Any] = [None] * len(tasks)
+    if not tasks:
+        return results
+    client = current_scheduler()
+    if client is not None:
+        return _run_dask(client, fn, tasks, on_result)
+    if n_jobs == 1 or len(tasks) == 1:
+        for i, args in enumerate(tasks):
+            results[i] = fn(*args)
+            if on_result is not None:
+                on_result(i, results[i])
+        return results
+    todo = list(range(len(tasks)))
+    for attempt in range(2):
+        pool = executor(min(n_jobs, len(todo))) if attempt == 0 else fresh_executor(n_jobs)
+        futures = {pool.submit(fn, *tasks[i]): i for i in todo}
+        try:
+            from concurrent.futures import as_completed
+
+            for future in as_completed(futures):
+                i = futures[future]
+                results[i] = future.result()
+                todo.remove(i)
+                if on_result is not None:
+                    on_result(i, results[i])
+            return results
+        except POOL_ERRORS as exc:
+            for future in futures:
+                future.cancel()
+            if attempt:
+                raise WorkerError(name) from exc
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return results  # pragma: no cover  # the loop returns or raises
+
+
+def _run_dask(
+    client: Any,
+    fn: Callable[..., Any],
+    tasks: Sequence[tuple[Any, ...]],
+    on_result: Callable[[int, Any], None] | None,
+) -> list[Any]:
+    from distributed import as_completed
+
+    results: list[Any] = [None] * len(tasks)
+    # pure=False: a task is named by its position, so equal arguments are still two tasks
+    futures = [client.submit(fn, *args, pure=False) for args in tasks]
+    index = {f.key: i for i, f in enumerate(futures)}
+    for future in as_completed(futures):
+        i = index[future.key]
+        results[i] = future.result()
+        if on_result is not None:
+            on_result(i, results[i])
+    return results

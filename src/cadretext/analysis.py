@@ -1,0 +1,454 @@
+"""One corpus and every intermediate result of the reports, each computed once.
+
+The six report notebooks need the same things: the loaded and cleaned corpus, its units, their
+tokens, the classifier's labels, the rhetoric items, the K sweep and the fitted topic models.
+:class:`Analysis` names each of them as a property that is computed on first use, kept in
+memory, and stored in an :class:`~cadretext.store.ArtifactStore` keyed by the corpus files'
+bytes, the settings and the code. Every notebook builds the same ``Analysis`` from its
+parameters, so the first one to need a result computes it and the others read it;
+``cadretext report`` calls :meth:`Analysis.prepare` before the notebooks run, so they only read.
+
+A researcher can use it the same way in their own analysis::
+
+    from cadretext import Analysis
+    a = Analysis("my_corpus/", seed=0)
+    a.prepare(progress=True)          # or just ask for what you need
+    a.typed.groupby("program_type").size()
+    a.lda.top_words
+
+Re-running on the same files with the same settings computes nothing
+(``a.store.computed`` stays empty); a changed file, setting or cadretext version computes
+everything that depends on it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import ParameterError
+from .store import ArtifactStore, source_fingerprint
+from .validation import check_choice, check_int
+
+__all__ = ["STEPS", "Analysis"]
+
+#: The steps :meth:`Analysis.prepare` computes, in an order that respects their inputs.
+STEPS = (
+    "corpus",
+    "classification",
+    "typed",
+    "paragraph_labels",
+    "items",
+    "units",
+    "backend",
+    "doc_tokens",
+    "unit_tokens",
+    "sweep",
+    "lda",
+    "seeded",
+)
+# Steps that need the corpus only and run single-threaded: prepare() computes them in a pool
+# worker while this process tokenizes and fits (see prepare).
+_TEXT_STEPS = ("classification", "typed", "paragraph_labels", "items")
+
+
+class Analysis:
+    """A corpus and its intermediate results, computed on first use and stored.
+
+    Parameters
+    ----------
+    corpus : path or list of paths
+        What :func:`cadretext.load_corpus` reads.
+    seed : int, default 0
+        Seed of every random step (the sweep's seeds are ``seed, seed + 1, seed + 2``).
+    unit : {"paragraph", "sentence", "document"}, default "paragraph"
+        Units of the topic model.
+    k_min, k_max : int, default 2 and 6
+        Range of K in the sweep.
+    backend : {"jieba", "rjieba", "auto"}, default "jieba"
+        Tokenizer backend; ``"auto"`` takes rjieba when its tokens equal jieba's on a sample of
+        this corpus (:func:`cadretext.tokenize.choose_backend`), and :attr:`backend_note` says
+        which was used and why.
+    n_jobs : int, default 1
+        Processes for tokenization and the sweep (the pool is reused, see
+        :mod:`cadretext._parallel`); results are identical for any value.
+    store : ArtifactStore, path, True or False, default True
+        Where results are stored: ``True`` the default store, a folder, a store, or ``False``
+        to keep them in memory only.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> a = Analysis("seeds", store=tempfile.mkdtemp())  # doctest: +SKIP
+    >>> len(a.corpus), a.k                               # doctest: +SKIP
+    (5, 3)
+    """
+
+    def __init__(
+        self,
+        corpus: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+        *,
+        seed: int = 0,
+        unit: str = "paragraph",
+        k_min: int = 2,
+        k_max: int = 6,
+        backend: str = "jieba",
+        n_jobs: int = 1,
+        store: Any = True,
+    ):
+        from ._parallel import resolve_n_jobs
+
+        if isinstance(corpus, str | os.PathLike):
+            self.paths: list[Path] = [Path(corpus)]
+        else:
+            self.paths = [Path(p) for p in corpus]
+        for p in self.paths:
+            if not p.exists():
+                raise ParameterError(f"corpus not found: {p}")
+        self.seed = check_int("seed", seed, minimum=0)
+        self.unit = check_choice("unit", unit, ("paragraph", "sentence", "document"))
+        self.k_min = check_int("k_min", k_min, minimum=2)
+        self.k_max = check_int("k_max", k_max, minimum=self.k_min)
+        self.backend_choice = check_choice("backend", backend, ("jieba", "rjieba", "auto"))
+        self.n_jobs = resolve_n_jobs(n_jobs)
+        if store is True or store is None:
+            self.store = ArtifactStore()
+        elif store is False:
+            self.store = ArtifactStore(None)
+            self.store.disabled = "store=False"
+        elif isinstance(store, ArtifactStore):
+            self.store = store
+        else:
+            self.store = ArtifactStore(store)
+        self._memory_only = store is False
+        self.source = source_fingerprint(self.paths)
+
+    # ------------------------------------------------------------------ plumbing
+    def _get(self, name: str, parts: Sequence[Any], compute: Any) -> Any:
+        def quiet() -> Any:
+            import warnings
+
+            from .topics import EmptyDocumentsWarning
+
+            # what these warnings say is in the results (a model's ``dropped`` units, its
+            # ``params["missing_seed_words"]``), and the notebooks report it from there
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", EmptyDocumentsWarning)
+                warnings.filterwarnings("ignore", message=".*seed words.*")
+                return compute()
+
+        if self._memory_only:
+            self.store.computed[name] += 1
+            return quiet()
+        return self.store.get(name, [self.source, *parts], quiet)
+
+    def _settings(self, name: str) -> list[Any]:
+        """The settings each step depends on (besides the corpus files and the code)."""
+        if name in ("corpus", "classification", "typed", "paragraph_labels", "items"):
+            return []
+        if name == "units":
+            return [self.unit]
+        if name == "backend":
+            return [self.unit, self.backend_choice, self.seed]
+        if name == "doc_tokens":
+            return [self.backend]
+        if name == "unit_tokens":
+            return [self.unit, self.backend]
+        if name == "seeded":
+            return [self.unit, self.backend, self.seed]
+        if name in ("sweep", "lda"):
+            return [self.unit, self.backend, self.seed, self.k_min, self.k_max]
+        raise ParameterError(f"unknown step {name!r}")
+
+    # ------------------------------------------------------------------ steps
+    @cached_property
+    def corpus(self) -> pd.DataFrame:
+        """The corpus as :func:`cadretext.load_corpus` returns it (labels from the manifest)."""
+        from .corpus import load_corpus
+
+        return self._get("corpus", [], lambda: load_corpus(self.paths))
+
+    @cached_property
+    def classification(self) -> pd.DataFrame:
+        """:func:`cadretext.classify_corpus` with the default model, one row per report."""
+        from .classify import classify_corpus
+
+        return self._get("classification", [], lambda: classify_corpus(self.corpus))
+
+    @cached_property
+    def typed(self) -> pd.DataFrame:
+        """The corpus with every report's program type: the manifest's, else the classifier's
+        (:func:`cadretext.fill_program_types`, ``program_type_source`` says which)."""
+        from .classify import fill_program_types
+
+        return self._get(
+            "typed", [], lambda: fill_program_types(self.corpus, labels=self.classification)
+        )
+
+    @cached_property
+    def paragraph_labels(self) -> pd.DataFrame:
+        """:func:`cadretext.classify_corpus` per paragraph."""
+        from .classify import classify_corpus
+
+        return self._get(
+            "paragraph_labels", [], lambda: classify_corpus(self.corpus, unit="paragraph")
+        )
+
+    @cached_property
+    def items(self) -> pd.DataFrame:
+        """Every rhetoric item (:func:`cadretext.rhetoric.extract_all`) of the typed corpus."""
+        from .rhetoric import extract_all
+
+        return self._get("items", [], lambda: extract_all(self.typed))
+
+    @cached_property
+    def units(self) -> pd.DataFrame:
+        """:func:`cadretext.split_units` of the corpus in ``unit`` units."""
+        from .clean import split_units
+
+        return self._get(
+            "units", self._settings("units"), lambda: split_units(self.corpus, self.unit)
+        )
+
+    @property
+    def typed_units(self) -> pd.DataFrame:
+        """:attr:`units` with the program type of each unit's report (from :attr:`typed`)."""
+        types = self.typed.set_index("doc_id")["program_type"]
+        return self.units.assign(program_type=self.units["doc_id"].map(types).to_numpy())
+
+    @cached_property
+    def backend_info(self) -> dict[str, Any]:
+        """The tokenizer backend used and why (see ``backend``)."""
+        if self.backend_choice != "auto":
+            return {
+                "backend": self.backend_choice,
+                "checked": 0,
+                "identical": 0,
+                "reason": f"Segmented with {self.backend_choice}.",
+            }
+        from .tokenize import choose_backend
+
+        return self._get(
+            "backend",
+            self._settings("backend"),
+            lambda: choose_backend(self.units["text"], seed=self.seed),
+        )
+
+    @property
+    def backend(self) -> str:
+        return self.backend_info["backend"]
+
+    @property
+    def backend_note(self) -> str:
+        """A sentence for the report: which tokenizer backend was used and why."""
+        return self.backend_info["reason"]
+
+    def _tokenize(self, texts: Any) -> list[list[str]]:
+        from .tokenize import tokenize
+
+        return tokenize(
+            texts, cache=not self._memory_only, backend=self.backend, n_jobs=self.n_jobs
+        )
+
+    @cached_property
+    def doc_tokens(self) -> list[list[str]]:
+        """Tokens of every report (default filter, domain lexicon)."""
+        return self._get(
+            "doc_tokens", self._settings("doc_tokens"), lambda: self._tokenize(self.corpus["text"])
+        )
+
+    @cached_property
+    def unit_tokens(self) -> list[list[str]]:
+        """Tokens of every unit, aligned with :attr:`units`."""
+        return self._get(
+            "unit_tokens", self._settings("unit_tokens"), lambda: self._tokenize(self.units["text"])
+        )
+
+    @cached_property
+    def plan(self) -> dict[str, Any]:
+        """:func:`cadretext.topics.sweep_plan` for the number of units."""
+        from .topics import sweep_plan
+
+        return sweep_plan(len(self.unit_tokens))
+
+    @cached_property
+    def seeds(self) -> tuple[int, int, int]:
+        return (self.seed, self.seed + 1, self.seed + 2)
+
+    @cached_property
+    def sweep(self) -> pd.DataFrame:
+        """:func:`cadretext.topics.sweep_k` over ``k_min..k_max`` with the plan's settings
+        (without the timing column, so that the table is the same on every run)."""
+        from .topics import sweep_k
+
+        def compute() -> pd.DataFrame:
+            plan = self.plan
+            table = sweep_k(
+                self.unit_tokens,
+                range(self.k_min, self.k_max + 1),
+                seeds=self.seeds,
+                coherence=plan["coherence"],
+                passes=plan["passes"],
+                sample=plan["sample"],
+                sample_seed=self.seed,
+                n_jobs=self.n_jobs,
+            )
+            return table.drop(columns=[c for c in table.columns if c.endswith("_time_s")])
+
+        return self._get("sweep", self._settings("sweep"), compute)
+
+    @cached_property
+    def k(self) -> int:
+        """The K :func:`cadretext.topics.suggest_k` chooses from the sweep."""
+        from .topics import suggest_k
+
+        return suggest_k(self.sweep)
+
+    @cached_property
+    def lda(self) -> Any:
+        """:func:`cadretext.topics.fit_lda` with the chosen K on every unit."""
+        from .topics import fit_lda
+
+        return self._get(
+            "lda",
+            self._settings("lda"),
+            lambda: fit_lda(
+                self.unit_tokens, self.k, seed=self.seed, passes=self.plan["fit_passes"]
+            ),
+        )
+
+    @cached_property
+    def seeded(self) -> Any:
+        """:func:`cadretext.topics.fit_seeded_lda` with the packaged seed words, two extra
+        topics, on every unit."""
+        from .topics import fit_seeded_lda
+
+        def compute() -> Any:
+            return fit_seeded_lda(
+                self.unit_tokens, extra_topics=2, seed=self.seed, passes=self.plan["fit_passes"]
+            )
+
+        return self._get("seeded", self._settings("seeded"), compute)
+
+    # ------------------------------------------------------------------ all at once
+    def prepare(self, steps: Sequence[str] | None = None, *, progress: bool = False) -> Analysis:
+        """Compute (or read) every step in ``steps`` (default :data:`STEPS`).
+
+        With ``n_jobs > 1`` the steps that need only the corpus and run on one core (labels,
+        paragraph labels, rhetoric items) are computed in a worker of the reusable pool while
+        this process tokenizes and fits the topic models, and the seeded model is fitted in a
+        worker beside the chosen one. One progress bar counts the steps.
+        """
+        steps = list(STEPS if steps is None else steps)
+        unknown = [s for s in steps if s not in STEPS]
+        if unknown:
+            raise ParameterError(f"unknown step(s) {unknown}; choose from {', '.join(STEPS)}")
+        bar = _bar(len(steps), progress)
+        try:
+            if "corpus" in steps or any(s in steps for s in STEPS[1:]):
+                _ = self.corpus
+            if "corpus" in steps:
+                bar.update(1)
+            if self.n_jobs > 1 and not self._memory_only:
+                from . import _parallel
+
+                _parallel.executor(self.n_jobs)  # the pool at full size before a job runs
+            side = [s for s in _TEXT_STEPS if s in steps]
+            pending = None
+            if side and self.n_jobs > 1 and not self._memory_only and not self._all_stored(side):
+                pending = self._in_worker(side)
+            else:
+                for name in side:
+                    getattr(self, name)
+                    bar.update(1)
+            rest = [s for s in steps if s not in side and s != "corpus"]
+            seeded_future = None
+            for name in rest:
+                if (
+                    name == "lda"
+                    and "seeded" in rest
+                    and self.n_jobs > 1
+                    and not self._memory_only
+                    and not self._all_stored(["lda", "seeded"])
+                ):
+                    _ = self.sweep  # the plan and the tokens come first, in this process
+                    seeded_future = self._in_worker(["seeded"])
+                if name == "seeded" and seeded_future is not None:
+                    _wait(seeded_future, "the seeded topic model")
+                getattr(self, "backend_info" if name == "backend" else name)
+                bar.update(1)
+            if pending is not None:
+                _wait(pending, "labels and rhetoric")
+                for name in side:
+                    getattr(self, name)  # read back what the worker stored
+                    bar.update(1)
+        finally:
+            bar.close()
+        return self
+
+    def _all_stored(self, names: Sequence[str]) -> bool:
+        return all(self.store.has(n, [self.source, *self._settings(n)]) for n in names)
+
+    def _in_worker(self, names: list[str]) -> Any:
+        from . import _parallel
+
+        spec = self._spec()
+        return _parallel.executor(max(1, self.n_jobs - 1)).submit(_compute_steps, spec, names)
+
+    def _spec(self) -> dict[str, Any]:
+        return {
+            "corpus": [str(p) for p in self.paths],
+            "seed": self.seed,
+            "unit": self.unit,
+            "k_min": self.k_min,
+            "k_max": self.k_max,
+            "backend": self.backend_choice,
+            "store": str(self.store.folder),
+        }
+
+
+def _compute_steps(spec: dict[str, Any], names: list[str]) -> dict[str, int]:
+    """In a pool worker: compute ``names`` for the analysis ``spec`` into the shared store."""
+    a = Analysis(
+        spec["corpus"],
+        seed=spec["seed"],
+        unit=spec["unit"],
+        k_min=spec["k_min"],
+        k_max=spec["k_max"],
+        backend=spec["backend"],
+        store=spec["store"],
+    )
+    for name in names:
+        getattr(a, name)
+    return dict(a.store.computed)
+
+
+def _wait(future: Any, what: str) -> None:
+    from . import _parallel
+    from .errors import WorkerError
+
+    try:
+        future.result()
+    except _parallel.POOL_ERRORS as exc:
+        raise WorkerError(f"preparing {what}") from exc
+
+
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _bar(total: int, show: bool) -> Any:
+    if not show:
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="preparing", unit="step")

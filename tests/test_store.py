@@ -1,0 +1,113 @@
+"""The artifact store and the Analysis built on it: each step once, corrupt entries recomputed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cadretext import Analysis
+from cadretext.analysis import STEPS
+from cadretext.store import ArtifactStore, source_fingerprint
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def test_a_value_is_computed_once_per_key(tmp_path) -> None:
+    store = ArtifactStore(tmp_path)
+    calls: list[int] = []
+
+    def compute(x: int) -> dict:
+        calls.append(x)
+        return {"x": x, "frame": pd.DataFrame({"a": [x]})}
+
+    first = store.get("step", [1, "paragraph"], lambda: compute(1))
+    again = ArtifactStore(tmp_path).get("step", [1, "paragraph"], lambda: compute(99))
+    other = store.get("step", [2, "paragraph"], lambda: compute(2))
+    assert calls == [1, 2]
+    assert again["x"] == 1 and again["frame"].equals(first["frame"]) and other["x"] == 2
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
+def test_a_corrupt_entry_is_recomputed(tmp_path, damage) -> None:
+    store = ArtifactStore(tmp_path)
+    store.get("step", ["k"], lambda: list(range(1000)))
+    (path,) = tmp_path.glob("step-*.pkl")
+    data = bytearray(path.read_bytes())
+    if damage == "truncate":
+        data = data[: len(data) // 2]
+    elif damage == "flip":
+        data[-10] ^= 0xFF
+    elif damage == "garbage":
+        data = bytearray(b"not an artifact at all")
+    else:
+        data = bytearray()
+    path.write_bytes(bytes(data))
+    fresh = ArtifactStore(tmp_path)
+    assert fresh.get("step", ["k"], lambda: ["recomputed"]) == ["recomputed"]
+    assert fresh.corrupt == 1 and fresh.computed["step"] == 1
+    assert ArtifactStore(tmp_path).get("step", ["k"], lambda: ["again"]) == ["recomputed"]
+
+
+def test_an_unwritable_folder_means_computing_without_storing(tmp_path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    store = ArtifactStore(blocker / "sub")
+    with pytest.warns(RuntimeWarning, match="going on without storing"):
+        assert store.get("step", [1], lambda: 5) == 5
+    assert store.get("step", [1], lambda: 6) == 6  # nothing stored, no second warning
+    assert store.disabled
+
+
+def test_the_source_fingerprint_follows_the_bytes(tmp_path) -> None:
+    corpus = tmp_path / "c"
+    shutil.copytree(SEEDS, corpus)
+    base = source_fingerprint(corpus)
+    moved = tmp_path / "elsewhere"
+    shutil.copytree(corpus, moved)
+    assert source_fingerprint(moved) == base
+    (corpus / ".hidden").write_text("ignored as load_corpus ignores it")
+    assert source_fingerprint(corpus) == base
+    first = sorted(p for p in corpus.iterdir() if p.suffix == ".txt")[0]
+    first.write_text(first.read_text(encoding="utf-8") + "。", encoding="utf-8")
+    assert source_fingerprint(corpus) != base
+
+
+def test_a_second_analysis_computes_nothing(tmp_path) -> None:
+    store = tmp_path / "store"
+    first = Analysis(SEEDS, store=store, k_max=3).prepare()
+    assert set(first.store.computed) >= {"corpus", "typed", "items", "unit_tokens", "sweep", "lda"}
+    assert all(n == 1 for n in first.store.computed.values()), first.store.computed
+    second = Analysis(SEEDS, store=store, k_max=3).prepare()
+    assert sum(second.store.computed.values()) == 0, second.store.computed
+    assert sum(second.store.loaded.values()) == len(first.store.computed)
+    pd.testing.assert_frame_equal(second.sweep, first.sweep)
+    assert second.unit_tokens == first.unit_tokens
+    assert second.lda.top_words.equals(first.lda.top_words)
+    # a changed setting recomputes only what depends on it
+    third = Analysis(SEEDS, store=store, k_max=4).prepare()
+    assert set(third.store.computed) == {"sweep", "lda"}
+
+
+def test_the_worker_side_steps_equal_the_in_process_ones(tmp_path) -> None:
+    two = Analysis(SEEDS, store=tmp_path / "a", n_jobs=2, k_max=3).prepare()
+    one = Analysis(SEEDS, store=False, k_max=3)
+    pd.testing.assert_frame_equal(two.typed, one.typed)
+    pd.testing.assert_frame_equal(two.items, one.items)
+    pd.testing.assert_frame_equal(two.sweep, one.sweep)
+    assert two.seeded.top_words.equals(one.seeded.top_words)
+    assert "seeded" in two.store.loaded or "seeded" in two.store.computed
+
+
+def test_analysis_checks_its_settings(tmp_path) -> None:
+    from cadretext.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="corpus not found"):
+        Analysis(tmp_path / "missing")
+    with pytest.raises(ParameterError):
+        Analysis(SEEDS, unit="chapter")
+    with pytest.raises(ParameterError, match="unknown step"):
+        Analysis(SEEDS, store=False).prepare(["tokens"])
+    assert STEPS[0] == "corpus"
