@@ -465,6 +465,11 @@ def main(argv: list[str] | None = None) -> int:
         notes = HERE / "RESULTS_NOTES.md"
         if notes.is_file():
             text += "\n" + notes.read_text(encoding="utf-8")
+        # the section benchmarks/report.py writes is kept
+        begin, end = "<!-- benchmarks/report.py: begin -->", "<!-- benchmarks/report.py: end -->"
+        old = out.read_text(encoding="utf-8") if out.is_file() else ""
+        if begin in old and end in old:
+            text += "\n" + old[old.index(begin) : old.index(end) + len(end)] + "\n"
         atomic_write_text(out, text)
         print(f"\nwrote {out}")
     return 0

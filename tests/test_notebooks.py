@@ -225,9 +225,15 @@ def test_keyword_report_on_a_corpus_of_one_program_type(tmp_path: Path) -> None:
     assert "one program type only" in page
 
 
-def test_rendering_again_changes_only_the_time_stamp(rendered: Path, tmp_path: Path) -> None:
+def test_rendering_again_changes_only_the_time_stamp(
+    rendered: Path, tmp_path: Path, monkeypatch
+) -> None:
+    # a new cache folder: every step and notebook is computed again, not read back
+    monkeypatch.setenv("CADRETEXT_CACHE_DIR", str(tmp_path / "cache"))
     stems = ["02_keywords", "03_topics"]
-    render_reports(SEEDS, tmp_path / "again", only=stems, progress=False)
+    render_reports(SEEDS, tmp_path / "again", only=stems, progress=False, n_jobs=1)
+    timings = json.loads((tmp_path / "again" / "report.json").read_text(encoding="utf-8"))
+    assert timings["timings"]["computed"]["page"] == 2
     stamp = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC")
     for stem in stems:
         first = stamp.sub("", (rendered / f"{stem}.html").read_text(encoding="utf-8"))
@@ -238,3 +244,40 @@ def test_rendering_again_changes_only_the_time_stamp(rendered: Path, tmp_path: P
     assert (rendered / "03_topics_ldavis.html").read_bytes() == (
         tmp_path / "again" / "03_topics_ldavis.html"
     ).read_bytes()
+
+
+def test_a_second_render_computes_nothing(rendered: Path, tmp_path: Path) -> None:
+    # same files, same settings, same store as the fixture's render: every step and every
+    # executed notebook is read back (counters, not times)
+    render_reports(SEEDS, tmp_path / "warm", progress=False)
+    info = json.loads((tmp_path / "warm" / "report.json").read_text(encoding="utf-8"))
+    assert info["timings"]["computed"] == {}
+    stamp = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC")
+    for page in NOTEBOOKS:
+        first = stamp.sub("", (rendered / f"{page.stem}.html").read_text(encoding="utf-8"))
+        again = stamp.sub("", (tmp_path / "warm" / f"{page.stem}.html").read_text(encoding="utf-8"))
+        assert first == again, page.stem
+    assert sorted(p.name for p in rendered.glob("*.csv")) == sorted(
+        p.name for p in (tmp_path / "warm").glob("*.csv")
+    )
+
+
+def test_a_report_on_a_dask_cluster_has_the_same_tables(
+    rendered: Path, tmp_path: Path, monkeypatch
+) -> None:
+    distributed = pytest.importorskip("distributed")
+    monkeypatch.setenv("CADRETEXT_CACHE_DIR", str(tmp_path / "cache"))  # computed afresh
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        render_reports(
+            SEEDS,
+            tmp_path / "dask",
+            only=["03_topics"],
+            progress=False,
+            scheduler=cluster.scheduler_address,
+        )
+    csvs = sorted(rendered.glob("03_topics_*.csv"))
+    assert csvs
+    for csv in csvs:
+        assert csv.read_bytes() == (tmp_path / "dask" / csv.name).read_bytes(), csv.name

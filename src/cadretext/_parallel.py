@@ -38,6 +38,7 @@ __all__ = [
     "current_scheduler",
     "executor",
     "fresh_executor",
+    "release",
     "resolve_n_jobs",
     "run_tasks",
     "scatter",
@@ -98,6 +99,17 @@ def fresh_executor(n_workers: int) -> Any:
         return get_reusable_executor(
             max_workers=_SIZE[0], timeout=IDLE_TIMEOUT, reuse=True, kill_workers=True
         )
+
+
+def release() -> None:
+    """Stop the local workers now (they would otherwise idle for ``IDLE_TIMEOUT`` seconds,
+    holding memory); the next parallel call starts new ones."""
+    from loky import get_reusable_executor
+
+    with _LOCK:
+        if _SIZE[0]:
+            get_reusable_executor(max_workers=_SIZE[0], reuse=True).shutdown(wait=True)
+            _SIZE[0] = 0
 
 
 # --------------------------------------------------------------------------- Dask
@@ -220,14 +232,12 @@ def _run_dask(
     tasks: Sequence[tuple[Any, ...]],
     on_result: Callable[[int, Any], None] | None,
 ) -> list[Any]:
-    from distributed import as_completed
-
     results: list[Any] = [None] * len(tasks)
     # pure=False: a task is named by its position, so equal arguments are still two tasks
     futures = [client.submit(fn, *args, pure=False) for args in tasks]
-    index = {f.key: i for i, f in enumerate(futures)}
-    for future in as_completed(futures):
-        i = index[future.key]
+    # collected in task order (distributed.as_completed wants a default client, which a
+    # Client made with set_as_default=False is not); the tasks themselves run in any order
+    for i, future in enumerate(futures):
         results[i] = future.result()
         if on_result is not None:
             on_result(i, results[i])

@@ -24,6 +24,7 @@ everything that depends on it.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -127,6 +128,8 @@ class Analysis:
             self.store = ArtifactStore(store)
         self._memory_only = store is False
         self.source = source_fingerprint(self.paths)
+        #: Seconds each step took in :meth:`prepare` (computing or reading it).
+        self.timings: dict[str, float] = {}
 
     # ------------------------------------------------------------------ plumbing
     def _get(self, name: str, parts: Sequence[Any], compute: Any) -> Any:
@@ -350,8 +353,10 @@ class Analysis:
             raise ParameterError(f"unknown step(s) {unknown}; choose from {', '.join(STEPS)}")
         bar = _bar(len(steps), progress)
         try:
+            start = time.perf_counter()
             if "corpus" in steps or any(s in steps for s in STEPS[1:]):
                 _ = self.corpus
+            self.timings["corpus"] = time.perf_counter() - start
             if "corpus" in steps:
                 bar.update(1)
             if self.n_jobs > 1 and not self._memory_only:
@@ -380,10 +385,14 @@ class Analysis:
                     seeded_future = self._in_worker(["seeded"])
                 if name == "seeded" and seeded_future is not None:
                     _wait(seeded_future, "the seeded topic model")
+                start = time.perf_counter()
                 getattr(self, "backend_info" if name == "backend" else name)
+                self.timings[name] = time.perf_counter() - start
                 bar.update(1)
             if pending is not None:
+                start = time.perf_counter()
                 _wait(pending, "labels and rhetoric")
+                self.timings["waiting for the worker"] = time.perf_counter() - start
                 for name in side:
                     getattr(self, name)  # read back what the worker stored
                     bar.update(1)

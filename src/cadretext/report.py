@@ -23,6 +23,7 @@ import re
 import secrets
 import shutil
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -379,7 +380,7 @@ def render_reports(
         raise ParameterError(f"unknown notebook in {list(only)}; known: {known}")
     out_dir = Path(out).resolve()
     previous = _previous_report(out_dir, str(out))
-    from ._parallel import resolve_n_jobs, use_scheduler
+    from ._parallel import release, resolve_n_jobs, use_scheduler
     from .analysis import Analysis
 
     n_jobs = resolve_n_jobs(n_jobs)
@@ -393,8 +394,13 @@ def render_reports(
         n_jobs=n_jobs,
         store=store,
     )
-    with use_scheduler(scheduler):
-        analysis.prepare(progress=progress)
+    started = time.perf_counter()
+    try:
+        with use_scheduler(scheduler):
+            analysis.prepare(progress=progress)
+    finally:
+        release()  # the notebooks' kernels need the memory more than idle workers
+    prepared = time.perf_counter() - started
     info = stamp(corpus_path, seed=seed, label=str(corpus), corpus=analysis.corpus)
     staging = _staging_folder(out_dir, str(out))
     try:
@@ -421,8 +427,15 @@ def render_reports(
             source=analysis.source,
         )
         pages = _carry_over(previous, pages, out_dir, staging, keep_pages=only is not None)
+        timings = {
+            "prepare_s": round(prepared, 2),
+            "steps_s": {k: round(v, 2) for k, v in analysis.timings.items()},
+            "computed": dict(analysis.store.computed),
+            "notebooks_s": {p["stem"]: p.pop("seconds") for p in pages if "seconds" in p},
+        }
         (staging / REPORT_MANIFEST).write_text(
-            json.dumps({"pages": pages}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+            json.dumps({"pages": pages, "timings": timings}, ensure_ascii=False, indent=1) + "\n",
+            encoding="utf-8",
         )
         (staging / "index.html").write_text(_index_html(pages, info), encoding="utf-8")
         _swap_in(staging, out_dir, str(out))
@@ -607,6 +620,7 @@ def _run_one(
     import nbformat
 
     source = nb_dir / f"{spec.stem}.py"
+    started = time.perf_counter()
     settings = {k: v for k, v in params.items() if k != "OUT_DIR"}
     parts = [corpus_source, source.read_bytes(), sorted(settings.items()), kernel_name]
 
@@ -645,6 +659,7 @@ def _run_one(
         "seed": info["seed"],
         "rendered_utc": info["rendered_utc"],
         "findings": findings,
+        "seconds": round(time.perf_counter() - started, 2),
     }
 
 
