@@ -11,7 +11,6 @@ The public API, re-exported from the pipeline modules::
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .analysis import Analysis
 from .clean import (
     clean_text,
     normalize_whitespace,
@@ -60,6 +59,7 @@ _LAZY = {
     "to_pyldavis_html": "topics",
     "save_topic_outputs": "topics",
     "LdaResult": "topics",
+    "Analysis": "analysis",
 }
 
 
