@@ -29,15 +29,19 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import ParameterError, WorkerError
+
+T = TypeVar("T")
 
 __all__ = [
     "POOL_ERRORS",
     "current_scheduler",
     "executor",
     "fresh_executor",
+    "on_pool",
+    "progress_bar",
     "release",
     "resolve_n_jobs",
     "run_tasks",
@@ -110,6 +114,27 @@ def release() -> None:
         if _SIZE[0]:
             get_reusable_executor(max_workers=_SIZE[0], reuse=True).shutdown(wait=True)
             _SIZE[0] = 0
+
+
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def progress_bar(total: int, show: bool, desc: str, unit: str = "it") -> Any:
+    """A tqdm bar over ``total`` units of a long job, or one that shows nothing.
+
+    tqdm is not even imported when ``show`` is false: ``tqdm.auto`` warns in a kernel without
+    ipywidgets, and a report's kernels show no bars.
+    """
+    if not show:
+        return _NoBar()
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit=unit)
 
 
 # --------------------------------------------------------------------------- Dask
@@ -200,30 +225,40 @@ def run_tasks(
             if on_result is not None:
                 on_result(i, results[i])
         return results
-    todo = list(range(len(tasks)))
-    for attempt in range(2):
-        pool = executor(min(n_jobs, len(todo))) if attempt == 0 else fresh_executor(n_jobs)
+    todo = list(range(len(tasks)))  # what a retry on fresh workers still has to run
+
+    def job(pool: Any) -> list[Any]:
+        from concurrent.futures import as_completed
+
         futures = {pool.submit(fn, *tasks[i]): i for i in todo}
         try:
-            from concurrent.futures import as_completed
-
             for future in as_completed(futures):
                 i = futures[future]
                 results[i] = future.result()
                 todo.remove(i)
                 if on_result is not None:
                     on_result(i, results[i])
-            return results
-        except POOL_ERRORS as exc:
-            for future in futures:
-                future.cancel()
-            if attempt:
-                raise WorkerError(name) from exc
         except BaseException:
             for future in futures:
                 future.cancel()
             raise
-    return results  # pragma: no cover  # the loop returns or raises
+        return results
+
+    return on_pool(name, min(n_jobs, len(tasks)), job)
+
+
+def on_pool(name: str, n_workers: int, job: Callable[[Any], T]) -> T:
+    """``job(pool)`` on the reusable pool of ``n_workers``; if a worker dies, ``job`` runs once
+    more on fresh workers, and a second death is a :class:`~cadretext.errors.WorkerError`
+    naming ``name``. The one retry policy of every local parallel stage."""
+    for attempt in range(2):
+        pool = executor(n_workers) if attempt == 0 else fresh_executor(n_workers)
+        try:
+            return job(pool)
+        except POOL_ERRORS as exc:
+            if attempt:
+                raise WorkerError(name) from exc
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _run_dask(

@@ -351,7 +351,9 @@ class Analysis:
         unknown = [s for s in steps if s not in STEPS]
         if unknown:
             raise ParameterError(f"unknown step(s) {unknown}; choose from {', '.join(STEPS)}")
-        bar = _bar(len(steps), progress)
+        from ._parallel import progress_bar
+
+        bar = progress_bar(len(steps), progress, "preparing", unit="step")
         try:
             start = time.perf_counter()
             if "corpus" in steps or any(s in steps for s in STEPS[1:]):
@@ -445,19 +447,3 @@ def _wait(future: Any, what: str) -> None:
         future.result()
     except _parallel.POOL_ERRORS as exc:
         raise WorkerError(f"preparing {what}") from exc
-
-
-class _NoBar:
-    def update(self, n: int = 1) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-def _bar(total: int, show: bool) -> Any:
-    if not show:
-        return _NoBar()
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc="preparing", unit="step")

@@ -31,8 +31,8 @@ from typing import Any, TypeVar
 import jieba
 
 from ._io import sha256_of
-from ._parallel import resolve_n_jobs
-from .errors import ParameterError, WorkerError
+from ._parallel import progress_bar, resolve_n_jobs
+from .errors import ParameterError
 from .lexicons import WordList, as_wordlist
 from .validation import as_texts, check_choice, check_int
 
@@ -647,24 +647,18 @@ def tokenize(
 def _run(texts: list[str], config: TokenizerConfig, n_jobs: int, progress: bool) -> list[list[str]]:
     if not texts:
         return []
-    bar: Any = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(texts), desc="tokenizing", unit="doc")
+    bar = progress_bar(len(texts), progress, "tokenizing", unit="doc")
     try:
         if n_jobs == 1 or len(texts) < 2:
             seg = _segmenter(config)
             out = []
             for t in texts:
                 out.append(seg(t))
-                if bar is not None:
-                    bar.update(1)
+                bar.update(1)
             return out
         return _run_parallel(texts, config, n_jobs, bar)
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
 
 
 def _run_parallel(
@@ -686,8 +680,7 @@ def _run_parallel(
         starts = list(range(0, len(texts), size))
 
         def done(i: int, part: list[list[str]]) -> None:
-            if bar is not None:
-                bar.update(len(part))
+            bar.update(len(part))
 
         parts = _parallel.run_tasks(
             _worker_run,
@@ -697,27 +690,22 @@ def _run_parallel(
             on_result=done,
         )
         return [[intern(w) for w in toks] for part in parts for toks in part]
-    for attempt in range(2):
-        try:
-            return _share_with_pool(texts, config, n_jobs, bar, size, fresh=attempt > 0)
-        except _parallel.POOL_ERRORS as exc:
-            if attempt:
-                raise WorkerError("tokenize") from exc
-    raise AssertionError("unreachable")  # pragma: no cover
+    return _parallel.on_pool(
+        "tokenize",
+        n_jobs - 1,
+        lambda pool: _share_with_pool(texts, config, n_jobs, bar, size, pool),
+    )
 
 
 def _share_with_pool(
-    texts: list[str], config: TokenizerConfig, n_jobs: int, bar: Any, size: int, fresh: bool
+    texts: list[str], config: TokenizerConfig, n_jobs: int, bar: Any, size: int, pool: Any
 ) -> list[list[str]]:
-    from . import _parallel
-
     out: list[list[str] | None] = [None] * len(texts)
     workers = n_jobs - 1
     front, back = 0, len(texts)
     pending: dict[Future, int] = {}
     seg: _Segmenter | None = None
     intern = sys.intern
-    pool = _parallel.fresh_executor(workers) if fresh else _parallel.executor(workers)
     try:
         while front < back or pending:
             while front < back and len(pending) < 2 * workers:  # two chunks queued per worker
@@ -730,15 +718,13 @@ def _share_with_pool(
                 for offset, tokens in enumerate(part):
                     tokens[:] = map(intern, tokens)  # one string object per word (memory)
                     out[start + offset] = tokens
-                if bar is not None:
-                    bar.update(len(part))
+                bar.update(len(part))
             if front < back:
                 if seg is None:
                     seg = _segmenter(config)
                 back -= 1
                 out[back] = seg(texts[back])
-                if bar is not None:
-                    bar.update(1)
+                bar.update(1)
             elif pending:
                 wait(pending, return_when=FIRST_COMPLETED)
     except BaseException:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._parallel import resolve_n_jobs
+from .._parallel import progress_bar, resolve_n_jobs
 from ..errors import ParameterError
 from ..validation import (
     check_int,
@@ -222,7 +222,7 @@ def sweep_k(
             bow = dataclasses.replace(bow, texts=sampled)
     tasks = [(k, s) for k in ks for s in seeds]
     fits: list[dict[str, Any]] = []
-    bar = _progress(len(tasks), progress)
+    bar = progress_bar(len(tasks), progress, "sweep_k fits")
     try:
         if n_jobs == 1 or len(tasks) == 1:
             for k, s in tasks:
@@ -293,22 +293,6 @@ def sweep_plan(n_units: int, *, large: int = SWEEP_UNITS) -> dict[str, Any]:
             f"chosen K is fitted on every unit with {fit_passes} passes."
         ),
     }
-
-
-class _NoBar:
-    def update(self, n: int = 1) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-def _progress(total: int, show: bool) -> Any:
-    if not show:  # importing tqdm.auto in a kernel without ipywidgets warns; skip it entirely
-        return _NoBar()
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc="sweep_k fits")
 
 
 def _run_parallel(
