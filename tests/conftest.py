@@ -34,17 +34,18 @@ def seed_raw() -> dict[str, str]:
     return {p.name[:3]: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
 
 
-def last_error_of_piped_code(code: str, cwd: Path) -> str:
-    """Run ``code`` piped on a new Python's standard input; the last line of its stderr.
+def output_of_piped_code(code: str, cwd: Path) -> str:
+    """Run ``code`` piped on a new Python's standard input; its standard output, stripped.
 
-    Spawned worker processes cannot re-import code read from stdin, so ``n_jobs > 1`` fails
-    there at worker start-up: the way to test what the user sees when a worker dies.
+    Worker processes must start from code that has no file (a ``ProcessPoolExecutor``'s spawned
+    workers re-imported the caller's ``__main__`` and failed there): a failing run fails the
+    test with the end of its standard error.
     """
     import subprocess
     import sys
 
     run = subprocess.run(
-        [sys.executable], input=code, capture_output=True, text=True, cwd=cwd, timeout=300
+        [sys.executable, "-"], input=code, capture_output=True, text=True, cwd=cwd, timeout=300
     )
-    assert run.returncode != 0, "the piped code was expected to fail"
-    return run.stderr.strip().splitlines()[-1]
+    assert run.returncode == 0, run.stderr[-2000:]
+    return run.stdout.strip()

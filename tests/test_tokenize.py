@@ -9,6 +9,8 @@ from cadretext import load_wordlist, split_units, tokenize
 from cadretext.errors import ParameterError
 from cadretext.tokenize import TokenCache, _Segmenter, default_stopwords
 
+from .conftest import output_of_piped_code
+
 CONTEXTS = ["我们认真开展{}工作。", "据了解，{}是关键。", "会上，市委强调要把{}落到实处"]
 
 
@@ -219,19 +221,13 @@ def test_repeated_texts_get_their_own_lists(tmp_path) -> None:
 
 
 def test_two_workers_in_piped_code(tmp_path) -> None:
-    import subprocess
-    import sys
-
     code = (
         "from cadretext import tokenize\n"
         "texts = ['党校学习。' * 20 + str(i) for i in range(200)]\n"
         "print(tokenize(texts, n_jobs=2) == tokenize(texts))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-"], input=code, capture_output=True, text=True, cwd=tmp_path, timeout=300
-    )
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.strip() == "True"
+    out = output_of_piped_code(code, tmp_path)
+    assert out == "True"
 
 
 def _damage_pages(path: Path) -> None:

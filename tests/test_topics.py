@@ -27,6 +27,8 @@ from cadretext.topics import (
     topic_prevalence,
 )
 
+from .conftest import output_of_piped_code
+
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 VOCAB_A = [f"甲{i:02d}" for i in range(40)]  # planted topic A
 VOCAB_B = [f"乙{i:02d}" for i in range(40)]  # planted topic B
@@ -471,20 +473,14 @@ def test_seed_words_expand_to_compounds_containing_them():
 def test_sweep_in_piped_code_with_two_workers(tmp_path) -> None:
     # the pool's workers do not re-import the caller's __main__ (loky), so code piped on
     # standard input may run workers (a ProcessPoolExecutor's spawned workers could not)
-    import subprocess
-    import sys
-
     code = (
         "from cadretext import sweep_k\n"
         "t = sweep_k([['党校', '学习'], ['干部', '学习'], ['党校', '干部']] * 10, [2, 3], "
         "seeds=(0,), coherence=('u_mass',), no_above=1.0, n_jobs=2)\n"
         "print(t['k'].tolist())\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-"], input=code, capture_output=True, text=True, cwd=tmp_path, timeout=300
-    )
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert out.stdout.strip().endswith("[2, 3]")
+    out = output_of_piped_code(code, tmp_path)
+    assert out.endswith("[2, 3]")
 
 
 def _corrupting_lda(monkeypatch, always: bool) -> list[tuple]:

@@ -303,6 +303,7 @@ def _run_parallel(
     n_workers: int,
     bar: Any,
 ) -> list[dict[str, Any]]:
+    import contextlib
     import pickle
     import uuid
 
@@ -317,33 +318,29 @@ def _run_parallel(
     # largest K first: the longest fits start early and the short ones fill in behind them,
     # so no worker is left running one long fit alone at the end
     order = sorted(tasks, key=lambda t: -t[0])
-    if _parallel.current_scheduler() is not None:
-        # a cluster's workers cannot read this machine's files: the inputs are scattered once
-        payload["corpus"] = list(bow.corpus)
-        if not isinstance(payload["texts"], list):
-            payload["texts"] = list(payload["texts"])
-        shared = _parallel.scatter(payload)
+    with contextlib.ExitStack() as stack:
+        if _parallel.current_scheduler() is not None:
+            # a cluster's workers cannot read this machine's files: the inputs are scattered
+            payload["corpus"] = list(bow.corpus)
+            if not isinstance(payload["texts"], list):
+                payload["texts"] = list(payload["texts"])
+            shared: Any = _parallel.scatter(payload)
+        else:
+            if bow.path is not None:  # streamed corpus: workers reopen it from disk
+                payload["mm_path"] = str(bow.path / "corpus.mm")
+            else:
+                payload["corpus"] = bow.corpus
+            # The shared inputs reach the workers through a file read once per worker (the
+            # pool's workers outlive the call, so a per-call initializer is no use); its name is
+            # new for every sweep, so a worker never takes an earlier sweep's inputs for this
+            # one's.
+            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="cadretext-sweep-"))
+            shared = os.path.join(tmp, f"payload-{uuid.uuid4().hex}.pkl")
+            with open(shared, "wb") as fh:
+                pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
         return _parallel.run_tasks(
             _evaluate_task,
             [(shared, k, s) for k, s in order],
-            n_jobs=n_workers,
-            name="sweep_k",
-            on_result=lambda i, r: bar.update(1),
-        )
-    if bow.path is not None:  # streamed corpus: workers reopen it from disk
-        payload["mm_path"] = str(bow.path / "corpus.mm")
-    else:
-        payload["corpus"] = bow.corpus
-    # The shared inputs reach the workers through a file read once per worker (the pool's
-    # workers outlive the call, so a per-call initializer is no use); its name is new for every
-    # sweep, so a worker never takes an earlier sweep's inputs for this one's.
-    with tempfile.TemporaryDirectory(prefix="cadretext-sweep-") as tmp:
-        payload_path = os.path.join(tmp, f"payload-{uuid.uuid4().hex}.pkl")
-        with open(payload_path, "wb") as fh:
-            pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        return _parallel.run_tasks(
-            _evaluate_task,
-            [(payload_path, k, s) for k, s in order],
             n_jobs=n_workers,
             name="sweep_k",
             on_result=lambda i, r: bar.update(1),
