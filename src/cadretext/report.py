@@ -512,6 +512,23 @@ def _staging_folder(out_dir: Path, shown: str) -> Path:
     return staging
 
 
+@dataclass(frozen=True)
+class _Render:
+    """What every notebook of one run shares: where it reads and writes, its parameters, the
+    provenance stamp, and the store of executed notebooks (None: always execute)."""
+
+    nb_dir: Path
+    tmp: Path
+    staging: Path
+    params: dict[str, Any]
+    info: dict[str, Any]
+    show_code: bool
+    kernel_name: str
+    run: str
+    store: Any
+    source: str
+
+
 def _run_notebooks(
     specs: Sequence[ReportSpec],
     nb_dir: Path,
@@ -539,34 +556,30 @@ def _run_notebooks(
     """
     from concurrent.futures import ThreadPoolExecutor
 
+    from ._parallel import progress_bar
+
     for spec in specs:
         if not (nb_dir / f"{spec.stem}.py").is_file():
             raise ParameterError(f"notebook not found: {nb_dir / f'{spec.stem}.py'}")
-    run = secrets.token_hex(6)  # tells pages of one run from those of another
-    bar: Any = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(specs), desc="reports", unit="notebook")
+    bar = progress_bar(len(specs), progress, "reports", unit="notebook")
     try:
         with tempfile.TemporaryDirectory(prefix="cadretext-nb-") as tmp:
+            render = _Render(
+                nb_dir=nb_dir,
+                tmp=Path(tmp),
+                staging=staging,
+                params=params,
+                info=info,
+                show_code=show_code,
+                kernel_name=kernel_name,
+                run=secrets.token_hex(6),  # tells pages of one run from those of another
+                store=store,
+                source=source,
+            )
 
             def one(spec: ReportSpec) -> dict[str, Any]:
-                page = _run_one(
-                    spec,
-                    nb_dir,
-                    Path(tmp),
-                    staging,
-                    params,
-                    info,
-                    show_code,
-                    kernel_name,
-                    run,
-                    store,
-                    source,
-                )
-                if bar is not None:
-                    bar.update(1)
+                page = _run_one(spec, render)
+                bar.update(1)
                 return page
 
             if parallel <= 1 or len(specs) == 1:
@@ -589,8 +602,7 @@ def _run_notebooks(
                         f.cancel()
                     raise
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
 
 
 #: Notebooks by their usual running time, longest first (the order parallel runs start them).
@@ -604,55 +616,46 @@ _EXPECTED_ORDER = (
 )
 
 
-def _run_one(
-    spec: ReportSpec,
-    nb_dir: Path,
-    tmp: Path,
-    staging: Path,
-    params: dict[str, Any],
-    info: dict[str, Any],
-    show_code: bool,
-    kernel_name: str,
-    run: str,
-    store: Any = None,
-    corpus_source: str = "",
-) -> dict[str, Any]:
+def _run_one(spec: ReportSpec, render: _Render) -> dict[str, Any]:
+    """Execute one notebook (or read its stored run) and write its page into the staging
+    folder; the page record for ``report.json``."""
     import nbformat
 
-    source = nb_dir / f"{spec.stem}.py"
+    staging = render.staging
+    source = render.nb_dir / f"{spec.stem}.py"
     started = time.perf_counter()
-    settings = {k: v for k, v in params.items() if k != "OUT_DIR"}
-    parts = [corpus_source, source.read_bytes(), sorted(settings.items()), kernel_name]
+    settings = {k: v for k, v in render.params.items() if k != "OUT_DIR"}
+    parts = [render.source, source.read_bytes(), sorted(settings.items()), render.kernel_name]
 
     def execute() -> dict[str, Any]:
-        before = {f for f in os.listdir(staging) if f.startswith(f"{spec.stem}_")}
-        executed = _execute(spec, source, tmp, staging, params, kernel_name)
+        executed = _execute(spec, source, render)
+        # every file a notebook writes is named after it (Page: <stem>_<name>.csv; topic map)
         made = sorted(f for f in os.listdir(staging) if f.startswith(f"{spec.stem}_"))
         return {
             "notebook": nbformat.writes(executed),
-            "files": {f: (staging / f).read_bytes() for f in made if f not in before},
+            "files": {f: (staging / f).read_bytes() for f in made},
         }
 
-    if store is None:
+    if render.store is None:
         result = execute()
     else:
-        result = store.get("page", parts, execute)
+        result = render.store.get("page", parts, execute)
         for name, data in result["files"].items():  # a stored run: its files, as it wrote them
             if not (staging / name).exists():
                 (staging / name).write_bytes(data)
     executed = nbformat.reads(result["notebook"], as_version=4)
-    executed.cells.insert(1, nbformat.v4.new_markdown_cell(_stamp_markdown(info)))
+    executed.cells.insert(1, nbformat.v4.new_markdown_cell(_stamp_markdown(render.info)))
     for number, cell in enumerate(executed.cells):  # random ids made every render differ
         cell.id = f"{spec.stem}-{number}"
-    page = _decorate(_to_html(executed, show_code), spec)
+    page = _decorate(_to_html(executed, render.show_code), spec)
     (staging / f"{spec.stem}.html").write_text(page, encoding="utf-8")
-    findings = read_findings(staging, spec.stem)
-    # every file a notebook writes is named after it (Page: <stem>_<name>.csv; the topic map)
+    findings = read_findings(staging, spec.stem)  # and removes their file
     made = sorted(f for f in os.listdir(staging) if f.startswith(f"{spec.stem}_"))
+    info = render.info
     return {
         "stem": spec.stem,
         "files": [f"{spec.stem}.html", *made],
-        "run": run,
+        "run": render.run,
         "corpus": info["corpus"],
         "documents": info["documents"],
         "corpus_hash": info["corpus_hash"],
@@ -663,14 +666,7 @@ def _run_one(
     }
 
 
-def _execute(
-    spec: ReportSpec,
-    source: Path,
-    tmp: Path,
-    staging: Path,
-    params: dict[str, Any],
-    kernel_name: str,
-) -> Any:
+def _execute(spec: ReportSpec, source: Path, render: _Render) -> Any:
     """Run one notebook with papermill; the executed notebook (nbformat node)."""
     import jupytext
     import nbformat
@@ -678,20 +674,20 @@ def _execute(
 
     nb = jupytext.read(source)
     nb.metadata["kernelspec"] = {
-        "name": kernel_name,
+        "name": render.kernel_name,
         "display_name": "Python 3",
         "language": "python",
     }
-    in_path = tmp / f"{spec.stem}.ipynb"
-    out_path = tmp / f"{spec.stem}.out.ipynb"
+    in_path = render.tmp / f"{spec.stem}.ipynb"
+    out_path = render.tmp / f"{spec.stem}.out.ipynb"
     jupytext.write(nb, in_path)
     try:
         executed = papermill.execute_notebook(
             str(in_path),
             str(out_path),
-            parameters=params,
+            parameters=render.params,
             cwd=str(source.parent),
-            kernel_name=kernel_name,
+            kernel_name=render.kernel_name,
             progress_bar=False,
             log_output=False,
             # the kernel's start-up notice ("running over TCP without encryption") is
