@@ -127,11 +127,15 @@ class Analysis:
         else:
             self.store = ArtifactStore(store)
         self._memory_only = store is False
-        self.source = source_fingerprint(self.paths)
         #: Seconds each step took in :meth:`prepare` (computing or reading it).
         self.timings: dict[str, float] = {}
 
     # ------------------------------------------------------------------ plumbing
+    @cached_property
+    def source(self) -> str:
+        """:func:`cadretext.store.source_fingerprint` of the corpus files: the root of every key."""
+        return source_fingerprint(self.paths)
+
     def _get(self, name: str, parts: Sequence[Any], compute: Any) -> Any:
         def quiet() -> Any:
             import warnings
@@ -420,6 +424,7 @@ class Analysis:
             "k_max": self.k_max,
             "backend": self.backend_choice,
             "store": str(self.store.folder),
+            "source": self.source,
         }
 
 
@@ -434,6 +439,7 @@ def _compute_steps(spec: dict[str, Any], names: list[str]) -> dict[str, int]:
         backend=spec["backend"],
         store=spec["store"],
     )
+    a.source = spec["source"]  # the files were hashed once, by the process that sent the work
     for name in names:
         getattr(a, name)
     return dict(a.store.computed)
