@@ -119,13 +119,7 @@ page.table(evidence.rename(columns={"evidence": "sentence"}), "evidence",
            "Sentences carrying most evidence for each report's label.", sample=True)
 
 # %%
-matches = pd.DataFrame(
-    [
-        {"doc_id": doc_id, **m}
-        for doc_id, text in zip(corpus["doc_id"], corpus["text"], strict=True)
-        for m in clf.explain(text)["matches"]
-    ]
-)
+matches = a.matches  # classify_corpus(corpus, return_matches=True)[1]: clf.explain per report
 top_matches = (
     matches[matches["type"].isin(CLASSES) & (matches["weight"] > 0)]
     .groupby(["type", "text"])

@@ -38,7 +38,6 @@ from cadretext.rhetoric import (
     cooccurrence_graph,
     describe_overlap,
     describe_shared,
-    place_flow,
     rhetoric_overlap,
     shared_rhetoric,
 )
@@ -272,7 +271,8 @@ if len(edges):
 # X市委选派…到Y), next to what the manifest records.
 
 # %%
-flows = place_flow(corpus).merge(corpus[["doc_id", "program_type"]], on="doc_id")
+flows = a.flows.merge(  # place_flow(corpus)
+    corpus[["doc_id", "program_type"]], on="doc_id")
 if "send_place" in corpus.columns:
     flows = flows.merge(
         corpus[["doc_id", "send_place", "host_place"]].rename(

@@ -42,7 +42,6 @@ from cadretext.trends import (
     diffusion,
     effects,
     item_rates,
-    report_places,
     report_rates,
 )
 
@@ -114,7 +113,7 @@ if rates["period"].nunique() > 1:
 # earliest dated report.
 
 # %%
-places = report_places(corpus)
+places = a.places  # report_places(corpus)
 formulas = items[items["kind"] == "formula"]
 first = diffusion(corpus, formulas, places=places)
 said = describe_diffusion(first)

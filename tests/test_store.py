@@ -101,6 +101,41 @@ def test_the_worker_side_steps_equal_the_in_process_ones(tmp_path) -> None:
     assert "seeded" in two.store.loaded or "seeded" in two.store.computed
 
 
+def test_the_matches_are_found_with_the_labels(tmp_path) -> None:
+    from cadretext import load_default_classifier
+
+    a = Analysis(SEEDS, store=tmp_path)
+    matches = a.matches
+    assert a.store.computed["classification"] == 1 and a.store.computed["matches"] == 1
+    clf = load_default_classifier()
+    for doc_id, text in zip(a.corpus["doc_id"], a.corpus["text"], strict=True):
+        explained = [
+            {k: v for k, v in m.items() if k != "sentence"} for m in clf.explain(text)["matches"]
+        ]
+        mine = matches[matches["doc_id"] == doc_id].drop(columns="doc_id")
+        assert mine.to_dict("records") == explained
+    again = Analysis(SEEDS, store=tmp_path)
+    pd.testing.assert_frame_equal(again.matches, matches)
+    assert sum(again.store.computed.values()) == 0 and again.store.loaded["matches"] == 1
+
+
+def test_reading_stored_steps_imports_no_scikit_learn(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    Analysis(SEEDS, store=tmp_path, k_max=3).prepare()
+    code = (
+        "import sys\n"
+        "from cadretext import Analysis\n"
+        f"a = Analysis({str(SEEDS)!r}, store={str(tmp_path)!r}, k_max=3)\n"
+        "a.typed, a.items, a.places, a.flows, a.matches, a.doc_tokens\n"
+        "assert sum(a.store.computed.values()) == 0, a.store.computed\n"
+        "print(sorted(m for m in ('sklearn', 'scipy.stats') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
 def test_analysis_checks_its_settings(tmp_path) -> None:
     from cadretext.errors import ParameterError
 

@@ -177,6 +177,30 @@ def test_site_province_is_the_last_place_source():
     assert got.loc["c"].tolist() == ["", ""]
 
 
+def test_report_places_reads_each_report_on_its_own():
+    from cadretext import place_flow
+    from cadretext.trends import report_places
+
+    corpus = pd.DataFrame(
+        {
+            "doc_id": ["s", "m", "n", "t"],
+            "text": [
+                "商丘市选派10名干部到江苏省常州市跟班学习。",
+                "湖北省召开会议。武汉市、宜昌市干部参加。湖北干部培训班开班。",
+                "培训班开班。",
+                "河南干部赴深圳挂职。郑州市、洛阳市干部参加。",
+            ],
+        }
+    )
+    got = report_places(corpus)
+    assert got["doc_id"].tolist() == ["s", "m", "n", "t"]
+    assert got.set_index("doc_id").loc["m"].tolist() == ["湖北省", "mentions"]
+    assert got.set_index("doc_id").loc["n"].tolist() == ["", ""]
+    assert got.loc[got["doc_id"] == "s", "place_source"].item() == "send"
+    # a flow table computed once (as Analysis.flows) gives the same places
+    pd.testing.assert_frame_equal(report_places(corpus, flow=place_flow(corpus)), got)
+
+
 def test_describe_rates_names_the_reports_behind_a_single_period():
     from cadretext.trends import describe_rates
 

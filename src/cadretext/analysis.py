@@ -42,9 +42,12 @@ __all__ = ["STEPS", "Analysis"]
 STEPS = (
     "corpus",
     "classification",
+    "matches",
     "typed",
     "paragraph_labels",
     "items",
+    "flows",
+    "places",
     "units",
     "backend",
     "doc_tokens",
@@ -55,7 +58,17 @@ STEPS = (
 )
 # Steps that need the corpus only and run single-threaded: prepare() computes them in a pool
 # worker while this process tokenizes and fits (see prepare).
-_TEXT_STEPS = ("classification", "typed", "paragraph_labels", "items")
+_TEXT_STEPS = (
+    "classification",
+    "matches",
+    "typed",
+    "paragraph_labels",
+    "items",
+    "flows",
+    "places",
+)
+# Steps that only read the corpus: keyed by its files and the code, no setting.
+_CORPUS_STEPS = ("corpus", *_TEXT_STEPS)
 
 
 class Analysis:
@@ -156,7 +169,7 @@ class Analysis:
 
     def _settings(self, name: str) -> list[Any]:
         """The settings each step depends on (besides the corpus files and the code)."""
-        if name in ("corpus", "classification", "typed", "paragraph_labels", "items"):
+        if name in _CORPUS_STEPS:
             return []
         if name == "units":
             return [self.unit]
@@ -173,54 +186,116 @@ class Analysis:
         raise ParameterError(f"unknown step {name!r}")
 
     # ------------------------------------------------------------------ steps
+    # Each step imports what computes it inside its compute function: a notebook that reads a
+    # stored result then never imports the library that made it (scikit-learn alone is ~1 s).
     @cached_property
     def corpus(self) -> pd.DataFrame:
         """The corpus as :func:`cadretext.load_corpus` returns it (labels from the manifest)."""
-        from .corpus import load_corpus
 
-        return self._get("corpus", [], lambda: load_corpus(self.paths))
+        def compute() -> pd.DataFrame:
+            from .corpus import load_corpus
+
+            return load_corpus(self.paths)
+
+        return self._get("corpus", [], compute)
+
+    def _classify(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        from .classify import classify_corpus
+
+        return classify_corpus(self.corpus, return_matches=True)  # type: ignore[return-value]
 
     @cached_property
     def classification(self) -> pd.DataFrame:
         """:func:`cadretext.classify_corpus` with the default model, one row per report."""
-        from .classify import classify_corpus
 
-        return self._get("classification", [], lambda: classify_corpus(self.corpus))
+        def compute() -> pd.DataFrame:
+            labels, matches = self._classify()
+            # found in the same pass: stored as its own step, so that it is not matched again
+            if self._memory_only:
+                self.store.computed["matches"] += 1
+            else:
+                self.store.put("matches", [self.source], matches)
+            self.__dict__["matches"] = matches
+            return labels
+
+        return self._get("classification", [], compute)
+
+    @cached_property
+    def matches(self) -> pd.DataFrame:
+        """Every lexicon term and pattern the classifier matched, one row per match
+        (``classify_corpus(..., return_matches=True)``): ``doc_id, type, pattern, kind, text,
+        weight, start, end``. Computed with :attr:`classification`."""
+        _ = self.classification  # computing it stores the matches too
+        if "matches" in self.__dict__:
+            return self.__dict__["matches"]
+        return self._get("matches", [], lambda: self._classify()[1])
 
     @cached_property
     def typed(self) -> pd.DataFrame:
         """The corpus with every report's program type: the manifest's, else the classifier's
         (:func:`cadretext.fill_program_types`, ``program_type_source`` says which)."""
-        from .classify import fill_program_types
 
-        return self._get(
-            "typed", [], lambda: fill_program_types(self.corpus, labels=self.classification)
-        )
+        def compute() -> pd.DataFrame:
+            from .classify import fill_program_types
+
+            return fill_program_types(self.corpus, labels=self.classification)
+
+        return self._get("typed", [], compute)
 
     @cached_property
     def paragraph_labels(self) -> pd.DataFrame:
         """:func:`cadretext.classify_corpus` per paragraph."""
-        from .classify import classify_corpus
 
-        return self._get(
-            "paragraph_labels", [], lambda: classify_corpus(self.corpus, unit="paragraph")
-        )
+        def compute() -> pd.DataFrame:
+            from .classify import classify_corpus
+
+            return classify_corpus(self.corpus, unit="paragraph")  # type: ignore[return-value]
+
+        return self._get("paragraph_labels", [], compute)
 
     @cached_property
     def items(self) -> pd.DataFrame:
         """Every rhetoric item (:func:`cadretext.rhetoric.extract_all`) of the typed corpus."""
-        from .rhetoric import extract_all
 
-        return self._get("items", [], lambda: extract_all(self.typed))
+        def compute() -> pd.DataFrame:
+            from .rhetoric import extract_all
+
+            return extract_all(self.typed)
+
+        return self._get("items", [], compute)
+
+    @cached_property
+    def flows(self) -> pd.DataFrame:
+        """Sending and host places read from each report (:func:`cadretext.place_flow`)."""
+
+        def compute() -> pd.DataFrame:
+            from .locations import place_flow
+
+            return place_flow(self.corpus)
+
+        return self._get("flows", [], compute)
+
+    @cached_property
+    def places(self) -> pd.DataFrame:
+        """One place per report (:func:`cadretext.trends.report_places`, provinces)."""
+
+        def compute() -> pd.DataFrame:
+            from .trends import report_places
+
+            return report_places(self.corpus, flow=self.flows)
+
+        return self._get("places", [], compute)
 
     @cached_property
     def units(self) -> pd.DataFrame:
         """:func:`cadretext.split_units` of the corpus in ``unit`` units."""
-        from .clean import split_units
 
-        return self._get(
-            "units", self._settings("units"), lambda: split_units(self.corpus, self.unit)
-        )
+        def compute() -> pd.DataFrame:
+            from .clean import split_units
+
+            return split_units(self.corpus, self.unit)
+
+        return self._get("units", self._settings("units"), compute)
 
     @property
     def typed_units(self) -> pd.DataFrame:

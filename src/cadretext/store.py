@@ -167,6 +167,12 @@ class ArtifactStore:
         self._write(path, value)
         return value
 
+    def put(self, name: str, parts: Sequence[Any], value: Any) -> None:
+        """Store ``value`` as ``name`` for ``parts`` (a step that computes two results at once
+        stores the second with it); counted as computed."""
+        self.computed[name] += 1
+        self._write(self.path(name, self.key(name, parts)), value)
+
     def has(self, name: str, parts: Sequence[Any]) -> bool:
         """Whether an entry exists (it may still turn out corrupt when read)."""
         return self.path(name, self.key(name, parts)).is_file()

@@ -24,7 +24,8 @@ def classify_corpus(
     unit: str = "document",
     text_column: str = "text",
     progress: bool = False,
-) -> pd.DataFrame:
+    return_matches: bool = False,
+) -> pd.DataFrame | tuple[pd.DataFrame, pd.DataFrame]:
     """Classify a corpus (or a list of texts): one row per document or paragraph.
 
     Parameters
@@ -38,6 +39,9 @@ def classify_corpus(
         Paragraph units come from :func:`cadretext.split_units` (headings merged).
     progress : bool
         Show a tqdm progress bar (about 4 ms per report on one core).
+    return_matches : bool
+        Also return every lexicon term and pattern matched, found in the same pass (what
+        :meth:`ProgramTypeClassifier.explain` lists per text, for the whole corpus at once).
 
     Returns
     -------
@@ -46,6 +50,10 @@ def classify_corpus(
         ``labels``, ``scores`` (dict), ``probability`` (of the label, calibrated),
         ``uncertain`` (see :meth:`ProgramTypeClassifier.uncertain_rule`), ``evidence`` (list of
         sentences), and one probability column ``p_<type>`` per class.
+    (DataFrame, DataFrame)
+        With ``return_matches=True``: that table and a long one, one row per match:
+        ``doc_id`` (and ``unit_id``), ``type``, ``pattern``, ``kind``, ``text`` (as matched in
+        the cleaned text), ``weight``, ``start``, ``end``.
 
     Examples
     --------
@@ -88,7 +96,11 @@ def classify_corpus(
         from tqdm.auto import tqdm
 
         batches = tqdm(batches, desc="classifying", unit="batch of 500")
-    records = [rec for i in batches for rec in clf.predict_records(texts[i : i + 500])]
+    records = [
+        rec
+        for i in batches
+        for rec in clf.predict_records(texts[i : i + 500], matches=return_matches)
+    ]
     out["label"] = [r["label"] for r in records]
     out["labels"] = [r["labels"] for r in records]
     out["scores"] = [r["scores"] for r in records]
@@ -97,7 +109,16 @@ def classify_corpus(
     out["evidence"] = [r["evidence"] for r in records]
     for c in CLASSES:
         out[f"p_{c}"] = [r["scores"][c] for r in records]
-    return out
+    if not return_matches:
+        return out
+    ids = [c for c in ("doc_id", "unit_id") if c in out.columns]
+    keys = out[ids].to_dict("records")
+    columns = [*ids, "type", "pattern", "kind", "text", "weight", "start", "end"]
+    found = pd.DataFrame(
+        [{**key, **m} for key, r in zip(keys, records, strict=True) for m in r.pop("matches")],
+        columns=columns,
+    )
+    return out, found
 
 
 def fill_program_types(

@@ -798,18 +798,35 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
         names = self.feature_names(prep.texts[i])
         return [(names[j], round(c, 4)) for c, j in contrib if c > 0]
 
-    def predict_records(self, X: Iterable[str]) -> list[dict[str, Any]]:
+    def predict_records(self, X: Iterable[str], *, matches: bool = False) -> list[dict[str, Any]]:
         """One record per text: ``label``, ``labels``, ``scores``, ``probability``,
         ``uncertain`` and ``evidence``.
 
         ``labels`` holds the main label first, then every program type whose probability is at
         least ``label_threshold``; ``evidence`` holds the 1-3 sentences (of the cleaned text)
         carrying most lexicon evidence for the label; ``uncertain`` follows
-        :meth:`uncertain_rule`.
+        :meth:`uncertain_rule`. With ``matches=True`` each record also holds ``matches``: the
+        matched terms and patterns as :meth:`explain` lists them (without ``sentence``), found
+        in the same pass, so a corpus's evidence terms cost no second matching.
         """
         prep = self._prepare(X)
         proba = softmax(prep.logits / self.temperature_)
-        return [self._record(prep, proba, i, detail=False) for i in range(len(prep.texts))]
+        records = [self._record(prep, proba, i, detail=False) for i in range(len(prep.texts))]
+        if matches:
+            for record, found in zip(records, prep.rows.matches, strict=True):
+                record["matches"] = [
+                    {
+                        "type": m.type,
+                        "pattern": m.pattern,
+                        "kind": m.kind,
+                        "text": m.text,
+                        "weight": m.weight,
+                        "start": m.start,
+                        "end": m.end,
+                    }
+                    for m in found
+                ]
+        return records
 
     def explain(self, text: str) -> dict[str, Any]:
         """Why a text got its label.
