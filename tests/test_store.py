@@ -99,6 +99,8 @@ def test_the_worker_side_steps_equal_the_in_process_ones(tmp_path) -> None:
     pd.testing.assert_frame_equal(two.sweep, one.sweep)
     assert two.seeded.top_words.equals(one.seeded.top_words)
     assert "seeded" in two.store.loaded or "seeded" in two.store.computed
+    # what the worker computed is counted by the analysis that sent it
+    assert {"classification", "matches", "items", "places"} <= set(two.store.computed)
 
 
 def test_the_matches_are_found_with_the_labels(tmp_path) -> None:

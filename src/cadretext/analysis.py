@@ -465,14 +465,15 @@ class Analysis:
                     _ = self.sweep  # the plan and the tokens come first, in this process
                     seeded_future = self._in_worker(["seeded"])
                 if name == "seeded" and seeded_future is not None:
-                    _wait(seeded_future, "the seeded topic model")
+                    self.store.computed.update(_wait(seeded_future, "the seeded topic model"))
                 start = time.perf_counter()
                 getattr(self, "backend_info" if name == "backend" else name)
                 self.timings[name] = time.perf_counter() - start
                 bar.update(1)
             if pending is not None:
                 start = time.perf_counter()
-                _wait(pending, "labels and rhetoric")
+                # what the worker computed counts as computed by this analysis
+                self.store.computed.update(_wait(pending, "labels and rhetoric"))
                 self.timings["waiting for the worker"] = time.perf_counter() - start
                 for name in side:
                     getattr(self, name)  # read back what the worker stored
@@ -520,11 +521,11 @@ def _compute_steps(spec: dict[str, Any], names: list[str]) -> dict[str, int]:
     return dict(a.store.computed)
 
 
-def _wait(future: Any, what: str) -> None:
+def _wait(future: Any, what: str) -> dict[str, int]:
     from . import _parallel
     from .errors import WorkerError
 
     try:
-        future.result()
+        return future.result()
     except _parallel.POOL_ERRORS as exc:
         raise WorkerError(f"preparing {what}") from exc
