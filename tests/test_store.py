@@ -91,6 +91,19 @@ def test_a_second_analysis_computes_nothing(tmp_path) -> None:
     assert set(third.store.computed) == {"sweep", "lda"}
 
 
+def test_prepare_can_store_without_holding(tmp_path) -> None:
+    first = Analysis(SEEDS, store=tmp_path, k_max=3).prepare(keep=False)
+    assert not set(first.__dict__) & set(STEPS), "results held in memory"
+    assert set(first.store.computed) == set(STEPS) - {"backend"}  # jieba: nothing to choose
+    again = Analysis(SEEDS, store=tmp_path, k_max=3).prepare(keep=["corpus"])
+    assert sum(again.store.computed.values()) == 0
+    assert dict(again.store.loaded) == {"corpus": 1}  # a stored step is not even read
+    assert set(again.__dict__) & set(STEPS) == {"corpus"}
+    again.forget()
+    assert not set(again.__dict__) & set(STEPS)
+    assert again.lda.top_words.equals(Analysis(SEEDS, store=False, k_max=3).lda.top_words)
+
+
 def test_the_worker_side_steps_equal_the_in_process_ones(tmp_path) -> None:
     two = Analysis(SEEDS, store=tmp_path / "a", n_jobs=2, k_max=3).prepare()
     one = Analysis(SEEDS, store=False, k_max=3)

@@ -69,6 +69,24 @@ _TEXT_STEPS = (
 )
 # Steps that only read the corpus: keyed by its files and the code, no setting.
 _CORPUS_STEPS = ("corpus", *_TEXT_STEPS)
+# What each step reads in this process (besides the corpus files): prepare(keep=False)
+# lets a result go once no step left to do reads it.
+_INPUTS: dict[str, tuple[str, ...]] = {
+    "classification": ("corpus",),
+    "matches": ("corpus",),
+    "typed": ("corpus", "classification"),
+    "paragraph_labels": ("corpus",),
+    "items": ("typed",),
+    "flows": ("corpus",),
+    "places": ("corpus", "flows"),
+    "units": ("corpus",),
+    "backend": ("units",),
+    "doc_tokens": ("corpus",),
+    "unit_tokens": ("units",),
+    "sweep": ("unit_tokens",),
+    "lda": ("unit_tokens", "sweep"),
+    "seeded": ("unit_tokens",),
+}
 
 
 class Analysis:
@@ -418,57 +436,75 @@ class Analysis:
         return self._get("seeded", self._settings("seeded"), compute)
 
     # ------------------------------------------------------------------ all at once
-    def prepare(self, steps: Sequence[str] | None = None, *, progress: bool = False) -> Analysis:
+    def prepare(
+        self,
+        steps: Sequence[str] | None = None,
+        *,
+        progress: bool = False,
+        keep: bool | Iterable[str] = True,
+    ) -> Analysis:
         """Compute (or read) every step in ``steps`` (default :data:`STEPS`).
 
         With ``n_jobs > 1`` the steps that need only the corpus and run on one core (labels,
-        paragraph labels, rhetoric items) are computed in a worker of the reusable pool while
-        this process tokenizes and fits the topic models, and the seeded model is fitted in a
-        worker beside the chosen one. One progress bar counts the steps.
+        paragraph labels, rhetoric items, places) are computed in a worker of the reusable pool
+        while this process tokenizes and fits the topic models, and the seeded model is fitted
+        in a worker beside the chosen one. One progress bar counts the steps.
+
+        ``keep=False`` makes sure every step is stored without holding the results here: a
+        step already stored is not read, and a result is let go as soon as no later step needs
+        it (what ``cadretext report`` does before its notebooks read the store: on 10,000
+        reports the results take over a gigabyte). ``keep`` may also name the steps to keep.
         """
         steps = list(STEPS if steps is None else steps)
         unknown = [s for s in steps if s not in STEPS]
         if unknown:
             raise ParameterError(f"unknown step(s) {unknown}; choose from {', '.join(STEPS)}")
+        kept = set(STEPS) if keep is True else set() if keep is False else set(keep)
+        if self._memory_only:
+            kept = set(STEPS)  # nothing is stored: a result let go would be computed again
         from ._parallel import progress_bar
 
         bar = progress_bar(len(steps), progress, "preparing", unit="step")
+        parallel = self.n_jobs > 1 and not self._memory_only
         try:
+            side = [s for s in _TEXT_STEPS if s in steps]
+            rest = [s for s in steps if s not in side and s != "corpus"]
             start = time.perf_counter()
-            if "corpus" in steps or any(s in steps for s in STEPS[1:]):
-                _ = self.corpus
-            self.timings["corpus"] = time.perf_counter() - start
             if "corpus" in steps:
+                self._step("corpus", kept)
                 bar.update(1)
-            if self.n_jobs > 1 and not self._memory_only:
+            self.timings["corpus"] = time.perf_counter() - start
+            if parallel:
                 from . import _parallel
 
                 _parallel.executor(self.n_jobs)  # the pool at full size before a job runs
-            side = [s for s in _TEXT_STEPS if s in steps]
             pending = None
-            if side and self.n_jobs > 1 and not self._memory_only and not self._all_stored(side):
+            if side and parallel and not self._all_stored(side):
                 pending = self._in_worker(side)
             else:
-                for name in side:
-                    getattr(self, name)
+                for i, name in enumerate(side):
+                    self._step(name, kept)
+                    self._let_go(side[i + 1 :] + rest, kept)
                     bar.update(1)
-            rest = [s for s in steps if s not in side and s != "corpus"]
             seeded_future = None
-            for name in rest:
+            for i, name in enumerate(rest):
                 if (
                     name == "lda"
                     and "seeded" in rest
-                    and self.n_jobs > 1
-                    and not self._memory_only
+                    and parallel
                     and not self._all_stored(["lda", "seeded"])
                 ):
                     _ = self.sweep  # the plan and the tokens come first, in this process
                     seeded_future = self._in_worker(["seeded"])
+                start = time.perf_counter()
                 if name == "seeded" and seeded_future is not None:
                     self.store.computed.update(_wait(seeded_future, "the seeded topic model"))
-                start = time.perf_counter()
-                getattr(self, "backend_info" if name == "backend" else name)
+                    if "seeded" in kept:
+                        _ = self.seeded
+                else:
+                    self._step(name, kept)
                 self.timings[name] = time.perf_counter() - start
+                self._let_go(rest[i + 1 :], kept)
                 bar.update(1)
             if pending is not None:
                 start = time.perf_counter()
@@ -476,11 +512,35 @@ class Analysis:
                 self.store.computed.update(_wait(pending, "labels and rhetoric"))
                 self.timings["waiting for the worker"] = time.perf_counter() - start
                 for name in side:
-                    getattr(self, name)  # read back what the worker stored
+                    if name in kept:
+                        getattr(self, name)  # read back what the worker stored
                     bar.update(1)
+            self._let_go([], kept)
         finally:
             bar.close()
         return self
+
+    def forget(self) -> None:
+        """Let go of every result held in memory (they stay in the store, and are read again
+        on next use)."""
+        self._let_go([], set())
+
+    def _step(self, name: str, kept: set[str]) -> None:
+        """Compute or read one step; with the step not kept, one already stored is not read."""
+        if name not in kept and not self._memory_only and self._stored(name):
+            return
+        getattr(self, "backend_info" if name == "backend" else name)
+
+    def _stored(self, name: str) -> bool:
+        if name == "backend" and self.backend_choice != "auto":
+            return True  # nothing to compute or store
+        return self._all_stored([name])
+
+    def _let_go(self, remaining: Sequence[str], kept: set[str]) -> None:
+        needed = set(kept) | {i for r in remaining for i in _INPUTS.get(r, ())}
+        for name in STEPS:
+            if name not in needed:
+                self.__dict__.pop(name, None)  # "backend" is a property of backend_info: kept
 
     def _all_stored(self, names: Sequence[str]) -> bool:
         return all(self.store.has(n, [self.source, *self._settings(n)]) for n in names)
@@ -516,8 +576,7 @@ def _compute_steps(spec: dict[str, Any], names: list[str]) -> dict[str, int]:
         store=spec["store"],
     )
     a.source = spec["source"]  # the files were hashed once, by the process that sent the work
-    for name in names:
-        getattr(a, name)
+    a.prepare(names, keep=False)  # stored, and let go of as soon as no later step needs it
     return dict(a.store.computed)
 
 
