@@ -124,6 +124,24 @@ class _NoBar:
         pass
 
 
+def return_freed_memory() -> None:
+    """Collect garbage and hand the freed heap pages back to the system.
+
+    CPython frees large results, but glibc's allocator keeps their pages for reuse by the same
+    process; a process that has finished its heavy work (a pool worker between steps, the
+    report before its kernels start) gives them back with ``malloc_trim``: hundreds of MB on
+    10,000 reports. Elsewhere than glibc there is nothing to call, and nothing is lost.
+    """
+    import contextlib
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+
+
 def progress_bar(total: int, show: bool, desc: str, unit: str = "it") -> Any:
     """A tqdm bar over ``total`` units of a long job, or one that shows nothing.
 

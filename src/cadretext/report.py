@@ -380,7 +380,7 @@ def render_reports(
         raise ParameterError(f"unknown notebook in {list(only)}; known: {known}")
     out_dir = Path(out).resolve()
     previous = _previous_report(out_dir, str(out))
-    from ._parallel import release, resolve_n_jobs, use_scheduler
+    from ._parallel import release, resolve_n_jobs, return_freed_memory, use_scheduler
     from .analysis import Analysis
 
     n_jobs = resolve_n_jobs(n_jobs)
@@ -405,7 +405,7 @@ def render_reports(
     prepared = time.perf_counter() - started
     info = stamp(corpus_path, seed=seed, label=str(corpus), corpus=analysis.corpus)
     analysis.forget()
-    _return_freed_memory()
+    return_freed_memory()
     staging = _staging_folder(out_dir, str(out))
     try:
         params = {
@@ -531,22 +531,6 @@ class _Render:
     run: str
     store: Any
     source: str
-
-
-def _return_freed_memory() -> None:
-    """Collect garbage and hand freed heap pages back to the system before the kernels start.
-
-    CPython frees the prepared results, but glibc's allocator keeps the pages for reuse by
-    this process, which runs no more heavy work; ``malloc_trim`` returns them (hundreds of MB
-    on 10,000 reports). Elsewhere than glibc there is nothing to call, and nothing is lost."""
-    import contextlib
-    import ctypes
-    import ctypes.util
-    import gc
-
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
 
 
 def _run_notebooks(
