@@ -643,3 +643,25 @@ def test_topic_passages_are_the_units_each_topic_is_highest_in():
         assert rows["share"].iloc[0] == pytest.approx(r.doc_topics[topic].max())
         assert len(set(rows["text"])) == 1  # one kind of paragraph per topic
         assert all(u.startswith(d) for u, d in zip(rows["unit"], rows["doc_id"], strict=True))
+
+
+def test_a_pickled_model_packs_its_bags_of_words() -> None:
+    import pickle
+
+    from cadretext.topics import PackedBow, fit_lda, to_pyldavis_html
+
+    docs = [["党校", "授课", "研讨"], ["跟班学习", "挂职", "企业", "企业"], ["党校", "挂职"]] * 8
+    result = fit_lda(docs, 2, passes=2, no_above=1.0)
+    assert isinstance(result.corpus, list)
+    back = pickle.loads(pickle.dumps(result))
+    assert isinstance(back.corpus, PackedBow)
+    # the same lists of (int, int) tuples, however they are read
+    assert list(back.corpus) == result.corpus and back.corpus == result.corpus
+    assert back.corpus[1] == result.corpus[1] and sum(c for _, c in back.corpus[1]) == 4
+    assert back.corpus[-1] == result.corpus[-1] and back.corpus[2:5] == result.corpus[2:5]
+    assert all(type(w) is int and type(c) is int for doc in back.corpus for w, c in doc)
+    assert len(back.corpus) == len(result.corpus)
+    with pytest.raises(IndexError):
+        back.corpus[len(result.corpus)]
+    assert to_pyldavis_html(back) == to_pyldavis_html(result)
+    assert pickle.loads(pickle.dumps(back)).corpus == back.corpus

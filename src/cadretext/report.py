@@ -397,9 +397,8 @@ def render_reports(
     started = time.perf_counter()
     try:
         with use_scheduler(scheduler):
-            # stored, not held: the notebooks read the store, and this process keeps only the
-            # corpus, for the stamp
-            analysis.prepare(progress=progress, keep=["corpus"])
+            # stored, not held: the notebooks read the store
+            analysis.prepare(progress=progress, keep=False)
     finally:
         release()  # the notebooks' kernels need the memory more than idle workers
     prepared = time.perf_counter() - started

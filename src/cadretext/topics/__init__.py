@@ -31,7 +31,7 @@ place, and effects with covariates, are :mod:`cadretext.trends`.
 
 from __future__ import annotations
 
-from .bow import BowCorpus, EmptyDocumentsWarning, build_bow
+from .bow import BowCorpus, EmptyDocumentsWarning, PackedBow, build_bow
 from .fit import LdaResult, fit_lda
 from .output import save_topic_outputs, to_pyldavis_html
 from .prevalence import topic_prevalence
@@ -45,6 +45,7 @@ __all__ = [
     "BowCorpus",
     "EmptyDocumentsWarning",
     "LdaResult",
+    "PackedBow",
     "build_bow",
     "fit_lda",
     "fit_seeded_lda",
