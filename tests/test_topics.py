@@ -645,23 +645,26 @@ def test_topic_passages_are_the_units_each_topic_is_highest_in():
         assert all(u.startswith(d) for u, d in zip(rows["unit"], rows["doc_id"], strict=True))
 
 
-def test_a_pickled_model_packs_its_bags_of_words() -> None:
+def test_bags_of_words_are_packed_and_read_as_lists() -> None:
+    import dataclasses
     import pickle
 
     from cadretext.topics import PackedBow, fit_lda, to_pyldavis_html
 
     docs = [["党校", "授课", "研讨"], ["跟班学习", "挂职", "企业", "企业"], ["党校", "挂职"]] * 8
     result = fit_lda(docs, 2, passes=2, no_above=1.0)
-    assert isinstance(result.corpus, list)
-    back = pickle.loads(pickle.dumps(result))
-    assert isinstance(back.corpus, PackedBow)
+    packed = result.corpus
+    assert isinstance(packed, PackedBow)
+    lists = [result.dictionary.doc2bow(d) for d in docs]
     # the same lists of (int, int) tuples, however they are read
-    assert list(back.corpus) == result.corpus and back.corpus == result.corpus
-    assert back.corpus[1] == result.corpus[1] and sum(c for _, c in back.corpus[1]) == 4
-    assert back.corpus[-1] == result.corpus[-1] and back.corpus[2:5] == result.corpus[2:5]
-    assert all(type(w) is int and type(c) is int for doc in back.corpus for w, c in doc)
-    assert len(back.corpus) == len(result.corpus)
+    assert list(packed) == lists and packed == lists and lists == packed
+    assert packed[1] == lists[1] and sum(c for _, c in packed[1]) == 4
+    assert packed[-1] == lists[-1] and packed[2:5] == lists[2:5] and len(packed) == len(lists)
+    assert all(type(w) is int and type(c) is int for doc in packed for w, c in doc)
     with pytest.raises(IndexError):
-        back.corpus[len(result.corpus)]
-    assert to_pyldavis_html(back) == to_pyldavis_html(result)
-    assert pickle.loads(pickle.dumps(back)).corpus == back.corpus
+        packed[len(lists)]
+    # a result holding plain lists (a caller's own) is packed when pickled, and reads the same
+    plain = dataclasses.replace(result, corpus=lists)
+    back = pickle.loads(pickle.dumps(plain))
+    assert isinstance(back.corpus, PackedBow) and back.corpus == lists
+    assert to_pyldavis_html(back) == to_pyldavis_html(plain) == to_pyldavis_html(result)

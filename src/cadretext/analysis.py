@@ -493,6 +493,10 @@ class Analysis:
                     name == "lda"
                     and "seeded" in rest
                     and parallel
+                    # a worker still busy with the text steps would share its core with the
+                    # seeded fit: no faster, and a third large process in memory. It is then
+                    # fitted here, after the chosen model (the same model either way).
+                    and (pending is None or pending.done())
                     and not self._all_stored(["lda", "seeded"])
                 ):
                     _ = self.sweep  # the plan and the tokens come first, in this process

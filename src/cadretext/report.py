@@ -382,6 +382,7 @@ def render_reports(
     previous = _previous_report(out_dir, str(out))
     from ._parallel import release, resolve_n_jobs, return_freed_memory, use_scheduler
     from .analysis import Analysis
+    from .tokenize import clear_segmenters
 
     n_jobs = resolve_n_jobs(n_jobs)
     analysis = Analysis(
@@ -404,6 +405,7 @@ def render_reports(
     prepared = time.perf_counter() - started
     info = stamp(corpus_path, seed=seed, label=str(corpus), corpus=analysis.corpus)
     analysis.forget()
+    clear_segmenters()
     return_freed_memory()
     staging = _staging_folder(out_dir, str(out))
     try:

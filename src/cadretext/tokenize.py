@@ -271,6 +271,13 @@ def _segmenter(config: TokenizerConfig) -> _Segmenter:
     return seg
 
 
+def clear_segmenters() -> None:
+    """Let go of the segmenters loaded in this process (each holds a dictionary with the
+    lexicon, 60-80 MB); the next call loads what it needs again. ``cadretext report`` calls it
+    once tokenization is done, before its notebooks' kernels start."""
+    _SEGMENTERS.clear()
+
+
 def segment_spans(
     texts: Iterable[str], *, lexicon: Any = None, hmm: bool = True
 ) -> list[list[tuple[str, int, int]]]:

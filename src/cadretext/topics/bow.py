@@ -120,9 +120,10 @@ class BowCorpus:
     ----------
     dictionary : gensim.corpora.Dictionary
         Vocabulary after ``filter_extremes``.
-    corpus : list or gensim.corpora.MmCorpus
-        One bag of words per *kept* document (a list in memory; an ``MmCorpus`` streamed from
-        disk on the streaming path).
+    corpus : PackedBow or gensim.corpora.MmCorpus
+        One bag of words per *kept* document: in memory a :class:`PackedBow` (it reads as a
+        list of ``(id, count)`` lists), an ``MmCorpus`` streamed from disk on the streaming
+        path.
     texts : iterable of list of str
         The kept documents' tokens (for c_v / c_npmi coherence), re-iterable.
     kept : numpy.ndarray
@@ -272,7 +273,8 @@ def _bow_in_memory(tokens: list[Any], params: dict[str, Any]) -> BowCorpus:
     dropped = [i for i, b in enumerate(bows) if not b]
     return BowCorpus(
         dictionary=dictionary,
-        corpus=[bows[i] for i in kept],
+        # packed: the bags read back as the same lists, at a tenth of the memory (PackedBow)
+        corpus=PackedBow(bows[i] for i in kept),
         texts=[docs[i] for i in kept],
         kept=np.asarray(kept, dtype=np.int64),
         dropped=dropped,

@@ -27,8 +27,9 @@ class LdaResult:
     ----------
     model : gensim.models.LdaModel
     dictionary : gensim.corpora.Dictionary
-    corpus : list or MmCorpus
-        Bags of words of the kept documents.
+    corpus : PackedBow or MmCorpus
+        Bags of words of the kept documents (a :class:`~cadretext.topics.PackedBow` reads as a
+        list of ``(id, count)`` lists).
     doc_topics : pandas.DataFrame
         Topic shares, one row per kept document (index: input position, or ``ids``), one column
         per topic (``topic_0``, ... or the seeded topic names). Rows sum to 1.
@@ -56,8 +57,9 @@ class LdaResult:
     texts: Any = None
 
     def __getstate__(self) -> dict[str, Any]:
-        # stored (the report's artifact store, a user's pickle): the bags of words packed into
-        # arrays, which read back as the same lists of (id, count) tuples at a tenth the memory
+        # stored (the report's artifact store, a user's pickle): bags of words a caller passed
+        # in as lists are packed into arrays, which read back as the same lists of (id, count)
+        # tuples at a tenth of the memory (build_bow packs its own already)
         from .bow import PackedBow
 
         state = dict(self.__dict__)
