@@ -158,7 +158,6 @@ class Analysis:
         else:
             self.store = ArtifactStore(store)
         self._memory_only = store is False
-        self._in_pool_worker = False  # set by _compute_steps
         #: Seconds each step took in :meth:`prepare` (computing or reading it).
         self.timings: dict[str, float] = {}
 
@@ -544,10 +543,12 @@ class Analysis:
     def _let_go(self, remaining: Sequence[str], kept: set[str]) -> None:
         needed = set(kept) | {i for r in remaining for i in _INPUTS.get(r, ())}
         dropped = [n for n in STEPS if n not in needed and self.__dict__.pop(n, None) is not None]
-        if dropped and self._in_pool_worker:
+        if dropped and len(kept) < len(STEPS):
             from ._parallel import return_freed_memory
 
-            return_freed_memory()  # a worker lives on: its peak is the sum of what it kept
+            # asked not to hold results: give their pages back too, or the process's peak is
+            # still the sum of everything it held (a pool worker lives on after its steps)
+            return_freed_memory()
 
     def _all_stored(self, names: Sequence[str]) -> bool:
         return all(self.store.has(n, [self.source, *self._settings(n)]) for n in names)
@@ -583,7 +584,6 @@ def _compute_steps(spec: dict[str, Any], names: list[str]) -> dict[str, int]:
         store=spec["store"],
     )
     a.source = spec["source"]  # the files were hashed once, by the process that sent the work
-    a._in_pool_worker = True
     a.prepare(names, keep=False)  # stored, and let go of as soon as no later step needs it
     return dict(a.store.computed)
 
