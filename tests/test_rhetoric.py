@@ -489,3 +489,17 @@ def test_rhetoric_on_blind_annotated_real_reports():
         p = c["tp"] / max(c["tp"] + c["fp"], 1)
         r = c["hit"] / max(c["hit"] + c["fn"], 1)
         assert p >= p_min and r >= r_min, (split, key, round(p, 3), round(r, 3))
+
+
+def test_extract_all_in_batches_gives_the_same_rows(monkeypatch) -> None:
+    from pathlib import Path
+
+    from cadretext import load_corpus
+    from cadretext.rhetoric import compare
+
+    corpus = load_corpus(Path(__file__).resolve().parents[1] / "seeds")
+    whole = compare.extract_all(corpus)
+    monkeypatch.setattr(compare, "EXTRACT_BATCH", 2)
+    batched = compare.extract_all(corpus)
+    assert len(whole) > 50 and whole["doc_id"].nunique() == len(corpus)
+    pd.testing.assert_frame_equal(batched, whole)
