@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +19,11 @@ def atomic_write_text(path: str | Path, text: str, *, encoding: str = "utf-8") -
     return atomic_write_bytes(path, text.encode(encoding))
 
 
-def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
+def atomic_write_bytes(path: str | Path, data: bytes | Sequence[bytes]) -> Path:
     """Write ``data`` to ``path`` atomically (temporary file in the same folder, then replace).
+
+    ``data`` may be a list of byte strings, written one after the other (a header and a large
+    payload need not be joined into a third copy first).
 
     ``path`` must be a regular file or a new path: a folder, a device, a FIFO or a socket is
     never replaced (``-o /dev/null`` would otherwise turn the device into a file), and a place
@@ -40,7 +43,8 @@ def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     try:
         os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp creates 0600; give the usual permissions
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for part in [data] if isinstance(data, bytes | bytearray | memoryview) else data:
+                fh.write(part)
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

@@ -185,7 +185,8 @@ class ArtifactStore:
         except OSError:
             return _MISSING
         head = len(_MAGIC)
-        digest, payload = data[head : head + 32], data[head + 32 :]
+        # a view, not a slice: a slice would copy the whole payload once more
+        digest, payload = data[head : head + 32], memoryview(data)[head + 32 :]
         if not data.startswith(_MAGIC) or hashlib.sha256(payload).digest() != digest:
             self.corrupt += 1
             return _MISSING
@@ -206,7 +207,7 @@ class ArtifactStore:
         from .errors import OutputError
 
         try:
-            atomic_write_bytes(path, _MAGIC + hashlib.sha256(payload).digest() + payload)
+            atomic_write_bytes(path, [_MAGIC, hashlib.sha256(payload).digest(), payload])
         except OutputError as exc:
             self.disabled = str(exc)
             warnings.warn(
