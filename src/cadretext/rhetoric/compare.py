@@ -75,7 +75,8 @@ def extract_all(
     if not parts:
         return pd.DataFrame(columns=base.COLUMNS)
     out = pd.concat(parts, ignore_index=True)
-    return out.sort_values(["doc_id", "start", "end"], kind="stable").reset_index(drop=True)
+    parts.clear()  # the batches' tables go before the sorted copy is made
+    return out.sort_values(["doc_id", "start", "end"], kind="stable", ignore_index=True)
 
 
 def _items_for(
