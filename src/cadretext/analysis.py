@@ -38,24 +38,6 @@ from .validation import check_choice, check_int
 
 __all__ = ["STEPS", "Analysis"]
 
-#: The steps :meth:`Analysis.prepare` computes, in an order that respects their inputs.
-STEPS = (
-    "corpus",
-    "classification",
-    "matches",
-    "typed",
-    "paragraph_labels",
-    "items",
-    "flows",
-    "places",
-    "units",
-    "backend",
-    "doc_tokens",
-    "unit_tokens",
-    "sweep",
-    "lda",
-    "seeded",
-)
 # Steps that need the corpus only and run single-threaded: prepare() computes them in a pool
 # worker while this process tokenizes and fits (see prepare).
 _TEXT_STEPS = (
@@ -66,6 +48,18 @@ _TEXT_STEPS = (
     "items",
     "flows",
     "places",
+)
+#: The steps :meth:`Analysis.prepare` computes, in an order that respects their inputs.
+STEPS = (
+    "corpus",
+    *_TEXT_STEPS,
+    "units",
+    "backend",
+    "doc_tokens",
+    "unit_tokens",
+    "sweep",
+    "lda",
+    "seeded",
 )
 # Steps that only read the corpus: keyed by its files and the code, no setting.
 _CORPUS_STEPS = ("corpus", *_TEXT_STEPS)

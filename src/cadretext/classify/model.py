@@ -760,17 +760,7 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
         if detail:
             sent_of = sentence_index(spans)
             record["matches"] = [
-                {
-                    "type": m.type,
-                    "pattern": m.pattern,
-                    "kind": m.kind,
-                    "text": m.text,
-                    "weight": m.weight,
-                    "start": m.start,
-                    "end": m.end,
-                    "sentence": sent_of(m.start),
-                }
-                for m in prep.rows.matches[i]
+                {**_match_record(m), "sentence": sent_of(m.start)} for m in prep.rows.matches[i]
             ]
             lex = prep.lexicon
             record["lexicon"] = {
@@ -814,18 +804,7 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
         records = [self._record(prep, proba, i, detail=False) for i in range(len(prep.texts))]
         if matches:
             for record, found in zip(records, prep.rows.matches, strict=True):
-                record["matches"] = [
-                    {
-                        "type": m.type,
-                        "pattern": m.pattern,
-                        "kind": m.kind,
-                        "text": m.text,
-                        "weight": m.weight,
-                        "start": m.start,
-                        "end": m.end,
-                    }
-                    for m in found
-                ]
+                record["matches"] = [_match_record(m) for m in found]
         return records
 
     def explain(self, text: str) -> dict[str, Any]:
@@ -886,3 +865,16 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
 
         path = Path(path)
         return cls.from_arrays(load_arrays(path), str(path))
+
+
+def _match_record(m: Any) -> dict[str, Any]:
+    """One matched term or pattern as :meth:`ProgramTypeClassifier.explain` lists it."""
+    return {
+        "type": m.type,
+        "pattern": m.pattern,
+        "kind": m.kind,
+        "text": m.text,
+        "weight": m.weight,
+        "start": m.start,
+        "end": m.end,
+    }
