@@ -132,6 +132,7 @@ def test_the_matches_are_found_with_the_labels(tmp_path) -> None:
     again = Analysis(SEEDS, store=tmp_path)
     pd.testing.assert_frame_equal(again.matches, matches)
     assert sum(again.store.computed.values()) == 0 and again.store.loaded["matches"] == 1
+    assert "classification" not in again.store.loaded  # the stored matches are read directly
 
 
 def test_reading_stored_steps_imports_no_scikit_learn(tmp_path) -> None:

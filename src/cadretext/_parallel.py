@@ -129,8 +129,8 @@ def return_freed_memory() -> None:
 
     CPython frees large results, but glibc's allocator keeps their pages for reuse by the same
     process; a process that has finished its heavy work (a pool worker between steps, the
-    report before its kernels start) gives them back with ``malloc_trim``: hundreds of MB on
-    10,000 reports. Elsewhere than glibc there is nothing to call, and nothing is lost.
+    report before its kernels start) gives them back with ``malloc_trim``. Elsewhere than glibc
+    there is nothing to call, and nothing is lost.
     """
     import contextlib
     import ctypes

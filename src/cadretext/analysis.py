@@ -237,9 +237,10 @@ class Analysis:
         """Every lexicon term and pattern the classifier matched, one row per match
         (``classify_corpus(..., return_matches=True)``): ``doc_id, type, pattern, kind, text,
         weight, start, end``. Computed with :attr:`classification`."""
-        _ = self.classification  # computing it stores the matches too
-        if "matches" in self.__dict__:
-            return self.__dict__["matches"]
+        if self._memory_only or not self._stored("matches"):
+            _ = self.classification  # computing it stores the matches too
+            if "matches" in self.__dict__:
+                return self.__dict__["matches"]
         return self._get("matches", [], lambda: self._classify()[1])
 
     @cached_property

@@ -380,7 +380,7 @@ def render_reports(
         raise ParameterError(f"unknown notebook in {list(only)}; known: {known}")
     out_dir = Path(out).resolve()
     previous = _previous_report(out_dir, str(out))
-    from ._parallel import release, resolve_n_jobs, return_freed_memory, use_scheduler
+    from ._parallel import release, resolve_n_jobs, use_scheduler
     from .analysis import Analysis
     from .tokenize import clear_segmenters
 
@@ -404,9 +404,8 @@ def render_reports(
         release()  # the notebooks' kernels need the memory more than idle workers
     prepared = time.perf_counter() - started
     info = stamp(corpus_path, seed=seed, label=str(corpus), corpus=analysis.corpus)
-    analysis.forget()
     clear_segmenters()
-    return_freed_memory()
+    analysis.forget()  # lets go of the corpus the stamp read, and hands the memory back
     staging = _staging_folder(out_dir, str(out))
     try:
         params = {

@@ -67,7 +67,7 @@ def extract_all(
     parts = []
     # reports in batches: every extractor reads one report at a time, and the rows of a
     # batch are built before they become a table, so batches bound that transient memory
-    # (about a gigabyte at once on 10,000 reports) without changing a row or its order
+    # without changing a row or its order
     for start in range(0, len(docs), EXTRACT_BATCH):
         batch = docs[start : start + EXTRACT_BATCH]
         frame = pd.DataFrame({"doc_id": [d for d, _ in batch], "text": [t for _, t in batch]})

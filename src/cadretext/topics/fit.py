@@ -67,9 +67,6 @@ class LdaResult:
             state["corpus"] = PackedBow(state["corpus"])
         return state
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-
     def __repr__(self) -> str:
         p = self.params
         return (
