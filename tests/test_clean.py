@@ -232,3 +232,12 @@ def test_previous_next_links_are_page_furniture_however_long():
     # the same words early in a page, as prose, stay
     early = f"上一篇:文章说，{body}\n{body}\n{body}"
     assert clean_text(early).startswith("上一篇")
+
+
+def test_t2s_audit_counts_the_converted_characters() -> None:
+    raw = "婁底市選派幹部到長沙學習。" * 40 + "没有变化的简体字。"
+    text, removed = clean_text(raw, return_removed=True)
+    summary = [r for r in removed if r["kind"] == "t2s_converted"]
+    expected = sum(a != b for a, b in zip(raw, text, strict=False))
+    assert summary == [{"kind": "t2s_converted", "text": f"{expected} characters", "line": None}]
+    assert expected == 6 * 40

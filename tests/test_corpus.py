@@ -547,3 +547,17 @@ def test_broken_link_in_a_folder_is_listed(tmp_path: Path) -> None:
         df = load_corpus(tmp_path)
     assert list(df["doc_id"]) == ["good"]
     assert df.attrs["skipped"][0]["problem"] == "a broken link"
+
+
+def test_near_duplicates_ignore_whitespace_and_handle_short_texts() -> None:
+    a = PARAGRAPH * 3
+    spaced = "\n".join(a[i : i + 7] for i in range(0, len(a), 7))  # the same text, re-wrapped
+    assert flag_near_duplicates([a, spaced], ["x", "y"]) == [None, "x"]
+    # texts no longer than a shingle are one shingle each; empty texts are never duplicates
+    assert flag_near_duplicates(["短文", "短文", "", ""], ["a", "b", "c", "d"]) == [
+        None,
+        "a",
+        None,
+        None,
+    ]
+    assert flag_near_duplicates(["短文", "长文"], ["a", "b"]) == [None, None]

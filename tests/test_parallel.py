@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 
+import pandas as pd
 import pytest
 
 from cadretext import _parallel, tokenize
@@ -120,3 +121,26 @@ def test_tokenize_and_sweep_on_a_dask_cluster_equal_in_process(dask_client) -> N
     assert remote_tokens == local_tokens
     cols = [c for c in local_sweep.columns if not c.endswith("_time_s")]
     assert remote_sweep[cols].equals(local_sweep[cols])
+
+
+def test_system_allocator_is_scoped(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    import pyarrow
+
+    from cadretext._parallel import return_freed_memory, system_allocator
+
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    before = pyarrow.default_memory_pool().backend_name
+    with system_allocator():
+        assert pyarrow.default_memory_pool().backend_name == "system"
+        assert os.environ["ARROW_DEFAULT_MEMORY_POOL"] == "system"  # for processes started here
+        pd.Series(["字符串"] * 1000).str.len()  # Arrow allocates from the system pool
+        return_freed_memory()
+    assert pyarrow.default_memory_pool().backend_name == before
+    assert "ARROW_DEFAULT_MEMORY_POOL" not in os.environ
+    # a pool the user chose is left alone
+    monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
+    with system_allocator():
+        assert pyarrow.default_memory_pool().backend_name == before
+        assert os.environ["ARROW_DEFAULT_MEMORY_POOL"] == "jemalloc"

@@ -503,3 +503,61 @@ def test_extract_all_in_batches_gives_the_same_rows(monkeypatch) -> None:
     batched = compare.extract_all(corpus)
     assert len(whole) > 50 and whole["doc_id"].nunique() == len(corpus)
     pd.testing.assert_frame_equal(batched, whole)
+
+
+# --------------------------------------------------------------------------- shared resources
+def _scan_by_windows(words: dict[str, object], text: str) -> list[tuple[int, int, object]]:
+    """Every occurrence of every word by brute force, in the automaton's order."""
+    found = [
+        (i, i + len(w), v)
+        for w, v in words.items()
+        for i in range(len(text) - len(w) + 1)
+        if text.startswith(w, i)
+    ]
+    return sorted(found, key=lambda m: (m[1], m[0]))
+
+
+def test_automaton_finds_every_overlapping_occurrence() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from cadretext.rhetoric import base
+
+    alphabet = st.sampled_from(list("三高四新一体化\U00020000a "))  # a character beyond the BMP too
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.text(alphabet, min_size=0, max_size=4), max_size=8), st.text(alphabet))
+    def check(words: list[str], text: str) -> None:
+        pairs = [(w, i) for i, w in enumerate(words)]
+        auto = base.automaton(pairs)
+        expected = {w: i for w, i in pairs if w}  # a word given twice keeps its last value
+        assert len(auto) == len(expected)
+        assert all(w in auto for w in expected) and "\x00" not in auto
+        assert base.scan(auto, text) == _scan_by_windows(expected, text)
+
+    check()
+
+
+def test_extractors_build_the_tag_table_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """jieba's part-of-speech tokenizer reads its whole tag table when built (half a second):
+    the formula and metaphor rules that ask for a word's tag share one."""
+    import jieba.posseg
+
+    from cadretext.rhetoric import base
+
+    base.pos_segmenter.cache_clear()
+    built = []
+    original = jieba.posseg.POSTokenizer
+
+    class Counting(original):  # type: ignore[misc,valid-type]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            built.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(jieba.posseg, "POSTokenizer", Counting)
+    # 四川六省市 opens with a place name (a tag lookup); the similes ask for common nouns
+    texts = ["四川六省市干部像蜜蜂一样学习。", "两汉三国的“领头雁”像灯塔一样。", "百度百科像钉子一样。"]
+    numbered_formulas(texts)
+    metaphors(texts)
+    assert len(built) == 1
+    base.pos_segmenter.cache_clear()

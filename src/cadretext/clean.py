@@ -381,6 +381,18 @@ def replace_surrogates(text: str, removed: list[dict] | None = None) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
+def _count_changed(before: str, after: str) -> int:
+    """Characters that differ position by position over the shorter of two texts."""
+    import numpy as np
+
+    # compared as code-point arrays: a Python loop over every character of every converted
+    # report was 4 s of loading 10,000 reports
+    m = min(len(before), len(after))
+    a = np.frombuffer(before[:m].encode("utf-32-le"), dtype=np.uint32)
+    b = np.frombuffer(after[:m].encode("utf-32-le"), dtype=np.uint32)
+    return int(np.count_nonzero(a != b))
+
+
 @overload
 def clean_text(
     raw: str,
@@ -463,7 +475,7 @@ def clean_text(
     if to_simplified:
         converted = _converter("t2s").convert(text)
         if removed is not None and converted != text:
-            n = sum(a != b for a, b in zip(text, converted, strict=False))
+            n = _count_changed(text, converted)
             removed.append({"kind": "t2s_converted", "text": f"{n} characters", "line": None})
         text = converted
     if remove_boilerplate:

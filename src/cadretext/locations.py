@@ -46,10 +46,7 @@ def _generic_aliases() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _gazetteer() -> Any:
     """Aho-Corasick automaton: place name -> (canonical name, level, province, city)."""
-    import jieba.posseg
-
-    tk, _ = base.segmenter()
-    tags = jieba.posseg.POSTokenizer(tk).word_tag_tab
+    tags = base.pos_segmenter().word_tag_tab
     entries: dict[str, tuple[tuple[str, str, str, str], bool]] = {}
 
     def add(name: str, value: tuple[str, str, str, str], *, alias: bool = False) -> None:

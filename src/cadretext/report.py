@@ -380,72 +380,76 @@ def render_reports(
         raise ParameterError(f"unknown notebook in {list(only)}; known: {known}")
     out_dir = Path(out).resolve()
     previous = _previous_report(out_dir, str(out))
-    from ._parallel import release, resolve_n_jobs, use_scheduler
+    from ._parallel import release, resolve_n_jobs, system_allocator, use_scheduler
     from .analysis import Analysis
     from .tokenize import clear_segmenters
 
-    n_jobs = resolve_n_jobs(n_jobs)
-    analysis = Analysis(
-        corpus_path,
-        seed=seed,
-        unit=unit,
-        k_min=k_min,
-        k_max=k_max,
-        backend=backend,
-        n_jobs=n_jobs,
-        store=store,
-    )
-    started = time.perf_counter()
-    try:
-        with use_scheduler(scheduler):
-            # stored, not held: the notebooks read the store
-            analysis.prepare(progress=progress, keep=False)
-    finally:
-        release()  # the notebooks' kernels need the memory more than idle workers
-    prepared = time.perf_counter() - started
-    info = stamp(corpus_path, seed=seed, label=str(corpus), corpus=analysis.corpus)
-    clear_segmenters()
-    analysis.forget()  # lets go of the corpus the stamp read, and hands the memory back
-    staging = _staging_folder(out_dir, str(out))
-    try:
-        params = {
-            "CORPUS": str(corpus_path),
-            "SEED": seed,
-            "UNIT": unit,
-            "K_MIN": k_min,
-            "K_MAX": k_max,
-            "BACKEND": backend,
-            "OUT_DIR": str(staging),
-        }
-        pages = _run_notebooks(
-            specs,
-            nb_dir,
-            staging,
-            params,
-            info,
-            show_code,
-            progress,
-            kernel_name,
-            parallel=min(2, n_jobs),
-            store=analysis.store,
-            source=analysis.source,
+    # one heap for Arrow and Python here, in the pool workers and in the kernels: see
+    # system_allocator (the 10,000-report job peaks lower)
+    with system_allocator():
+        n_jobs = resolve_n_jobs(n_jobs)
+        analysis = Analysis(
+            corpus_path,
+            seed=seed,
+            unit=unit,
+            k_min=k_min,
+            k_max=k_max,
+            backend=backend,
+            n_jobs=n_jobs,
+            store=store,
         )
-        pages = _carry_over(previous, pages, out_dir, staging, keep_pages=only is not None)
-        timings = {
-            "prepare_s": round(prepared, 2),
-            "steps_s": {k: round(v, 2) for k, v in analysis.timings.items()},
-            "computed": dict(analysis.store.computed),
-            "notebooks_s": {p["stem"]: p.pop("seconds") for p in pages if "seconds" in p},
-        }
-        (staging / REPORT_MANIFEST).write_text(
-            json.dumps({"pages": pages, "timings": timings}, ensure_ascii=False, indent=1) + "\n",
-            encoding="utf-8",
-        )
-        (staging / "index.html").write_text(_index_html(pages, info), encoding="utf-8")
-        _swap_in(staging, out_dir, str(out))
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        started = time.perf_counter()
+        try:
+            with use_scheduler(scheduler):
+                # stored, not held: the notebooks read the store
+                analysis.prepare(progress=progress, keep=False)
+        finally:
+            release()  # the notebooks' kernels need the memory more than idle workers
+        prepared = time.perf_counter() - started
+        info = stamp(corpus_path, seed=seed, label=str(corpus), corpus=analysis.corpus)
+        clear_segmenters()
+        analysis.forget()  # lets go of the corpus the stamp read, and hands the memory back
+        staging = _staging_folder(out_dir, str(out))
+        try:
+            params = {
+                "CORPUS": str(corpus_path),
+                "SEED": seed,
+                "UNIT": unit,
+                "K_MIN": k_min,
+                "K_MAX": k_max,
+                "BACKEND": backend,
+                "OUT_DIR": str(staging),
+            }
+            pages = _run_notebooks(
+                specs,
+                nb_dir,
+                staging,
+                params,
+                info,
+                show_code,
+                progress,
+                kernel_name,
+                parallel=min(2, n_jobs),
+                store=analysis.store,
+                source=analysis.source,
+            )
+            pages = _carry_over(previous, pages, out_dir, staging, keep_pages=only is not None)
+            timings = {
+                "prepare_s": round(prepared, 2),
+                "steps_s": {k: round(v, 2) for k, v in analysis.timings.items()},
+                "computed": dict(analysis.store.computed),
+                "notebooks_s": {p["stem"]: p.pop("seconds") for p in pages if "seconds" in p},
+            }
+            (staging / REPORT_MANIFEST).write_text(
+                json.dumps({"pages": pages, "timings": timings}, ensure_ascii=False, indent=1)
+                + "\n",
+                encoding="utf-8",
+            )
+            (staging / "index.html").write_text(_index_html(pages, info), encoding="utf-8")
+            _swap_in(staging, out_dir, str(out))
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     return [out_dir / f"{spec.stem}.html" for spec in specs] + [out_dir / "index.html"]
 
 

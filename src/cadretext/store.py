@@ -65,7 +65,7 @@ _LIBRARIES = (
     "scipy",
     "opencc",
     "jionlp",
-    "pyahocorasick",
+    "ahocorasick-rs",
 )
 
 

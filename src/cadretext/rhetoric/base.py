@@ -9,8 +9,8 @@ corpus DataFrame themselves.
   splitter, via :mod:`cadretext.clean`).
 * :func:`documents` turns any accepted input into ``(doc_id, text)`` pairs in simplified
   script, every character in its place (:func:`same_length_simplified`).
-* :func:`automaton` / :func:`scan` wrap pyahocorasick: all ~31,000 jionlp idioms, the metaphor
-  lexicon, the known formulas and the place gazetteer are found in one C-speed pass per text (a
+* :func:`automaton` / :func:`scan` wrap ahocorasick_rs: all ~31,000 jionlp idioms, the metaphor
+  lexicon, the known formulas and the place gazetteer are found in one compiled pass per text (a
   Python loop over windows or a 30,000-branch regex is 10-100x slower on a 10k-report corpus).
 * :func:`segmenter` / :func:`tokens` / :func:`aligned`: jieba, loaded with the cadretext
   lexicons as :func:`cadretext.tokenize` is, supplies token boundaries, used to reject matches
@@ -92,6 +92,23 @@ def same_length_simplified(text: str) -> str:
     return "".join(out)
 
 
+# Every extractor of extract_all reads the same batch of reports: the sentences of each are
+# split once, not once per extractor (the cache holds more reports than a batch).
+@lru_cache(maxsize=2048)
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    from ..clean import split_sentences
+
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for sent in split_sentences(text):
+        i = text.find(sent, pos)
+        if i < 0:  # cannot happen with split_sentences; keep going rather than fail
+            continue
+        spans.append((i, i + len(sent)))
+        pos = i + len(sent)
+    return spans
+
+
 class Doc:
     """One text with lazily computed sentence spans (jionlp, via cadretext.clean)."""
 
@@ -102,18 +119,8 @@ class Doc:
         self._spans: list[tuple[int, int]] = []
 
     def _split(self) -> None:
-        from ..clean import split_sentences
-
-        spans: list[tuple[int, int]] = []
-        pos = 0
-        for sent in split_sentences(self.text):
-            i = self.text.find(sent, pos)
-            if i < 0:  # cannot happen with split_sentences; keep going rather than fail
-                continue
-            spans.append((i, i + len(sent)))
-            pos = i + len(sent)
-        self._spans = spans
-        self._starts = [s for s, _ in spans]
+        self._spans = _sentence_spans(self.text)
+        self._starts = [s for s, _ in self._spans]
 
     def sentence_span(self, pos: int) -> tuple[int, int]:
         if self._starts is None:
@@ -146,23 +153,53 @@ def frame(rows: list[dict], extra: Sequence[str] = ()) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- shared resources
-def automaton(words: Iterable[tuple[str, Any]]) -> Any:
-    import ahocorasick
+class Automaton:
+    """A fixed dictionary of strings, each with a value, found in a text in one pass.
 
-    auto = ahocorasick.Automaton()
-    for word, value in words:
-        if word:
-            auto.add_word(word, (len(word), value))
-    if len(auto):
-        auto.make_automaton()
-    return auto
+    ahocorasick_rs (Rust) finds the matches; on the ~32,000 idioms it scans a report about 19x
+    faster than pyahocorasick did (0.05 s against 0.98 s on 1,000 synthetic reports), whose
+    per-character cost grows with the fan-out of the dictionary's first characters.
+    A word added twice keeps its last value; empty words are ignored.
+    """
+
+    def __init__(self, words: Iterable[tuple[str, Any]]):
+        entries: dict[str, Any] = {}
+        for word, value in words:
+            if word:
+                entries[word] = value
+        self.entries = entries
+        self.values = list(entries.values())
+        self._finder: Any = None
+        if entries:
+            import ahocorasick_rs
+
+            self._finder = ahocorasick_rs.AhoCorasick(list(entries))
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.entries
+
+    def scan(self, text: str) -> list[tuple[int, int, Any]]:
+        """Every ``(start, end, value)`` occurrence, overlapping ones included, in the order of
+        their end and, at one end, longest first."""
+        if self._finder is None:
+            return []
+        values = self.values
+        found = self._finder.find_matches_as_indexes(text, overlapping=True)
+        found.sort(key=lambda m: (m[2], m[1]))
+        return [(start, end, values[i]) for i, start, end in found]
 
 
-def scan(auto: Any, text: str) -> list[tuple[int, int, Any]]:
+def automaton(words: Iterable[tuple[str, Any]]) -> Automaton:
+    """An :class:`Automaton` of ``(word, value)`` pairs."""
+    return Automaton(words)
+
+
+def scan(auto: Automaton, text: str) -> list[tuple[int, int, Any]]:
     """All (start, end, value) occurrences, overlapping ones included."""
-    if not len(auto):
-        return []
-    return [(end + 1 - n, end + 1, value) for end, (n, value) in auto.iter(text)]
+    return auto.scan(text)
 
 
 def longest_first(matches: list[tuple[int, int, Any]]) -> list[tuple[int, int, Any]]:
@@ -192,6 +229,16 @@ def segmenter() -> tuple[Any, frozenset[str]]:
     for word in lex.words:
         tk.add_word(word, freq=max(int(tk.suggest_freq(word, False)), LEXICON_FREQ))
     return tk, frozenset(lex.words)
+
+
+@lru_cache(maxsize=1)
+def pos_segmenter() -> Any:
+    """jieba's part-of-speech tokenizer over :func:`segmenter`'s tokenizer, built once (it reads
+    jieba's whole tag table, about half a second)."""
+    import jieba.posseg
+
+    tk, _ = segmenter()
+    return jieba.posseg.POSTokenizer(tk)
 
 
 @lru_cache(maxsize=20000)
@@ -273,7 +320,6 @@ def quote_spans(text: str) -> dict[tuple[int, int], str]:
     """Inner spans of short quotations: (start, end) -> quote style."""
     spans = {}
     for m in RE_QUOTES.finditer(text):
-        for g in range(1, m.re.groups + 1):
-            if m.group(g) is not None:
-                spans[m.span(g)] = QUOTE_STYLES[g - 1]
+        g = m.lastindex  # one group per style, and only the matching one is set
+        spans[m.span(g)] = QUOTE_STYLES[g - 1]
     return spans

@@ -213,10 +213,8 @@ def rule_paired(ctx: Context) -> list[Span]:
 def _starts_with_name(ctx: Context, s: int, e: int) -> bool:
     """The span opens with a frequent noun that merely starts with a numeral: a place or a
     name (四川六省市, 两汉三国, 百度百科), not the first part of a formula (三级四岗, 百县千镇)."""
-    import jieba.posseg
-
     tk, _ = base.segmenter()
-    first = next(iter(jieba.posseg.POSTokenizer(tk).cut(ctx.text[s:e], HMM=False)), None)
+    first = next(iter(base.pos_segmenter().cut(ctx.text[s:e], HMM=False)), None)
     return (
         first is not None
         and len(first.word) >= 2
@@ -337,6 +335,14 @@ RULES = {
 }
 
 
+@lru_cache(maxsize=1)
+def _idiom_words() -> frozenset[str]:
+    """jionlp's idioms and the supplement's (built once: the union of ~32,000 words took most
+    of the time of a report's formulas when it was built per call)."""
+    supplement = {w for w, kind in base.idiom_supplement().items() if kind != "not_idiom"}
+    return base.jionlp_idioms() | supplement
+
+
 def formula_spans(doc: base.Doc, known: str | None = "formulas") -> list[Span]:
     """``(start, end, rule)`` of the formulas in one document: every rule of :data:`RULES`,
     overlaps resolved leftmost-longest, numeral idioms (三心二意, 四面八方; but not the
@@ -344,9 +350,7 @@ def formula_spans(doc: base.Doc, known: str | None = "formulas") -> list[Span]:
     ``not_formula`` entries (双赢, 双方) dropped."""
     ctx = Context(doc, known)
     cands = [span for rule in RULES.values() for span in rule(ctx)]
-    idioms_set = base.jionlp_idioms() | {
-        w for w, kind in base.idiom_supplement().items() if kind != "not_idiom"
-    }
+    idioms_set = _idiom_words()
     _, not_formulas = _known_formulas(known)
     return [
         (s, e, r)

@@ -182,30 +182,39 @@ def _literal_families(lex: _Lexicon, text: str, least: int = 3) -> frozenset[str
 _RE_NAME_SUFFIX = re.compile("(?:培训中心|教育中心|学院|基地|工作室|论坛|协会|公司|大学|学校)")
 
 
+_RE_CJK_WORD = re.compile(f"[{base.CJK}]+")
+
+
 def _head_family(lex: _Lexicon, word: str, *, quoted: bool = False) -> str | None:
     """The family of the head ``word`` ends with, if it is a compound on a family head that
     jieba does not know as an ordinary word (致富桥, 新苗; not 大桥, 石桥, 树苗). One-character
     heads count only in a quotation: unquoted, 侯典军 and 许红兵 are names, not armies."""
-    if not (2 if quoted else 3) <= len(word) <= 5 or not re.fullmatch(f"[{base.CJK}]+", word):
+    if not (2 if quoted else 3) <= len(word) <= 5:
+        return None
+    # the head first: it is a dictionary lookup, and almost every word of a report has none
+    # (this runs on every token of every report)
+    head = next(
+        (
+            word[-n:]
+            for n in ((3, 2, 1) if quoted else (3, 2))
+            if len(word) > n and word[-n:] in lex.heads
+        ),
+        None,
+    )
+    if head is None or not _RE_CJK_WORD.fullmatch(word):
         return None
     tk, _ = base.segmenter()
     if tk.FREQ.get(word, 0) > 0 and word not in lex.families:
         return None  # an ordinary dictionary word: 大桥, 立交桥, 树苗
-    for n in (3, 2, 1) if quoted else (3, 2):
-        head = word[-n:]
-        if head in lex.heads and len(word) > n:
-            return lex.heads[head]
-    return None
+    return lex.heads[head]
 
 
 @lru_cache(maxsize=4096)
 def _common_noun(word: str) -> bool:
     """jieba (with the cadretext lexicons) reads ``word`` as one common noun (钉子, 螺丝钉),
     not a name (德吉: nr), a place (ns) or a phrase."""
-    import jieba.posseg
-
-    tk, lexicon = base.segmenter()
-    pairs = list(jieba.posseg.POSTokenizer(tk).cut(word, HMM=False))
+    _, lexicon = base.segmenter()
+    pairs = list(base.pos_segmenter().cut(word, HMM=False))
     if word in lexicon:
         return True
     return len(pairs) == 1 and pairs[0].flag in ("n", "ng")
