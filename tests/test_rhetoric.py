@@ -556,7 +556,11 @@ def test_extractors_build_the_tag_table_once(monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setattr(jieba.posseg, "POSTokenizer", Counting)
     # 四川六省市 opens with a place name (a tag lookup); the similes ask for common nouns
-    texts = ["四川六省市干部像蜜蜂一样学习。", "两汉三国的“领头雁”像灯塔一样。", "百度百科像钉子一样。"]
+    texts = [
+        "四川六省市干部像蜜蜂一样学习。",
+        "两汉三国的“领头雁”像灯塔一样。",
+        "百度百科像钉子一样。",
+    ]
     numbered_formulas(texts)
     metaphors(texts)
     assert len(built) == 1
