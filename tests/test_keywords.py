@@ -414,3 +414,13 @@ def test_keyness_by_group_stacks_each_group_against_the_rest() -> None:
         pd.testing.assert_frame_equal(part, alone)
     one = keyness_by_group(toks, ["s"] * 5, n=2)
     assert one.empty and "group" in one.columns and "nothing to compare" in one.attrs["note"]
+
+
+def test_keyness_by_group_counts_once_and_takes_a_generator() -> None:
+    toks = [["跟班", "学习", "商丘"], ["党校", "学习"], ["跟班", "锻炼"], ["党校", "培训", "学习"]]
+    groups = ["s", "p", "s", "p"]
+    by_group = keyness_by_group((t for t in toks), groups, min_count=1, n=10)
+    for target in ("p", "s"):
+        alone = keyness(toks, groups, target, min_count=1).head(10)
+        mine = by_group[by_group["group"] == target].drop(columns="group")
+        pd.testing.assert_frame_equal(mine.reset_index(drop=True), alone, check_like=False)

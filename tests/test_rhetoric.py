@@ -498,11 +498,18 @@ def test_extract_all_in_batches_gives_the_same_rows(monkeypatch) -> None:
     from cadretext.rhetoric import compare
 
     corpus = load_corpus(Path(__file__).resolve().parents[1] / "seeds")
+    corpus = corpus.sample(frac=1.0, random_state=3)  # not in doc_id order
+    # the definition: every extractor on every report, rows sorted by report and position
+    found = [compare._EXTRACTORS[k](corpus) for k in compare.KINDS]
+    expected = pd.concat(found, ignore_index=True).sort_values(
+        ["doc_id", "start", "end"], kind="stable", ignore_index=True
+    )
     whole = compare.extract_all(corpus)
     monkeypatch.setattr(compare, "EXTRACT_BATCH", 2)
     batched = compare.extract_all(corpus)
     assert len(whole) > 50 and whole["doc_id"].nunique() == len(corpus)
-    pd.testing.assert_frame_equal(batched, whole)
+    pd.testing.assert_frame_equal(whole, expected)
+    pd.testing.assert_frame_equal(batched, expected)
 
 
 # --------------------------------------------------------------------------- shared resources

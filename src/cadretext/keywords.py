@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable, Iterable, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -65,6 +65,14 @@ def _identity_analyzer(doc: Any) -> list[str]:
         raise ParameterError(
             f"tokens must be a list of token lists; a document is {type(doc).__name__}"
         ) from None
+
+
+class _Counted(NamedTuple):
+    """A document-term count matrix and its vocabulary, counted once for several keyness
+    tables (keyness_by_group)."""
+
+    counts: sparse.csr_matrix
+    vocab: np.ndarray
 
 
 def _count_matrix(tokens: Iterable[Sequence[str]]) -> tuple[sparse.csr_matrix, np.ndarray]:
@@ -458,7 +466,7 @@ def keyness(
             "keyness: no reference documents (every document is in the target group)"
         )
 
-    counts, vocab = _count_matrix(tokens)
+    counts, vocab = tokens if isinstance(tokens, _Counted) else _count_matrix(tokens)
     if counts.shape[0] != len(labels):
         raise ParameterError(
             f"keyness: tokens has {counts.shape[0]} documents but groups has {len(labels)} labels"
@@ -562,6 +570,8 @@ def keyness_by_group(
     """
     labels = _as_labels(groups, "groups")
     present = sorted({v for v in labels if not _is_missing(v)}, key=str)
+    if len(present) > 1:
+        tokens = _Counted(*_count_matrix(tokens))  # counted once for every group
     parts = [
         keyness(tokens, labels, target, **options).head(n).assign(group=target)
         for target in (present if len(present) > 1 else [])

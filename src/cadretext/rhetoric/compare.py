@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -64,19 +63,22 @@ def extract_all(
     """
     kinds = _check_kinds(kinds)
     docs = base.documents(data, text_column)
+    # Reports in batches, taken in doc_id order: every extractor reads one report at a time,
+    # so the rows are the same, and each batch sorted on its own makes the sorted whole. Only
+    # one batch's rows exist as Python objects at a time, and the table is not copied again to
+    # be sorted (10,000 reports: 376,000 rows, 160 MB a copy).
+    order = pd.Series([d for d, _ in docs]).sort_values(kind="stable").index
     parts = []
-    # reports in batches: every extractor reads one report at a time, and the rows of a
-    # batch are built before they become a table, so batches bound that transient memory
-    # without changing a row or its order
     for start in range(0, len(docs), EXTRACT_BATCH):
-        batch = docs[start : start + EXTRACT_BATCH]
+        batch = [docs[i] for i in order[start : start + EXTRACT_BATCH]]
         frame = pd.DataFrame({"doc_id": [d for d, _ in batch], "text": [t for _, t in batch]})
-        parts += [p for p in (_EXTRACTORS[k](frame) for k in kinds) if len(p)]
+        found = [p for p in (_EXTRACTORS[k](frame) for k in kinds) if len(p)]
+        if found:
+            rows = pd.concat(found, ignore_index=True)
+            parts.append(rows.sort_values(["doc_id", "start", "end"], kind="stable"))
     if not parts:
         return pd.DataFrame(columns=base.COLUMNS)
-    out = pd.concat(parts, ignore_index=True)
-    parts.clear()  # the batches' tables go before the sorted copy is made
-    return out.sort_values(["doc_id", "start", "end"], kind="stable", ignore_index=True)
+    return pd.concat(parts, ignore_index=True)
 
 
 def _items_for(
@@ -296,15 +298,18 @@ def cooccurrence_graph(
         items = extract_all(data, kinds=kinds, text_column=text_column)
     items = items[items["kind"].isin(kinds)]
     graph = nx.Graph()
-    for (item, kind), grp in items.groupby(["item", "kind"], sort=True):
-        graph.add_node(item, kind=kind, count=len(grp), docs=grp["doc_id"].nunique())
-    weights: Counter[tuple[str, str]] = Counter()
-    for _, grp in items.groupby(["doc_id", "sentence"], sort=False):
-        present = sorted(set(grp["item"]))
-        for i, a in enumerate(present):
-            for b in present[i + 1 :]:
-                weights[(a, b)] += 1
-    for (a, b), w in sorted(weights.items()):
-        if w >= min_weight:
-            graph.add_edge(a, b, weight=w)
+    nodes = items.groupby(["item", "kind"], sort=True)["doc_id"].agg(["size", "nunique"])
+    for (item, kind), count, docs in zip(nodes.index, nodes["size"], nodes["nunique"], strict=True):
+        graph.add_node(item, kind=kind, count=int(count), docs=int(docs))
+    # the distinct items of each sentence, paired in table operations (a Python loop over the
+    # sentences took 15 s on 10,000 reports)
+    present = items[["doc_id", "sentence", "item"]].assign(
+        group=items.groupby(["doc_id", "sentence"], sort=False).ngroup()
+    )
+    present = present.loc[present["group"] >= 0, ["group", "item"]].drop_duplicates()
+    pairs = present.merge(present, on="group", suffixes=("_a", "_b"))
+    pairs = pairs[pairs["item_a"] < pairs["item_b"]]
+    weights = pairs.groupby(["item_a", "item_b"], sort=True).size()
+    for (a, b), w in weights[weights >= min_weight].items():
+        graph.add_edge(a, b, weight=int(w))
     return graph
