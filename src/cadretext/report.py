@@ -31,6 +31,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from . import kernels
 from ._io import current_umask
 from .errors import CadretextError, OutputError, ParameterError
 from .pages import corpus_caveat, read_findings
@@ -535,6 +536,7 @@ class _Render:
     run: str
     store: Any
     source: str
+    kernels: kernels.KernelSlots
 
 
 def _run_notebooks(
@@ -553,9 +555,10 @@ def _run_notebooks(
     """Execute and render each notebook into ``staging``; one page record per notebook, with
     the files it wrote (its page and whatever the notebook saved, such as the pyLDAvis page).
 
-    ``parallel`` notebooks run at a time, each in its own kernel (a thread here only waits on
-    its kernel): once the intermediate results are stored, a notebook is mostly kernel
-    start-up, tables and figures, which two kernels share well between two cores.
+    ``parallel`` notebooks run at a time, each thread in its own kernel (a thread here only
+    waits on its kernel), which runs the thread's next notebook too (:mod:`cadretext.kernels`):
+    once the intermediate results are stored, a notebook is mostly imports, tables and figures,
+    and the imports are then made once per kernel, not once per notebook.
 
     With a ``store``, an executed notebook is itself stored (the notebook with its outputs and
     the files it wrote), keyed by the notebook's source, the parameters other than the output
@@ -570,6 +573,7 @@ def _run_notebooks(
         if not (nb_dir / f"{spec.stem}.py").is_file():
             raise ParameterError(f"notebook not found: {nb_dir / f'{spec.stem}.py'}")
     bar = progress_bar(len(specs), progress, "reports", unit="notebook")
+    slots = kernels.KernelSlots(kernel_name)  # one kernel per thread, for all its notebooks
     try:
         with tempfile.TemporaryDirectory(prefix="cadretext-nb-") as tmp:
             render = _Render(
@@ -583,6 +587,7 @@ def _run_notebooks(
                 run=secrets.token_hex(6),  # tells pages of one run from those of another
                 store=store,
                 source=source,
+                kernels=slots,
             )
 
             def one(spec: ReportSpec) -> dict[str, Any]:
@@ -610,6 +615,7 @@ def _run_notebooks(
                         f.cancel()
                     raise
     finally:
+        slots.close()
         bar.close()
 
 
@@ -677,7 +683,6 @@ def _run_one(spec: ReportSpec, render: _Render) -> dict[str, Any]:
 def _execute(spec: ReportSpec, source: Path, render: _Render) -> Any:
     """Run one notebook with papermill; the executed notebook (nbformat node)."""
     import jupytext
-    import nbformat
     import papermill
 
     nb = jupytext.read(source)
@@ -686,13 +691,13 @@ def _execute(spec: ReportSpec, source: Path, render: _Render) -> Any:
         "display_name": "Python 3",
         "language": "python",
     }
-    in_path = render.tmp / f"{spec.stem}.ipynb"
-    out_path = render.tmp / f"{spec.stem}.out.ipynb"
-    jupytext.write(nb, in_path)
     try:
-        executed = papermill.execute_notebook(
-            str(in_path),
-            str(out_path),
+        # in the thread's kernel, kept for its next notebook (cadretext.kernels)
+        return kernels.execute(
+            nb,
+            str(render.tmp / f"{spec.stem}.ipynb"),
+            str(render.tmp / f"{spec.stem}.out.ipynb"),
+            render.kernels,
             parameters=render.params,
             cwd=str(source.parent),
             kernel_name=render.kernel_name,
@@ -704,7 +709,6 @@ def _execute(spec: ReportSpec, source: Path, render: _Render) -> Any:
         )
     except papermill.PapermillExecutionError as exc:
         raise _cell_failure(exc, spec.stem) from None
-    return nbformat.from_dict(executed)
 
 
 def _carry_over(

@@ -1,0 +1,224 @@
+"""Notebook kernels kept for the next notebook: what :func:`cadretext.render_reports` runs in.
+
+papermill starts a kernel for every notebook and shuts it down after; a new kernel then imports
+pandas, matplotlib, scikit-learn and cadretext again (2-4 s of CPU each, six times a report:
+on the seeds that is most of what a notebook costs once the analysis is stored). Here each of
+the report's threads keeps one kernel and runs its notebooks in it one after the other:
+
+* :class:`KernelSlots` hands a thread its kernel (started on first use, by papermill, in the
+  notebooks' folder), forgets a kernel whose notebook failed (the next notebook gets a new one,
+  with nothing left over from the failure) and shuts them all down at the end;
+* :func:`execute` runs one notebook with papermill in the thread's kernel (an engine of its own,
+  :class:`_SharedKernelEngine`, passes the kernel to nbclient, which then leaves it running);
+* every notebook starts with a cell that empties the namespace (``%reset -f``) and calls
+  :func:`fresh_kernel_state`, which restores the warning filters and matplotlib's settings as
+  the kernel first had them, closes the figures and hands freed memory back. The cell is
+  removed from the executed notebook and the execution counts numbered from 1 again, so a page
+  reads as if its notebook had had the kernel to itself.
+
+What stays from one notebook to the next is what a fresh kernel would rebuild identically:
+imported modules and their caches (jieba's dictionary, lexicons, fitted defaults).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+__all__ = ["RESET_TAG", "KernelSlots", "execute", "fresh_kernel_state"]
+
+#: Tag of the cell that resets the kernel before a notebook (removed after the run).
+RESET_TAG = "cadretext-reset-kernel"
+
+_RESET_SOURCE = (
+    "%reset -f\n"
+    "from cadretext.kernels import fresh_kernel_state\n"
+    "fresh_kernel_state()\n"
+    "del fresh_kernel_state"
+)
+
+# what the kernel process had before its first notebook (kernel side)
+_INITIAL: dict[str, Any] = {}
+
+
+def fresh_kernel_state() -> None:
+    """In a kernel, before a notebook: the warning filters and matplotlib's settings as they
+    were before the kernel's first notebook, no open figure, freed memory handed back.
+
+    Called by the first cell of every notebook :func:`cadretext.render_reports` runs; harmless
+    anywhere else (the first call only records the state).
+    """
+    import gc
+    import sys
+    import warnings
+
+    if "filters" not in _INITIAL:
+        _INITIAL["filters"] = list(warnings.filters)
+        return
+    warnings.resetwarnings()
+    for action, message, category, module, lineno in reversed(_INITIAL["filters"]):
+        warnings.filterwarnings(  # a filter's text is a compiled pattern, a string or None
+            action,
+            getattr(message, "pattern", message) or "",
+            category,
+            getattr(module, "pattern", module) or "",
+            lineno,
+        )
+    if "matplotlib.pyplot" in sys.modules:
+        import matplotlib
+        import matplotlib.pyplot as plt
+
+        plt.close("all")
+        matplotlib.rcdefaults()
+        if "cadretext.plots" in sys.modules:  # its settings were made once, at its import
+            sys.modules["cadretext.plots"].setup_cjk_font()
+    gc.collect()
+    from ._parallel import return_freed_memory
+
+    return_freed_memory()
+
+
+class KernelSlots:
+    """One kernel per thread, reused by the thread's next notebook."""
+
+    def __init__(self, kernel_name: str = "python3") -> None:
+        self.kernel_name = kernel_name
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._all: list[Any] = []
+
+    def get(self) -> Any:
+        """The calling thread's kernel manager (its kernel is started by the first notebook)."""
+        km = getattr(self._local, "km", None)
+        if km is None:
+            from jupyter_client.manager import AsyncKernelManager
+
+            km = AsyncKernelManager(kernel_name=self.kernel_name)
+            self._local.km = km
+            with self._lock:
+                self._all.append(km)
+        return km
+
+    def discard(self) -> None:
+        """Shut down the calling thread's kernel: its next notebook gets a new one."""
+        km = getattr(self._local, "km", None)
+        self._local.km = None
+        if km is not None:
+            _shutdown(km)
+            with self._lock:
+                self._all.remove(km)
+
+    def close(self) -> None:
+        """Shut down every kernel."""
+        with self._lock:
+            kms, self._all = self._all, []
+        for km in kms:
+            _shutdown(km)
+
+
+def _shutdown(km: Any) -> None:
+    import contextlib
+
+    from jupyter_core.utils import run_sync
+
+    if km.has_kernel:
+        with contextlib.suppress(Exception):  # a kernel that died is gone already
+            run_sync(km.shutdown_kernel)(now=True)
+
+
+def _engine() -> str:
+    """The name of the shared-kernel papermill engine (registered on first use)."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.utils import merge_kwargs, remove_args
+
+    name = "cadretext-shared-kernel"
+
+    class _SharedKernelEngine(NBClientEngine):
+        """papermill's nbclient engine, with the kernel manager given by the caller: nbclient
+        starts the kernel if it is not running and, not owning the manager, leaves it running
+        for the next notebook. The client's channels are closed after the run."""
+
+        @classmethod
+        def execute_managed_notebook(
+            cls,
+            nb_man: Any,
+            kernel_name: str,
+            log_output: bool = False,
+            stdout_file: Any = None,
+            stderr_file: Any = None,
+            start_timeout: int = 60,
+            execution_timeout: int | None = None,
+            **kwargs: Any,
+        ) -> Any:
+            km = kwargs.pop("km")
+            kwargs = remove_args(["input_path"], **kwargs)
+            safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
+            final_kwargs = merge_kwargs(
+                safe_kwargs,
+                timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+            )
+            client = PapermillNotebookClient(nb_man, km=km, **final_kwargs)
+            try:
+                return client.execute()
+            finally:
+                if client.kc is not None:
+                    client.kc.stop_channels()
+
+    papermill_engines.register(name, _SharedKernelEngine)  # registering again replaces it
+    return name
+
+
+def _is_reset(cell: Any) -> bool:
+    return RESET_TAG in cell.get("metadata", {}).get("tags", [])
+
+
+def execute(nb: Any, in_path: str, out_path: str, slots: KernelSlots, **options: Any) -> Any:
+    """Run notebook ``nb`` (written to ``in_path`` here) with papermill in the calling thread's
+    kernel of ``slots``; the executed notebook, reset cell removed, counts renumbered.
+
+    ``options`` are :func:`papermill.execute_notebook`'s (parameters, cwd, kernel_name ...).
+    A notebook that fails shuts its kernel down (the error propagates).
+    """
+    import jupytext
+    import nbformat
+    import papermill
+
+    reset = nbformat.v4.new_code_cell(_RESET_SOURCE, metadata={"tags": [RESET_TAG]})
+    nb.cells.insert(0, reset)
+    jupytext.write(nb, in_path)
+    try:
+        executed = papermill.execute_notebook(
+            in_path, out_path, engine_name=_engine(), km=slots.get(), **options
+        )
+    except papermill.PapermillExecutionError as exc:
+        slots.discard()
+        # the kernel counted the cells of its earlier notebooks and the reset cell too: the
+        # failing cell's number in its own notebook is its count less the reset cell's
+        failed = nbformat.read(out_path, as_version=4)
+        first = next(
+            (c.get("execution_count") for c in failed.cells if _is_reset(c)),
+            None,
+        )
+        if first is not None and exc.exec_count is not None:
+            exc.exec_count -= first
+        raise
+    except BaseException:
+        slots.discard()
+        raise
+    executed = nbformat.from_dict(executed)
+    executed.cells = [c for c in executed.cells if not _is_reset(c)]
+    count = 0
+    for cell in executed.cells:
+        if cell.cell_type == "code" and cell.get("execution_count") is not None:
+            count += 1
+            cell.execution_count = count
+            for output in cell.get("outputs", []):
+                if "execution_count" in output:
+                    output["execution_count"] = count
+    return executed

@@ -1,0 +1,86 @@
+"""Notebooks run one after another in a kept kernel (cadretext.kernels): the kernel is reused,
+each notebook still starts from an empty namespace and the kernel's first settings, its page
+shows no trace of the reset, and a failure costs only that kernel."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import jupytext
+import papermill
+import pytest
+
+from cadretext import kernels
+
+
+def _nb(source: str):
+    return jupytext.reads(source, fmt="py:percent")
+
+
+@pytest.fixture
+def slots():
+    s = kernels.KernelSlots()
+    yield s
+    s.close()
+
+
+def _run(slots, tmp_path: Path, name: str, source: str):
+    return kernels.execute(
+        _nb(source),
+        str(tmp_path / f"{name}.ipynb"),
+        str(tmp_path / f"{name}.out.ipynb"),
+        slots,
+        cwd=str(tmp_path),
+        kernel_name="python3",
+        progress_bar=False,
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+    )
+
+
+def _outputs(nb) -> str:
+    return "".join(
+        o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+    )
+
+
+def test_notebooks_share_a_kernel_but_not_its_state(slots, tmp_path: Path) -> None:
+    first = _run(
+        slots,
+        tmp_path,
+        "a",
+        "# %%\nimport os, warnings\nimport matplotlib\nmatplotlib.use('Agg')\n"
+        "import matplotlib.pyplot as plt\n"
+        "LEFTOVER = 1\nwarnings.simplefilter('error', UserWarning)\n"
+        "plt.rcParams['lines.linewidth'] = 9\nfig = plt.figure()\n"
+        "# %%\nprint('pid', os.getpid())\n",
+    )
+    second = _run(
+        slots,
+        tmp_path,
+        "b",
+        "# %%\nimport os, sys, warnings\nimport matplotlib.pyplot as plt\n"
+        "print('pid', os.getpid())\n"
+        "print('leftover', 'LEFTOVER' in globals())\n"
+        "warnings.warn('only a warning', UserWarning)\n"
+        "print('linewidth', plt.rcParams['lines.linewidth'], 'figures', plt.get_fignums())\n",
+    )
+    pid = _outputs(first).split("pid ")[1].split()[0]
+    out = _outputs(second)
+    assert f"pid {pid}" in out  # the same kernel process
+    assert "leftover False" in out  # an empty namespace
+    assert "linewidth 1.5 figures []" in out  # matplotlib's settings as at first, no figure
+    for nb in (first, second):  # no reset cell on the page; counts from 1
+        assert all(kernels.RESET_TAG not in c.metadata.get("tags", []) for c in nb.cells)
+        counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
+        assert counts == list(range(1, len(counts) + 1))
+    assert warnings.filters  # this process's filters were never touched
+
+
+def test_a_failed_notebook_costs_its_kernel_only(slots, tmp_path: Path) -> None:
+    first = _run(slots, tmp_path, "a", "# %%\nimport os\nprint('pid', os.getpid())\n")
+    with pytest.raises(papermill.PapermillExecutionError) as failure:
+        _run(slots, tmp_path, "b", "# %%\nx = 1\n# %%\n1 / 0\n")
+    assert failure.value.exec_count == 2  # counted in its own notebook, not the kernel's
+    third = _run(slots, tmp_path, "c", "# %%\nimport os\nprint('pid', os.getpid())\n")
+    assert _outputs(first) != _outputs(third)  # a new kernel after the failure
