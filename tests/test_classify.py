@@ -522,3 +522,56 @@ def test_overlap_rule_of_find_matches_matches_a_plain_scan() -> None:
     for _ in range(60):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
         assert find_matches(text, ps) == _matches_by_scan(text, ps), text
+
+
+def test_terms_found_in_one_pass_match_a_search_per_pattern() -> None:
+    """find_matches finds the ``term`` patterns with one automaton pass; the spans must be
+    those of a regular-expression search per pattern (non-overlapping, left to right)."""
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from cadretext.classify.patterns import Match, find_matches, load_patterns
+
+    patterns = load_patterns()
+    terms = [p.pattern for p in patterns.patterns if p.kind == "term"]
+
+    def reference(text: str) -> list[Match]:
+        found = []
+        for p in patterns.patterns:
+            for m in re.finditer(p.regex, text):
+                if m.end() > m.start():
+                    found += [
+                        Match(t, p.pattern, p.kind, p.weight, m.start(), m.end(), m.group())
+                        for t in p.types
+                    ]
+        return found
+
+    pieces = st.sampled_from([*terms, "。", "的", "学", "班", "\n", "选派干部到", "党校"])
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(pieces, max_size=25))
+    def check(parts: list[str]) -> None:
+        text = "".join(parts)
+        mine = find_matches(text, patterns)
+        # the same matches survive the overlap rule: compare with the rule applied to the
+        # reference's candidates (find_matches applies it to its own)
+        assert {(m.type, m.pattern, m.start, m.end) for m in mine} <= {
+            (m.type, m.pattern, m.start, m.end) for m in reference(text)
+        }
+        assert mine == find_matches_from(reference(text), text)
+
+    def find_matches_from(found: list[Match], text: str) -> list[Match]:
+        found.sort(key=lambda m: (m.type, m.weight < 0, -abs(m.weight), m.start, m.end))
+        kept, covered = [], {}
+        for m in found:
+            done = covered.setdefault((m.type, m.weight < 0), bytearray(len(text)))
+            if done.find(1, m.start, m.end) >= 0:
+                continue
+            done[m.start : m.end] = b"\x01" * (m.end - m.start)
+            kept.append(m)
+        return sorted(kept, key=lambda m: (m.start, m.type))
+
+    check()
+    assert "跟班学习" in terms and find_matches("跟班学习跟班学习", patterns)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -226,6 +227,46 @@ class Match:
     text: str
 
 
+# by the set's hash (sets with one hash have the same rows): hashing the set itself would
+# hash every pattern on every call
+_TERM_AUTOMATA: dict[str, Any] = {}
+
+
+def _term_automaton(patterns: PatternSet) -> Any:
+    """Every ``term`` pattern of the set, found in one pass (value: the patterns' indices)."""
+    auto = _TERM_AUTOMATA.get(patterns.sha256)
+    if auto is None:
+        from ..rhetoric.base import automaton
+
+        where: dict[str, list[int]] = {}
+        for i, p in enumerate(patterns.patterns):
+            if p.kind == "term":
+                where.setdefault(p.pattern, []).append(i)
+        auto = _TERM_AUTOMATA[patterns.sha256] = automaton(
+            (w, tuple(ix)) for w, ix in where.items()
+        )
+    return auto
+
+
+def _term_spans(text: str, patterns: PatternSet) -> dict[int, list[tuple[int, int]]]:
+    """Pattern index -> the spans a ``re.finditer`` of that term would give: its occurrences
+    left to right, each starting after the previous one ends. One Aho-Corasick pass finds all
+    terms at once (a regex search per term per text was most of the scorer's time on
+    paragraphs)."""
+    by_word: dict[tuple[int, ...], list[tuple[int, int]]] = {}
+    for start, end, ix in _term_automaton(patterns).scan(text):
+        by_word.setdefault(ix, []).append((start, end))
+    out: dict[int, list[tuple[int, int]]] = {}
+    for ix, spans in by_word.items():
+        kept: list[tuple[int, int]] = []
+        for start, end in sorted(spans):
+            if not kept or start >= kept[-1][1]:
+                kept.append((start, end))
+        for i in ix:
+            out[i] = kept
+    return out
+
+
 def find_matches(text: str, patterns: PatternSet) -> list[Match]:
     """All pattern matches in ``text``, in text order.
 
@@ -233,12 +274,15 @@ def find_matches(text: str, patterns: PatternSet) -> list[Match]:
     heaviest pattern only, so 跟班学习 is not also counted as 跟班.
     """
     found: list[Match] = []
-    for p in patterns.patterns:
-        for m in p.regex.finditer(text):
-            if m.end() == m.start():
-                continue
+    terms = _term_spans(text, patterns)
+    for i, p in enumerate(patterns.patterns):
+        if p.kind == "term":
+            spans = terms.get(i, ())
+        else:
+            spans = [(m.start(), m.end()) for m in p.regex.finditer(text) if m.end() > m.start()]
+        for start, end in spans:
             for t in p.types:
-                found.append(Match(t, p.pattern, p.kind, p.weight, m.start(), m.end(), m.group()))
+                found.append(Match(t, p.pattern, p.kind, p.weight, start, end, text[start:end]))
     # heaviest first, then leftmost: a span is explained by its strongest pattern only
     found.sort(key=lambda m: (m.type, m.weight < 0, -abs(m.weight), m.start, m.end))
     kept: list[Match] = []
