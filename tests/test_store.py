@@ -112,8 +112,12 @@ def test_the_worker_side_steps_equal_the_in_process_ones(tmp_path) -> None:
     pd.testing.assert_frame_equal(two.sweep, one.sweep)
     assert two.seeded.top_words.equals(one.seeded.top_words)
     assert "seeded" in two.store.loaded or "seeded" in two.store.computed
+    pd.testing.assert_frame_equal(two.paragraph_labels, one.paragraph_labels)
     # what the worker computed is counted by the analysis that sent it
     assert {"classification", "matches", "items", "places"} <= set(two.store.computed)
+    # the paragraph labels were computed here, while a thread waited for the sweep
+    assert "paragraph_labels (beside the sweep)" in two.timings
+    assert all(n == 1 for n in two.store.computed.values())  # each step once
 
 
 def test_the_matches_are_found_with_the_labels(tmp_path) -> None:

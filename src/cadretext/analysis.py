@@ -63,6 +63,9 @@ STEPS = (
     "lda",
     "seeded",
 )
+# Text steps prepare() computes in this process while a thread waits for the sweep's fits
+# in the pool (the others go to a worker).
+_BESIDE_SWEEP = ("paragraph_labels",)
 # Steps that only read the corpus: keyed by its files and the code, no setting.
 _CORPUS_STEPS = ("corpus", *_TEXT_STEPS)
 # What each step reads in this process (besides the corpus files): prepare(keep=False)
@@ -443,9 +446,10 @@ class Analysis:
         """Compute (or read) every step in ``steps`` (default :data:`STEPS`).
 
         With ``n_jobs > 1`` the steps that need only the corpus and run on one core (labels,
-        paragraph labels, rhetoric items, places) are computed in a worker of the reusable pool
-        while this process tokenizes and fits the topic models, and the seeded model is fitted
-        in a worker beside the chosen one. One progress bar counts the steps.
+        rhetoric items, places) are computed in a worker of the reusable pool while this
+        process tokenizes and fits the topic models; the paragraph labels are computed here
+        while a thread waits for the sweep's fits, and the seeded model is fitted in a worker
+        beside the chosen one. One progress bar counts the steps.
 
         ``keep=False`` makes sure every step is stored without holding the results here: a
         step already stored is not read, and a result is let go as soon as no later step needs
@@ -476,8 +480,13 @@ class Analysis:
 
                 _parallel.executor(self.n_jobs)  # the pool at full size before a job runs
             pending = None
+            # steps this process computes while a thread waits for the sweep's fits (it would
+            # otherwise sit idle for a minute on 10,000 reports)
+            beside_sweep: list[str] = []
             if side and parallel and not self._all_stored(side):
-                pending = self._in_worker(side)
+                if "sweep" in rest and not self._all_stored(["sweep"]):
+                    beside_sweep = [s for s in _BESIDE_SWEEP if s in side]
+                pending = self._in_worker([s for s in side if s not in beside_sweep])
             else:
                 for i, name in enumerate(side):
                     self._step(name, kept)
@@ -501,6 +510,8 @@ class Analysis:
                     self.store.computed.update(_wait(seeded_future, "the seeded topic model"))
                     if "seeded" in kept:
                         _ = self.seeded
+                elif name == "sweep" and beside_sweep:
+                    self._beside(name, beside_sweep, rest[i:], kept, bar)
                 else:
                     self._step(name, kept)
                 self.timings[name] = time.perf_counter() - start
@@ -514,11 +525,29 @@ class Analysis:
                 for name in side:
                     if name in kept:
                         getattr(self, name)  # read back what the worker stored
-                    bar.update(1)
+                    if name not in beside_sweep:
+                        bar.update(1)
             self._let_go([], kept)
         finally:
             bar.close()
         return self
+
+    def _beside(
+        self, name: str, others: list[str], remaining: Sequence[str], kept: set[str], bar: Any
+    ) -> None:
+        """Step ``name`` in a thread (it waits for pool workers) while this thread computes
+        ``others``; the thread's error, if any, is raised after them."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cadretext-" + name) as ex:
+            future = ex.submit(self._step, name, kept)
+            for j, other in enumerate(others):
+                start = time.perf_counter()
+                self._step(other, kept)
+                self.timings[f"{other} (beside the {name})"] = time.perf_counter() - start
+                self._let_go([*others[j + 1 :], *remaining], kept)
+                bar.update(1)
+            future.result()
 
     def forget(self) -> None:
         """Let go of every result held in memory (they stay in the store, and are read again
