@@ -104,8 +104,22 @@ def test_prepare_can_store_without_holding(tmp_path) -> None:
     assert again.lda.top_words.equals(Analysis(SEEDS, store=False, k_max=3).lda.top_words)
 
 
-def test_the_worker_side_steps_equal_the_in_process_ones(tmp_path) -> None:
+def test_the_worker_side_steps_equal_the_in_process_ones(tmp_path, monkeypatch) -> None:
+    import threading
+
+    from cadretext import _parallel
+
+    callers = set()
+    pool = _parallel.executor
+
+    def recording(n: int):
+        callers.add(threading.get_ident())
+        return pool(n)
+
+    monkeypatch.setattr(_parallel, "executor", recording)
     two = Analysis(SEEDS, store=tmp_path / "a", n_jobs=2, k_max=3).prepare()
+    # the pool is asked for from this thread only (loky keeps one pool per thread)
+    assert callers == {threading.get_ident()}
     one = Analysis(SEEDS, store=False, k_max=3)
     pd.testing.assert_frame_equal(two.typed, one.typed)
     pd.testing.assert_frame_equal(two.items, one.items)
@@ -115,7 +129,7 @@ def test_the_worker_side_steps_equal_the_in_process_ones(tmp_path) -> None:
     pd.testing.assert_frame_equal(two.paragraph_labels, one.paragraph_labels)
     # what the worker computed is counted by the analysis that sent it
     assert {"classification", "matches", "items", "places"} <= set(two.store.computed)
-    # the paragraph labels were computed here, while a thread waited for the sweep
+    # the paragraph labels were computed here, beside the sweep
     assert "paragraph_labels (beside the sweep)" in two.timings
     assert all(n == 1 for n in two.store.computed.values())  # each step once
 

@@ -63,8 +63,8 @@ STEPS = (
     "lda",
     "seeded",
 )
-# Text steps prepare() computes in this process while a thread waits for the sweep's fits
-# in the pool (the others go to a worker).
+# Text steps prepare() computes in a thread of this process while the sweep's fits run in the
+# pool (the others go to a worker).
 _BESIDE_SWEEP = ("paragraph_labels",)
 # Steps that only read the corpus: keyed by its files and the code, no setting.
 _CORPUS_STEPS = ("corpus", *_TEXT_STEPS)
@@ -447,9 +447,9 @@ class Analysis:
 
         With ``n_jobs > 1`` the steps that need only the corpus and run on one core (labels,
         rhetoric items, places) are computed in a worker of the reusable pool while this
-        process tokenizes and fits the topic models; the paragraph labels are computed here
-        while a thread waits for the sweep's fits, and the seeded model is fitted in a worker
-        beside the chosen one. One progress bar counts the steps.
+        process tokenizes and fits the topic models; the paragraph labels are computed in a
+        thread of this process while the sweep's fits run, and the seeded model is fitted in a
+        worker beside the chosen one. One progress bar counts the steps.
 
         ``keep=False`` makes sure every step is stored without holding the results here: a
         step already stored is not read, and a result is let go as soon as no later step needs
@@ -480,8 +480,8 @@ class Analysis:
 
                 _parallel.executor(self.n_jobs)  # the pool at full size before a job runs
             pending = None
-            # steps this process computes while a thread waits for the sweep's fits (it would
-            # otherwise sit idle for a minute on 10,000 reports)
+            # steps a thread of this process computes while the sweep's fits run in the pool
+            # (this process would otherwise sit idle for a minute on 10,000 reports)
             beside_sweep: list[str] = []
             if side and parallel and not self._all_stored(side):
                 if "sweep" in rest and not self._all_stored(["sweep"]):
@@ -535,19 +535,27 @@ class Analysis:
     def _beside(
         self, name: str, others: list[str], remaining: Sequence[str], kept: set[str], bar: Any
     ) -> None:
-        """Step ``name`` in a thread (it waits for pool workers) while this thread computes
-        ``others``; the thread's error, if any, is raised after them."""
+        """Step ``name`` here (it mostly waits for pool workers) while a thread computes
+        ``others``; the thread's error, if any, is raised after the step.
+
+        The step stays in this thread because loky's reusable pool belongs to the thread that
+        asked for it: from another thread the step would start a second pool."""
         from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cadretext-" + name) as ex:
-            future = ex.submit(self._step, name, kept)
+        def compute_others() -> None:
             for j, other in enumerate(others):
                 start = time.perf_counter()
                 self._step(other, kept)
                 self.timings[f"{other} (beside the {name})"] = time.perf_counter() - start
                 self._let_go([*others[j + 1 :], *remaining], kept)
                 bar.update(1)
-            future.result()
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cadretext-beside") as ex:
+            future = ex.submit(compute_others)
+            try:
+                self._step(name, kept)
+            finally:
+                future.result()
 
     def forget(self) -> None:
         """Let go of every result held in memory (they stay in the store, and are read again
