@@ -572,3 +572,15 @@ def test_extractors_build_the_tag_table_once(monkeypatch: pytest.MonkeyPatch) ->
     metaphors(texts)
     assert len(built) == 1
     base.pos_segmenter.cache_clear()
+
+
+def test_clear_caches_lets_the_dictionaries_go_and_they_come_back() -> None:
+    from cadretext.rhetoric import base
+
+    text = "干部赴常州“充电”，如饥似渴，助力“三高四新”。"
+    before = extract_all(text)
+    assert base.tokens.cache_info().currsize > 0 and base.segmenter.cache_info().currsize == 1
+    base.clear_caches()
+    assert base.tokens.cache_info().currsize == 0 and base.segmenter.cache_info().currsize == 0
+    assert base.pos_segmenter.cache_info().currsize == 0
+    pd.testing.assert_frame_equal(extract_all(text), before)

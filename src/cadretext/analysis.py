@@ -41,16 +41,20 @@ __all__ = ["STEPS", "Analysis"]
 # Steps that need the corpus only and run single-threaded: prepare() computes them in a pool
 # worker while this process tokenizes and fits (see prepare).
 _TEXT_STEPS = (
+    # the rhetoric items, the step that needs the most memory, first: while this process
+    # tokenizes and sweeps, not while it and another worker fit the topic models; then the
+    # other steps that use the rhetoric's dictionaries, which are let go after them
+    "items",
+    "flows",
+    "places",
     "classification",
     "matches",
     "typed",
-    # the rhetoric items, the step that needs the most memory, early: while this process
-    # waits for the sweep, not while it and another worker fit the topic models
-    "items",
     "paragraph_labels",
-    "flows",
-    "places",
 )
+# The steps that load the rhetoric's dictionaries and caches (jieba, POS tags, idioms, the
+# gazetteer: a few hundred MB at 10,000 reports); a worker lets them go after the last one.
+_RHETORIC_STEPS = ("items", "flows", "places")
 #: The steps :meth:`Analysis.prepare` computes, in an order that respects their inputs.
 STEPS = (
     "corpus",
@@ -75,7 +79,7 @@ _INPUTS: dict[str, tuple[str, ...]] = {
     "matches": ("corpus",),
     "typed": ("corpus", "classification"),
     "paragraph_labels": ("corpus",),
-    "items": ("typed",),
+    "items": ("corpus",),
     "flows": ("corpus",),
     "places": ("corpus", "flows"),
     "units": ("corpus",),
@@ -273,12 +277,13 @@ class Analysis:
 
     @cached_property
     def items(self) -> pd.DataFrame:
-        """Every rhetoric item (:func:`cadretext.rhetoric.extract_all`) of the typed corpus."""
+        """Every rhetoric item (:func:`cadretext.rhetoric.extract_all`) of the corpus (the
+        extractors read the reports' ids and texts only)."""
 
         def compute() -> pd.DataFrame:
             from .rhetoric import extract_all
 
-            return extract_all(self.typed)
+            return extract_all(self.corpus[["doc_id", "text"]])
 
         return self._get("items", [], compute)
 
@@ -617,7 +622,13 @@ def _compute_steps(spec: dict[str, Any], names: list[str]) -> dict[str, int]:
         store=spec["store"],
     )
     a.source = spec["source"]  # the files were hashed once, by the process that sent the work
-    a.prepare(names, keep=False)  # stored, and let go of as soon as no later step needs it
+    rhetoric = [n for n in names if n in _RHETORIC_STEPS]
+    if rhetoric:
+        a.prepare(rhetoric, keep=False)  # stored, let go of when no later step needs it
+        from .rhetoric.base import clear_caches
+
+        clear_caches()  # the worker lives on: its dictionaries would stay for nothing
+    a.prepare([n for n in names if n not in rhetoric], keep=False)
     return dict(a.store.computed)
 
 

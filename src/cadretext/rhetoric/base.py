@@ -231,6 +231,18 @@ def segmenter() -> tuple[Any, frozenset[str]]:
     return tk, frozenset(lex.words)
 
 
+def clear_caches() -> None:
+    """Let go of the dictionaries and caches the extractors and the place finder loaded in this
+    process (jieba with the lexicons, its tag table, segmented sentences, split reports); the
+    next use loads them again. The gazetteer and the idiom lists stay (small)."""
+    from .._parallel import return_freed_memory
+
+    for cached in (segmenter, pos_segmenter, tokens, _sentence_spans):
+        cached.cache_clear()
+
+    return_freed_memory()
+
+
 @lru_cache(maxsize=1)
 def pos_segmenter() -> Any:
     """jieba's part-of-speech tokenizer over :func:`segmenter`'s tokenizer, built once (it reads
