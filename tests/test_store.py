@@ -92,8 +92,13 @@ def test_a_second_analysis_computes_nothing(tmp_path) -> None:
 
 
 def test_prepare_can_store_without_holding(tmp_path) -> None:
+    import sys
+
     first = Analysis(SEEDS, store=tmp_path, k_max=3).prepare(keep=False)
     assert not set(first.__dict__) & set(STEPS), "results held in memory"
+    assert not sys.modules[
+        "cadretext.tokenize"
+    ]._SEGMENTERS  # nor jieba's dictionaries, once tokens are made
     assert set(first.store.computed) == set(STEPS) - {"backend"}  # jieba: nothing to choose
     again = Analysis(SEEDS, store=tmp_path, k_max=3).prepare(keep=["corpus"])
     assert sum(again.store.computed.values()) == 0

@@ -459,7 +459,8 @@ class Analysis:
         ``keep=False`` makes sure every step is stored without holding the results here: a
         step already stored is not read, and a result is let go as soon as no later step needs
         it (what ``cadretext report`` does before its notebooks read the store: on 10,000
-        reports the results take over a gigabyte). ``keep`` may also name the steps to keep.
+        reports the results take over a gigabyte; the segmenters' dictionaries go too once
+        the text is tokenized). ``keep`` may also name the steps to keep.
         """
         steps = list(STEPS if steps is None else steps)
         unknown = [s for s in steps if s not in STEPS]
@@ -521,6 +522,12 @@ class Analysis:
                     self._step(name, kept)
                 self.timings[name] = time.perf_counter() - start
                 self._let_go(rest[i + 1 :], kept)
+                if name == "unit_tokens" and len(kept) < len(STEPS):
+                    from .tokenize import clear_segmenters
+
+                    # no later step segments text: the dictionaries (60-80 MB each) go, and
+                    # with them a good part of this process's share of the fits' peak
+                    clear_segmenters()
                 bar.update(1)
             if pending is not None:
                 start = time.perf_counter()
