@@ -122,6 +122,9 @@ def test_the_worker_side_steps_equal_the_in_process_ones(tmp_path, monkeypatch) 
         return pool(n)
 
     monkeypatch.setattr(_parallel, "executor", recording)
+    from cadretext import analysis
+
+    monkeypatch.setattr(analysis, "BESIDE_SWEEP_REPORTS", 1)  # the seeds count as large
     two = Analysis(SEEDS, store=tmp_path / "a", n_jobs=2, k_max=3).prepare()
     # the pool is asked for from this thread only (loky keeps one pool per thread)
     assert callers == {threading.get_ident()}
@@ -134,8 +137,13 @@ def test_the_worker_side_steps_equal_the_in_process_ones(tmp_path, monkeypatch) 
     pd.testing.assert_frame_equal(two.paragraph_labels, one.paragraph_labels)
     # what the worker computed is counted by the analysis that sent it
     assert {"classification", "matches", "items", "places"} <= set(two.store.computed)
-    # the paragraph labels were computed here, beside the sweep
+    # the paragraph labels were computed here, beside the sweep (a corpus counted as large)
     assert "paragraph_labels (beside the sweep)" in two.timings
+    small = Analysis(SEEDS, store=tmp_path / "b", n_jobs=2, k_max=3)
+    monkeypatch.undo()
+    small.prepare()
+    assert "paragraph_labels (beside the sweep)" not in small.timings  # in the worker
+    pd.testing.assert_frame_equal(small.paragraph_labels, one.paragraph_labels)
     assert all(n == 1 for n in two.store.computed.values())  # each step once
 
 

@@ -68,8 +68,13 @@ STEPS = (
     "seeded",
 )
 # Text steps prepare() computes in a thread of this process while the sweep's fits run in the
-# pool (the others go to a worker).
+# pool (the others go to a worker), on corpora of at least BESIDE_SWEEP_REPORTS reports.
 _BESIDE_SWEEP = ("paragraph_labels",)
+#: From this many reports on, the worker's text steps outlast the sweep (about 17 ms of CPU a
+#: report against a sweep of about 65 CPU seconds, sampled above 2,000 units: measured at
+#: 10,000 reports), and the paragraph labels are better computed by this process, idle during
+#: the sweep; on fewer, the worker is free early and the sweep's fits take both cores.
+BESIDE_SWEEP_REPORTS = 4000
 # Steps that only read the corpus: keyed by its files and the code, no setting.
 _CORPUS_STEPS = ("corpus", *_TEXT_STEPS)
 # What each step reads in this process (besides the corpus files): prepare(keep=False)
@@ -452,9 +457,10 @@ class Analysis:
 
         With ``n_jobs > 1`` the steps that need only the corpus and run on one core (labels,
         rhetoric items, places) are computed in a worker of the reusable pool while this
-        process tokenizes and fits the topic models; the paragraph labels are computed in a
-        thread of this process while the sweep's fits run, and the seeded model is fitted in a
-        worker beside the chosen one. One progress bar counts the steps.
+        process tokenizes and fits the topic models (on :data:`BESIDE_SWEEP_REPORTS` reports
+        or more, the paragraph labels are computed in a thread of this process while the
+        sweep's fits run), and the seeded model is fitted in a worker beside the chosen one.
+        One progress bar counts the steps.
 
         ``keep=False`` makes sure every step is stored without holding the results here: a
         step already stored is not read, and a result is let go as soon as no later step needs
@@ -490,7 +496,11 @@ class Analysis:
             # (this process would otherwise sit idle for a minute on 10,000 reports)
             beside_sweep: list[str] = []
             if side and parallel and not self._all_stored(side):
-                if "sweep" in rest and not self._all_stored(["sweep"]):
+                if (
+                    "sweep" in rest
+                    and not self._all_stored(["sweep"])
+                    and len(self.corpus) >= BESIDE_SWEEP_REPORTS
+                ):
                     beside_sweep = [s for s in _BESIDE_SWEEP if s in side]
                 pending = self._in_worker([s for s in side if s not in beside_sweep])
             else:
