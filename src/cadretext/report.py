@@ -386,7 +386,7 @@ def render_reports(
     from .tokenize import clear_segmenters
 
     # one heap for Arrow and Python here, in the pool workers and in the kernels: see
-    # system_allocator (the 10,000-report job peaks lower)
+    # system_allocator
     with system_allocator():
         n_jobs = resolve_n_jobs(n_jobs)
         analysis = Analysis(
