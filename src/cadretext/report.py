@@ -383,7 +383,6 @@ def render_reports(
     previous = _previous_report(out_dir, str(out))
     from ._parallel import release, resolve_n_jobs, system_allocator, use_scheduler
     from .analysis import Analysis
-    from .tokenize import clear_segmenters
 
     # one heap for Arrow and Python here, in the pool workers and in the kernels: see
     # system_allocator
@@ -408,7 +407,7 @@ def render_reports(
             release()  # the notebooks' kernels need the memory more than idle workers
         prepared = time.perf_counter() - started
         info = stamp(corpus_path, seed=seed, label=str(corpus), corpus=analysis.corpus)
-        clear_segmenters()
+        # prepare(keep=False) let go of the segmenters once the text was tokenized
         analysis.forget()  # lets go of the corpus the stamp read, and hands the memory back
         staging = _staging_folder(out_dir, str(out))
         try:

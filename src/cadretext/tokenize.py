@@ -273,8 +273,8 @@ def _segmenter(config: TokenizerConfig) -> _Segmenter:
 
 def clear_segmenters() -> None:
     """Let go of the segmenters loaded in this process (each holds a dictionary with the
-    lexicon, 60-80 MB); the next call loads what it needs again. ``cadretext report`` calls it
-    once tokenization is done, before its notebooks' kernels start."""
+    lexicon, 60-80 MB); the next call loads what it needs again. ``Analysis.prepare(keep=False)``
+    (what ``cadretext report`` runs) calls it once the text is tokenized."""
     _SEGMENTERS.clear()
 
 

@@ -37,6 +37,8 @@ from ..validation import as_texts
 KINDS = ("formula", "idiom", "metaphor", "quoted")
 COLUMNS = ["doc_id", "item", "kind", "start", "end", "sentence"]
 CJK = "\u4e00-\u9fff"
+#: A run of CJK characters (``CJK_WORD.fullmatch(w)``: ``w`` is all Chinese).
+CJK_WORD = re.compile(f"[{CJK}]+")
 #: Chinese numerals that start or pair in a numbered formula (三高四新, 双招双引, 百县千镇万村)
 NUMERALS = "一二三四五六七八九十两双百千万"
 LEXICON_FREQ = 2000  # same rule as cadretext.tokenize: lexicon entries stay whole in context

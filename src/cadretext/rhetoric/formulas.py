@@ -239,7 +239,7 @@ def rule_ge(ctx: Context) -> list[Span]:
             continue
         for qs, qe in ctx.quotes:
             inner = text[m.end() : qe]
-            if qs == s and qe - s <= 8 and re.fullmatch(f"[{base.CJK}]+", inner):
+            if qs == s and qe - s <= 8 and base.CJK_WORD.fullmatch(inner):
                 out.append((s, qe, "N个+head"))
     return out
 
@@ -253,7 +253,7 @@ def rule_da(ctx: Context) -> list[Span]:
         if not _numeral_start_ok(text, s):
             continue
         toks = tk.lcut(text[m.end() : m.end() + 12])
-        if not toks or len(toks[0]) < 2 or not re.fullmatch(f"[{base.CJK}]+", toks[0]):
+        if not toks or len(toks[0]) < 2 or not base.CJK_WORD.fullmatch(toks[0]):
             continue
         if toks[0] in tables.da_not_heads or toks[0][0] in "的和与及是在":
             continue

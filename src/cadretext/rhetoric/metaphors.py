@@ -182,9 +182,6 @@ def _literal_families(lex: _Lexicon, text: str, least: int = 3) -> frozenset[str
 _RE_NAME_SUFFIX = re.compile("(?:培训中心|教育中心|学院|基地|工作室|论坛|协会|公司|大学|学校)")
 
 
-_RE_CJK_WORD = re.compile(f"[{base.CJK}]+")
-
-
 def _head_family(lex: _Lexicon, word: str, *, quoted: bool = False) -> str | None:
     """The family of the head ``word`` ends with, if it is a compound on a family head that
     jieba does not know as an ordinary word (致富桥, 新苗; not 大桥, 石桥, 树苗). One-character
@@ -201,7 +198,7 @@ def _head_family(lex: _Lexicon, word: str, *, quoted: bool = False) -> str | Non
         ),
         None,
     )
-    if head is None or not _RE_CJK_WORD.fullmatch(word):
+    if head is None or not base.CJK_WORD.fullmatch(word):
         return None
     tk, _ = base.segmenter()
     if tk.FREQ.get(word, 0) > 0 and word not in lex.families:
@@ -259,7 +256,7 @@ def _doc_metaphors(doc: base.Doc, lex: _Lexicon, rules: frozenset[str]) -> list[
         family = _head_family(lex, word, quoted=True)
         if family and not _literal(lex, doc.sentence(s), family):
             cands.append((s, e, (family, "quote")))
-        elif 2 <= len(word) <= 5 and re.fullmatch(f"[{base.CJK}]+", word):
+        elif 2 <= len(word) <= 5 and base.CJK_WORD.fullmatch(word):
             s0, _ = doc.sentence_span(s)
             if (
                 _frame_before(text, s - 1, s0)
