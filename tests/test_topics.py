@@ -207,6 +207,40 @@ def test_sweep_parallel_equals_serial(corpus, sweep):
     )
 
 
+def test_sweep_coherence_equals_gensim_per_model(corpus, sweep):
+    """The counts gathered once for all fits give each fit the value gensim gives it alone."""
+    from gensim import matutils
+    from gensim.corpora import Dictionary
+    from gensim.models import CoherenceModel, LdaModel
+
+    from cadretext.topics.select import _coherences
+
+    docs, _ = corpus
+    texts = docs[:120]
+    dictionary = Dictionary(texts)
+    bow = [dictionary.doc2bow(t) for t in texts]
+    models = [
+        LdaModel(bow, id2word=dictionary, num_topics=k, random_state=s, passes=2)
+        for k, s in ((2, 0), (3, 1), (5, 2))
+    ]
+    # each topic's 10 best ids, as CoherenceModel(model=...) takes them
+    topics = [[matutils.argsort(t, topn=10, reverse=True) for t in m.get_topics()] for m in models]
+    for measure in ("c_v", "c_npmi", "u_mass"):
+        alone = [
+            CoherenceModel(
+                model=m,
+                texts=None if measure == "u_mass" else texts,
+                corpus=bow if measure == "u_mass" else None,
+                dictionary=dictionary,
+                coherence=measure,
+                topn=10,
+                processes=1,
+            ).get_coherence()
+            for m in models
+        ]
+        assert _coherences(dictionary, bow, texts, measure, topics) == alone
+
+
 def test_sweep_single_seed_and_measure_choice(corpus, capsys):
     docs, _ = corpus
     t = sweep_k(
