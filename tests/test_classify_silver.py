@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from cadretext.classify import ProgramTypeClassifier, load_patterns, packaged_examples
@@ -58,6 +60,58 @@ def test_ngram_columns_are_named_from_the_text():
     names = ngram_of_columns("市委党校主体班开班", counts.indices)
     assert "党校" in names.values() and "主体班" in names.values()
     assert hashed_ngram_counts([]).shape == (0, 2**20)
+
+
+def _sklearn_counts(texts, ngram_range=(1, 3)):
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    m = (
+        HashingVectorizer(
+            analyzer="char",
+            ngram_range=ngram_range,
+            n_features=2**20,
+            alternate_sign=False,
+            norm=None,
+            dtype=np.float64,
+        )
+        .transform(texts)
+        .tocsr()
+    )
+    m.sort_indices()
+    return m
+
+
+def _same_matrix(a, b):
+    assert a.shape == b.shape
+    np.testing.assert_array_equal(a.indptr, b.indptr)
+    np.testing.assert_array_equal(a.indices, b.indices)
+    np.testing.assert_array_equal(a.data, b.data)
+
+
+# every UTF-8 width (1-4 bytes), case pairs, whitespace runs, characters whose lowercase is
+# longer (İ) or depends on context (final sigma)
+_ALPHABET = "aZ 9\t\n\u3000é\u0301İΣσς党校挂职锻炼。，“”😀🀄\U00020000"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet=_ALPHABET, max_size=40), min_size=1, max_size=6),
+    st.sampled_from([(1, 3), (1, 1), (2, 3), (3, 5)]),
+)
+def test_hashed_counts_equal_scikit_learns(texts, ngram_range):
+    _same_matrix(hashed_ngram_counts(texts, ngram_range), _sklearn_counts(texts, ngram_range))
+
+
+def test_hashed_counts_equal_scikit_learns_on_long_texts(monkeypatch):
+    from cadretext.classify import features
+
+    texts = packaged_examples()["text"].tolist()[:80]
+    expected = _sklearn_counts(texts)
+    _same_matrix(hashed_ngram_counts(texts), expected)
+    monkeypatch.setattr(features, "_CHUNK_CHARS", 3_000)  # many chunks, stacked
+    _same_matrix(hashed_ngram_counts(texts), expected)
+    with pytest.raises(UnicodeEncodeError):  # as scikit-learn: a lone surrogate
+        hashed_ngram_counts(["党校", "\ud800"])
 
 
 def test_lengths_replace_texts_in_lexicon_scores():
