@@ -186,18 +186,20 @@ def _head_family(lex: _Lexicon, word: str, *, quoted: bool = False) -> str | Non
     """The family of the head ``word`` ends with, if it is a compound on a family head that
     jieba does not know as an ordinary word (致富桥, 新苗; not 大桥, 石桥, 树苗). One-character
     heads count only in a quotation: unquoted, 侯典军 and 许红兵 are names, not armies."""
-    if not (2 if quoted else 3) <= len(word) <= 5:
+    n = len(word)
+    if not (2 if quoted else 3) <= n <= 5:
         return None
-    # the head first: it is a dictionary lookup, and almost every word of a report has none
-    # (this runs on every token of every report)
-    head = next(
-        (
-            word[-n:]
-            for n in ((3, 2, 1) if quoted else (3, 2))
-            if len(word) > n and word[-n:] in lex.heads
-        ),
-        None,
-    )
+    # the head first (longest first): it is a dictionary lookup, and almost every word of a
+    # report has none (this runs on every token of every report)
+    heads = lex.heads
+    if n > 3 and word[-3:] in heads:
+        head = word[-3:]
+    elif n > 2 and word[-2:] in heads:
+        head = word[-2:]
+    elif quoted and word[-1:] in heads:  # n >= 2
+        head = word[-1:]
+    else:
+        head = None
     if head is None or not base.CJK_WORD.fullmatch(word):
         return None
     tk, _ = base.segmenter()
@@ -226,7 +228,7 @@ def _frame_before(text: str, start: int, s0: int) -> bool:
 def _doc_metaphors(doc: base.Doc, lex: _Lexicon, rules: frozenset[str]) -> list[dict]:
     text = doc.text
     quotes = base.quote_spans(text)
-    literal_doc = _literal_families(lex, text)
+    literal_doc: frozenset[str] | None = None  # needed by few reports: found when first asked
     cands: list[tuple[int, int, tuple[str, str]]] = []
     # 1. lexicon entries: plain ones always, ambiguous ones with evidence
     for s, e, (family, ambiguous) in base.longest_first(base.scan(lex.auto, text)):
@@ -241,14 +243,16 @@ def _doc_metaphors(doc: base.Doc, lex: _Lexicon, rules: frozenset[str]) -> list[
             rule = "quote"
         elif _frame_before(text, s, s0):
             rule = "frame"
-        elif family not in literal_doc and not _literal(
-            lex,
-            text[s0:s] + " " + text[e:s1],
-            family,  # 施工 in 施工图 is not a cue
-        ):
-            rule = "context"
         else:
-            continue
+            if literal_doc is None:
+                literal_doc = _literal_families(lex, text)
+            if family in literal_doc or _literal(
+                lex,
+                text[s0:s] + " " + text[e:s1],
+                family,  # 施工 in 施工图 is not a cue
+            ):
+                continue
+            rule = "context"
         cands.append((s, e, (family, rule)))
     # 2. quoted compounds on a family head, and quotations in a role/copula frame
     for (s, e), _style in quotes.items():
