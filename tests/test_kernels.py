@@ -84,3 +84,39 @@ def test_a_failed_notebook_costs_its_kernel_only(slots, tmp_path: Path) -> None:
     assert failure.value.exec_count == 2  # counted in its own notebook, not the kernel's
     third = _run(slots, tmp_path, "c", "# %%\nimport os\nprint('pid', os.getpid())\n")
     assert _outputs(first) != _outputs(third)  # a new kernel after the failure
+
+
+def test_imported_modules_lists_the_notebooks_top_level_imports(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text(
+        "# %%\nimport json\nfrom os.path import join\nimport xml.dom, csv\n"
+        "    import inside_a_block\nfrom . import relative\nx = 'import not_code'\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "b.py").write_text("from json import dumps\nimport wave\n", encoding="utf-8")
+    assert kernels.imported_modules([tmp_path / "a.py", tmp_path / "b.py"]) == [
+        "json",
+        "os.path",
+        "xml.dom",
+        "wave",
+    ]
+
+
+def test_warm_up_starts_each_threads_kernel_with_the_modules(slots, tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    options = {
+        "cwd": str(tmp_path),
+        "kernel_name": "python3",
+        "progress_bar": False,
+        "extra_arguments": ["--IPKernelApp.log_level=ERROR"],
+    }
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        warmed = kernels.warm_up(slots, pool, 2, ["wave", "no_such_module_here"], tmp_path)
+        assert [f.result() for f in warmed] == [False, False]  # the import failed: no raise
+        warmed = kernels.warm_up(slots, pool, 2, ["wave"], tmp_path, **options)
+        assert [f.result() for f in warmed] == [True, True]
+        source = "# %%\nimport os, sys\nprint('pid', os.getpid(), 'wave' in sys.modules)\n"
+        ran = [pool.submit(_run, slots, tmp_path, f"n{i}", source).result() for i in range(4)]
+    outs = [_outputs(nb) for nb in ran]
+    assert all(out.endswith("True\n") for out in outs)  # imported before the notebook ran
+    assert len(set(outs)) <= 2  # whichever thread ran it: one of the two warmed kernels

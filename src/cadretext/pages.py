@@ -309,8 +309,12 @@ class Page:
         if hasattr(fig, "figure") and not hasattr(fig, "savefig"):
             fig = fig.figure  # an Axes
         buf = io.BytesIO()
+        # A figure with a layout engine (every figure of cadretext.plots: constrained layout)
+        # already fits its canvas; cropping it to its tight box would lay every label out once
+        # more (a quarter of the time of saving). Others are cropped, so no label is cut off.
+        tight = None if fig.get_layout_engine() is not None else "tight"
         # no timestamp or software tag in the PNG: the same figure gives the same bytes
-        fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+        fig.savefig(buf, format="png", dpi=dpi, bbox_inches=tight, metadata={"Software": None})
         plt.close(fig)
         self._figures += 1
         data = base64.b64encode(buf.getvalue()).decode("ascii")

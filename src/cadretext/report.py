@@ -15,6 +15,7 @@ Ctrl-C leaves the old one untouched). ``report.json`` records which page came fr
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import os
@@ -25,6 +26,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -398,58 +400,79 @@ def render_reports(
             n_jobs=n_jobs,
             store=store,
         )
+        parallel = max(1, min(2, n_jobs, len(specs)))
         started = time.perf_counter()
+        # the notebooks' threads, each with its kernel (cadretext.kernels), made before the
+        # preparation: on a small corpus their kernels start and import meanwhile
+        pool = ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="cadretext-notebook")
+        slots = kernels.KernelSlots(kernel_name)
+        tmp = tempfile.TemporaryDirectory(prefix="cadretext-nb-")
         try:
-            with use_scheduler(scheduler):
-                # stored, not held: the notebooks read the store
-                analysis.prepare(progress=progress, keep=False)
+            if _corpus_bytes(corpus_path) < WARM_KERNELS_BELOW_BYTES:
+                kernels.warm_up(
+                    slots,
+                    pool,
+                    parallel,
+                    kernels.imported_modules(nb_dir / f"{sp.stem}.py" for sp in specs),
+                    tmp.name,
+                    **_kernel_options(nb_dir, kernel_name),
+                )
+            try:
+                with use_scheduler(scheduler):
+                    # stored, not held: the notebooks read the store
+                    analysis.prepare(progress=progress, keep=False)
+            finally:
+                release()  # the notebooks' kernels need the memory more than idle workers
+            prepared = time.perf_counter() - started
+            info = stamp(corpus_path, seed=seed, label=str(corpus), corpus=analysis.corpus)
+            # prepare(keep=False) let go of the segmenters once the text was tokenized
+            analysis.forget()  # lets go of the corpus the stamp read, and hands the memory back
+            staging = _staging_folder(out_dir, str(out))
+            try:
+                params = {
+                    "CORPUS": str(corpus_path),
+                    "SEED": seed,
+                    "UNIT": unit,
+                    "K_MIN": k_min,
+                    "K_MAX": k_max,
+                    "BACKEND": backend,
+                    "OUT_DIR": str(staging),
+                }
+                render = _Render(
+                    nb_dir=nb_dir,
+                    tmp=Path(tmp.name),
+                    staging=staging,
+                    params=params,
+                    info=info,
+                    show_code=show_code,
+                    kernel_name=kernel_name,
+                    run=secrets.token_hex(6),  # tells pages of one run from those of another
+                    store=analysis.store,
+                    source=analysis.source,
+                    kernels=slots,
+                )
+                pages = _run_notebooks(specs, render, pool, progress)
+                pages = _carry_over(previous, pages, out_dir, staging, keep_pages=only is not None)
+                timings = {
+                    "prepare_s": round(prepared, 2),
+                    "steps_s": {k: round(v, 2) for k, v in analysis.timings.items()},
+                    "computed": dict(analysis.store.computed),
+                    "notebooks_s": {p["stem"]: p.pop("seconds") for p in pages if "seconds" in p},
+                }
+                (staging / REPORT_MANIFEST).write_text(
+                    json.dumps({"pages": pages, "timings": timings}, ensure_ascii=False, indent=1)
+                    + "\n",
+                    encoding="utf-8",
+                )
+                (staging / "index.html").write_text(_index_html(pages, info), encoding="utf-8")
+                _swap_in(staging, out_dir, str(out))
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
         finally:
-            release()  # the notebooks' kernels need the memory more than idle workers
-        prepared = time.perf_counter() - started
-        info = stamp(corpus_path, seed=seed, label=str(corpus), corpus=analysis.corpus)
-        # prepare(keep=False) let go of the segmenters once the text was tokenized
-        analysis.forget()  # lets go of the corpus the stamp read, and hands the memory back
-        staging = _staging_folder(out_dir, str(out))
-        try:
-            params = {
-                "CORPUS": str(corpus_path),
-                "SEED": seed,
-                "UNIT": unit,
-                "K_MIN": k_min,
-                "K_MAX": k_max,
-                "BACKEND": backend,
-                "OUT_DIR": str(staging),
-            }
-            pages = _run_notebooks(
-                specs,
-                nb_dir,
-                staging,
-                params,
-                info,
-                show_code,
-                progress,
-                kernel_name,
-                parallel=min(2, n_jobs),
-                store=analysis.store,
-                source=analysis.source,
-            )
-            pages = _carry_over(previous, pages, out_dir, staging, keep_pages=only is not None)
-            timings = {
-                "prepare_s": round(prepared, 2),
-                "steps_s": {k: round(v, 2) for k, v in analysis.timings.items()},
-                "computed": dict(analysis.store.computed),
-                "notebooks_s": {p["stem"]: p.pop("seconds") for p in pages if "seconds" in p},
-            }
-            (staging / REPORT_MANIFEST).write_text(
-                json.dumps({"pages": pages, "timings": timings}, ensure_ascii=False, indent=1)
-                + "\n",
-                encoding="utf-8",
-            )
-            (staging / "index.html").write_text(_index_html(pages, info), encoding="utf-8")
-            _swap_in(staging, out_dir, str(out))
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+            pool.shutdown(wait=True, cancel_futures=True)
+            slots.close()
+            tmp.cleanup()
     return [out_dir / f"{spec.stem}.html" for spec in specs] + [out_dir / "index.html"]
 
 
@@ -539,83 +562,85 @@ class _Render:
 
 
 def _run_notebooks(
-    specs: Sequence[ReportSpec],
-    nb_dir: Path,
-    staging: Path,
-    params: dict[str, Any],
-    info: dict[str, Any],
-    show_code: bool,
-    progress: bool,
-    kernel_name: str,
-    parallel: int = 1,
-    store: Any = None,
-    source: str = "",
+    specs: Sequence[ReportSpec], render: _Render, pool: Any, progress: bool
 ) -> list[dict[str, Any]]:
-    """Execute and render each notebook into ``staging``; one page record per notebook, with
-    the files it wrote (its page and whatever the notebook saved, such as the pyLDAvis page).
+    """Execute and render each notebook into the staging folder; one page record per notebook,
+    with the files it wrote (its page and whatever the notebook saved, such as the pyLDAvis
+    page).
 
-    ``parallel`` notebooks run at a time, each thread in its own kernel (a thread here only
-    waits on its kernel), which runs the thread's next notebook too (:mod:`cadretext.kernels`):
-    once the intermediate results are stored, a notebook is mostly imports, tables and figures,
-    and the imports are then made once per kernel, not once per notebook.
+    The notebooks run on ``pool``'s threads (at most two), each thread in its own kernel (a
+    thread here only waits on its kernel), which runs the thread's next notebook too
+    (:mod:`cadretext.kernels`): once the intermediate results are stored, a notebook is mostly
+    imports, tables and figures, and the imports are then made once per kernel, not once per
+    notebook.
 
-    With a ``store``, an executed notebook is itself stored (the notebook with its outputs and
+    With a store, an executed notebook is itself stored (the notebook with its outputs and
     the files it wrote), keyed by the notebook's source, the parameters other than the output
-    folder, the corpus files (``source``) and the code: rendering the same corpus again with
-    the same settings re-renders the HTML without running a kernel.
+    folder, the corpus files and the code: rendering the same corpus again with the same
+    settings re-renders the HTML without running a kernel.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
     from ._parallel import progress_bar
 
     for spec in specs:
-        if not (nb_dir / f"{spec.stem}.py").is_file():
-            raise ParameterError(f"notebook not found: {nb_dir / f'{spec.stem}.py'}")
+        if not (render.nb_dir / f"{spec.stem}.py").is_file():
+            raise ParameterError(f"notebook not found: {render.nb_dir / f'{spec.stem}.py'}")
     bar = progress_bar(len(specs), progress, "reports", unit="notebook")
-    slots = kernels.KernelSlots(kernel_name)  # one kernel per thread, for all its notebooks
+
+    def one(spec: ReportSpec) -> dict[str, Any]:
+        page = _run_one(spec, render)
+        bar.update(1)
+        return page
+
     try:
-        with tempfile.TemporaryDirectory(prefix="cadretext-nb-") as tmp:
-            render = _Render(
-                nb_dir=nb_dir,
-                tmp=Path(tmp),
-                staging=staging,
-                params=params,
-                info=info,
-                show_code=show_code,
-                kernel_name=kernel_name,
-                run=secrets.token_hex(6),  # tells pages of one run from those of another
-                store=store,
-                source=source,
-                kernels=slots,
-            )
-
-            def one(spec: ReportSpec) -> dict[str, Any]:
-                page = _run_one(spec, render)
-                bar.update(1)
-                return page
-
-            if parallel <= 1 or len(specs) == 1:
-                return [one(spec) for spec in specs]
-            with ThreadPoolExecutor(max_workers=parallel) as pool:
-                # the longest notebooks first, so that no kernel runs one alone at the end
-                order = sorted(
-                    specs,
-                    key=lambda sp: (
-                        _EXPECTED_ORDER.index(sp.stem)
-                        if sp.stem in _EXPECTED_ORDER
-                        else len(_EXPECTED_ORDER)
-                    ),
-                )
-                futures = {sp.stem: pool.submit(one, sp) for sp in order}
-                try:
-                    return [futures[spec.stem].result() for spec in specs]
-                except BaseException:
-                    for f in futures.values():
-                        f.cancel()
-                    raise
+        # the longest notebooks first, so that no kernel runs one alone at the end
+        order = sorted(
+            specs,
+            key=lambda sp: (
+                _EXPECTED_ORDER.index(sp.stem)
+                if sp.stem in _EXPECTED_ORDER
+                else len(_EXPECTED_ORDER)
+            ),
+        )
+        futures = {sp.stem: pool.submit(one, sp) for sp in order}
+        try:
+            return [futures[spec.stem].result() for spec in specs]
+        except BaseException:
+            for f in futures.values():
+                f.cancel()
+            raise
     finally:
-        slots.close()
         bar.close()
+
+
+def _kernel_options(nb_dir: Path, kernel_name: str) -> dict[str, Any]:
+    """papermill's options for a notebook's run (and a kernel's warm-up)."""
+    return {
+        "cwd": str(nb_dir),
+        "kernel_name": kernel_name,
+        "progress_bar": False,
+        "log_output": False,
+        # the kernel's start-up notice ("running over TCP without encryption") is no news to a
+        # reader at a terminal: the kernel logs errors only
+        "extra_arguments": ["--IPKernelApp.log_level=ERROR"],
+    }
+
+
+#: Below this many bytes of corpus files (about 4,800 reports of the synthetic benchmark's
+#: length), the notebooks' kernels start and import while the analysis is prepared, from its
+#: first second on: their start-up is then a large share of the run. On larger corpora they
+#: start after it, so that their memory does not add to the preparation's peak.
+WARM_KERNELS_BELOW_BYTES = 20_000_000
+
+
+def _corpus_bytes(path: Path) -> int:
+    """The size of the corpus files (what :func:`cadretext.load_corpus` would read)."""
+    from .scale import list_files
+
+    total = 0
+    for name in list_files(path):
+        with contextlib.suppress(OSError):  # gone since: load_corpus will say so
+            total += os.stat(name).st_size
+    return total
 
 
 #: Notebooks by their usual running time, longest first (the order parallel runs start them).
@@ -698,13 +723,7 @@ def _execute(spec: ReportSpec, source: Path, render: _Render) -> Any:
             str(render.tmp / f"{spec.stem}.out.ipynb"),
             render.kernels,
             parameters=render.params,
-            cwd=str(source.parent),
-            kernel_name=render.kernel_name,
-            progress_bar=False,
-            log_output=False,
-            # the kernel's start-up notice ("running over TCP without encryption") is
-            # no news to a reader at a terminal: the kernel logs errors only
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            **_kernel_options(source.parent, render.kernel_name),
         )
     except papermill.PapermillExecutionError as exc:
         raise _cell_failure(exc, spec.stem) from None
