@@ -298,7 +298,7 @@ def _jsonl(rows: list[dict]) -> str:
 def test_utf8_records_are_streamed_not_read_whole(tmp_path: Path, monkeypatch) -> None:
     # A JSONL/CSV export can be larger than the corpus it holds: UTF-8 files are decoded line
     # by line, so the whole-file reader must not be called for them.
-    import cadretext.corpus as corpus_module
+    import cadretext.corpus.readers as corpus_module
 
     def whole_file(*args, **kwargs):
         raise AssertionError("read the whole file")

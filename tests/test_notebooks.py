@@ -246,12 +246,18 @@ def test_rendering_again_changes_only_the_time_stamp(
     ).read_bytes()
 
 
-def test_a_second_render_computes_nothing(rendered: Path, tmp_path: Path) -> None:
+def test_a_second_render_computes_nothing(rendered: Path, tmp_path: Path, monkeypatch) -> None:
     # same files, same settings, same store as the fixture's render: every step and every
-    # executed notebook is read back (counters, not times)
+    # executed notebook is read back (counters, not times), and no kernel is started
+    from cadretext import kernels
+
+    started = []
+    monkeypatch.setattr(kernels.KernelSlots, "get", lambda self: started.append(1))
+    monkeypatch.setattr(kernels, "warm_up", lambda *a, **k: started.append(1))
     render_reports(SEEDS, tmp_path / "warm", progress=False)
     info = json.loads((tmp_path / "warm" / "report.json").read_text(encoding="utf-8"))
     assert info["timings"]["computed"] == {}
+    assert started == []
     stamp = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC")
     for page in NOTEBOOKS:
         first = stamp.sub("", (rendered / f"{page.stem}.html").read_text(encoding="utf-8"))

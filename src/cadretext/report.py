@@ -408,11 +408,29 @@ def render_reports(
         slots = kernels.KernelSlots(kernel_name)
         tmp = tempfile.TemporaryDirectory(prefix="cadretext-nb-")
         try:
-            if _corpus_bytes(corpus_path) < WARM_KERNELS_BELOW_BYTES:
+            settings = {
+                "CORPUS": str(corpus_path),
+                "SEED": seed,
+                "UNIT": unit,
+                "K_MIN": k_min,
+                "K_MAX": k_max,
+                "BACKEND": backend,
+            }
+            # the pages a kernel will run (the others are stored: re-rendered without one)
+            fingerprint = analysis.source
+            to_run = [
+                sp
+                for sp in specs
+                if not analysis.store.has(
+                    "page",
+                    _page_parts(fingerprint, nb_dir / f"{sp.stem}.py", settings, kernel_name),
+                )
+            ]
+            if to_run and _corpus_bytes(corpus_path) < WARM_KERNELS_BELOW_BYTES:
                 kernels.warm_up(
                     slots,
                     pool,
-                    parallel,
+                    min(parallel, len(to_run)),
                     kernels.imported_modules(nb_dir / f"{sp.stem}.py" for sp in specs),
                     tmp.name,
                     **_kernel_options(nb_dir, kernel_name),
@@ -429,15 +447,7 @@ def render_reports(
             analysis.forget()  # lets go of the corpus the stamp read, and hands the memory back
             staging = _staging_folder(out_dir, str(out))
             try:
-                params = {
-                    "CORPUS": str(corpus_path),
-                    "SEED": seed,
-                    "UNIT": unit,
-                    "K_MIN": k_min,
-                    "K_MAX": k_max,
-                    "BACKEND": backend,
-                    "OUT_DIR": str(staging),
-                }
+                params = {**settings, "OUT_DIR": str(staging)}
                 render = _Render(
                     nb_dir=nb_dir,
                     tmp=Path(tmp.name),
@@ -612,6 +622,15 @@ def _run_notebooks(
         bar.close()
 
 
+def _page_parts(
+    corpus_source: str, notebook: Path, params: dict[str, Any], kernel_name: str
+) -> list[Any]:
+    """The key of a stored page: the corpus files, the notebook's source, its parameters other
+    than the output folder, and the kernel."""
+    settings = {k: v for k, v in params.items() if k != "OUT_DIR"}
+    return [corpus_source, notebook.read_bytes(), sorted(settings.items()), kernel_name]
+
+
 def _kernel_options(nb_dir: Path, kernel_name: str) -> dict[str, Any]:
     """papermill's options for a notebook's run (and a kernel's warm-up)."""
     return {
@@ -662,8 +681,7 @@ def _run_one(spec: ReportSpec, render: _Render) -> dict[str, Any]:
     staging = render.staging
     source = render.nb_dir / f"{spec.stem}.py"
     started = time.perf_counter()
-    settings = {k: v for k, v in render.params.items() if k != "OUT_DIR"}
-    parts = [render.source, source.read_bytes(), sorted(settings.items()), render.kernel_name]
+    parts = _page_parts(render.source, source, render.params, render.kernel_name)
 
     def execute() -> dict[str, Any]:
         executed = _execute(spec, source, render)
