@@ -86,130 +86,19 @@ from .patterns import (
     sentence_index,
     sentence_spans,
 )
+from .rows import Rows, TrainingPool, class_weight_power, class_weights
 from .silver import silver_examples
+from .temperature import fit_temperature, log_loss_at
 
 __all__ = ["ProgramTypeClassifier", "fit_temperature", "log_loss_at"]
 
 
 @dataclass
-class _Rows:
-    """Training or prediction rows as the model sees them: hashed n-gram counts (``None``
-    without an n-gram block), lexicon matches and lengths. Texts are not needed, so the silver
-    examples, which ship without their text, are rows like any other."""
-
-    counts: sparse.csr_matrix | None
-    matches: list[list[Match]]
-    lengths: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.matches)
-
-    def take(self, idx: Sequence[int]) -> _Rows:
-        idx = list(idx)
-        return _Rows(
-            None if self.counts is None else self.counts[idx],
-            [self.matches[i] for i in idx],
-            self.lengths[idx],
-        )
-
-    @staticmethod
-    def concat(parts: Sequence[_Rows]) -> _Rows:
-        parts = [p for p in parts if len(p)]
-        counts = None
-        if parts and parts[0].counts is not None:
-            counts = sparse.vstack([p.counts for p in parts], format="csr")
-        return _Rows(
-            counts,
-            [m for p in parts for m in p.matches],
-            np.concatenate([p.lengths for p in parts]) if parts else np.zeros(0, dtype=int),
-        )
-
-
-@dataclass
 class _Prepared:
     texts: list[str]
-    rows: _Rows
+    rows: Rows
     lexicon: dict[str, Any]  # score_lexicon's output
     logits: np.ndarray  # (n, 4), CLASSES order
-
-
-def fit_temperature(logits: np.ndarray, truth: Sequence[int]) -> float:
-    """The temperature ``T`` minimising the log-loss of ``softmax(logits / T)`` (Guo et al.).
-
-    One parameter, so it cannot reorder a report's classes: calibration changes how sure the
-    model says it is, never its label. Bounded to [0.05, 20].
-    """
-    from scipy.optimize import minimize_scalar
-
-    res = minimize_scalar(
-        lambda t: log_loss_at(logits, truth, t),
-        bounds=(0.05, 20.0),
-        method="bounded",
-        options={"xatol": 1e-4},
-    )
-    return float(round(res.x, 4))
-
-
-def log_loss_at(logits: np.ndarray, truth: Sequence[int], temperature: float) -> float:
-    """Mean log-loss of ``softmax(logits / temperature)`` against the true class indices."""
-    truth = np.asarray(truth, dtype=int)
-    p = softmax(logits / temperature)
-    return float(-np.log(np.clip(p[np.arange(len(truth)), truth], 1e-12, 1.0)).mean())
-
-
-@dataclass
-class _TrainingPool:
-    """Everything a fit can train on: the caller's texts (labelled or not), the weak labels
-    among the unlabelled, the packaged examples and the silver examples. ``examples(idx)``
-    assembles the training set for a subset of the labelled texts (the whole fit, or a
-    calibration fold)."""
-
-    rows: _Rows
-    gold: list[str | None]
-    weights: np.ndarray
-    weak: list[tuple[int, str, float]]  # (index, lexicon label, lexicon probability)
-    unlabelled: list[int]
-    extra: _Rows  # packaged + silver examples
-    extra_labels: list[str]
-    extra_weights: np.ndarray
-    weak_weight: float
-
-    def examples(self, labelled: Sequence[int]):
-        """``(rows, labels, weights, vocabulary_rows)`` for :meth:`_fit_linear`."""
-        idx = [*labelled, *(i for i, _, _ in self.weak)]
-        rows = _Rows.concat([self.rows.take(idx), self.extra])
-        y = [self.gold[i] for i in labelled] + [lab for _, lab, _ in self.weak] + self.extra_labels
-        w = np.concatenate(
-            [
-                self.weights[list(labelled)],
-                np.array([self.weak_weight * c for _, _, c in self.weak]),
-                self.extra_weights,
-            ]
-        )
-        vocab = _Rows.concat([rows, self.rows.take(self.unlabelled)])
-        return rows, y, w, vocab
-
-
-def _class_weight_power(value: Any) -> float | None:
-    """``class_weight`` as an exponent in [0, 1] (None when it is not a valid setting)."""
-    if value is None:
-        return 0.0
-    if isinstance(value, str):
-        return 1.0 if value == "balanced" else None
-    try:
-        power = float(value)
-    except (TypeError, ValueError):
-        return None
-    return power if 0.0 <= power <= 1.0 else None
-
-
-def _class_weights(y: Sequence[str], w: np.ndarray, power: float) -> dict[str, float]:
-    """Per-class weights ``(total / (k x class total)) ** power`` from weighted counts."""
-    y = np.asarray(y, dtype=object)
-    classes = sorted(set(y.tolist()))
-    totals = np.array([w[y == c].sum() for c in classes])
-    balanced = totals.sum() / (len(classes) * totals)
-    return {c: float(b**power) for c, b in zip(classes, balanced, strict=True)}
 
 
 class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
@@ -372,7 +261,7 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
     def _check_params(self) -> None:
         checks = [
             ("C", self.C > 0),
-            ("class_weight", _class_weight_power(self.class_weight) is not None),
+            ("class_weight", class_weight_power(self.class_weight) is not None),
             ("lexicon_scale", self.lexicon_scale >= 0),
             ("base_weight", self.base_weight >= 0),
             ("label_weight", self.label_weight > 0),
@@ -436,12 +325,12 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
         return self._lexicon(self._clean(as_texts(X)))["proba"]
 
     # ------------------------------------------------------------------ features
-    def _rows(self, texts: Sequence[str], matches: Sequence[Sequence[Match]]) -> _Rows:
+    def _rows(self, texts: Sequence[str], matches: Sequence[Sequence[Match]]) -> Rows:
         """The rows of cleaned texts whose matches are known."""
         counts = None if self.ngram_range is None else hashed_ngram_counts(texts, self.ngram_range)
-        return _Rows(counts, list(matches), np.array([len(t) for t in texts], dtype=int))
+        return Rows(counts, list(matches), np.array([len(t) for t in texts], dtype=int))
 
-    def _design(self, rows: _Rows, p_lex: np.ndarray | None = None):
+    def _design(self, rows: Rows, p_lex: np.ndarray | None = None):
         """The feature matrix; ``p_lex`` (the lexicon's probabilities) when already known."""
         blocks = []
         if self.ngrams_ is not None:
@@ -556,7 +445,7 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
                 order = np.random.default_rng(self.seed).permutation(len(silver))
                 chosen = np.sort(order[: int(self.silver_n)])
             extra.append(
-                _Rows(
+                Rows(
                     None if self.ngram_range is None else silver.counts,
                     silver.matches,
                     silver.n_chars,
@@ -574,13 +463,13 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
                 if float(row.max()) >= self.weak_threshold:
                     weak.append((i, argmax_label(row), float(row.max())))
 
-        pool = _TrainingPool(
+        pool = TrainingPool(
             rows,
             gold,
             weights,
             weak,
             unlabelled,
-            _Rows.concat(extra) if extra else rows.take([]),
+            Rows.concat(extra) if extra else rows.take([]),
             extra_labels,
             np.concatenate(extra_weights) if extra_weights else np.zeros(0),
             self.weak_weight,
@@ -615,7 +504,7 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
         }
         return self
 
-    def _fit_linear(self, rows: _Rows, y, w, vocab: _Rows) -> None:
+    def _fit_linear(self, rows: Rows, y, w, vocab: Rows) -> None:
         """Choose the n-gram columns (on ``vocab``) and fit the logistic regression."""
         keep = np.flatnonzero(np.asarray(w) > 0)
         rows = rows.take(keep)
@@ -631,7 +520,7 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
         design = self._design(rows)
         model = LogisticRegression(
             C=self.C,
-            class_weight=_class_weights(y, w, _class_weight_power(self.class_weight)),
+            class_weight=class_weights(y, w, class_weight_power(self.class_weight)),
             solver="newton-cg",
             max_iter=1000,
         )
@@ -649,9 +538,7 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
         self.coef_ = coef
         self.intercept_ = intercept
 
-    def _calibrate(
-        self, pool: _TrainingPool, labelled: list[int], groups: list[Any] | None
-    ) -> None:
+    def _calibrate(self, pool: TrainingPool, labelled: list[int], groups: list[Any] | None) -> None:
         """Temperature from out-of-fold logits of the labelled texts (grouped folds)."""
         from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
@@ -691,7 +578,7 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
         self.oof_truth_ = truth
 
     # ------------------------------------------------------------------ predict
-    def _logits(self, rows: _Rows, p_lex: np.ndarray | None = None) -> np.ndarray:
+    def _logits(self, rows: Rows, p_lex: np.ndarray | None = None) -> np.ndarray:
         if not len(rows):
             return np.zeros((0, len(CLASSES)))
         design = self._design(rows, p_lex)
