@@ -51,6 +51,36 @@ def test_a_corrupt_entry_is_recomputed(tmp_path, damage) -> None:
     assert ArtifactStore(tmp_path).get("step", ["k"], lambda: ["again"]) == ["recomputed"]
 
 
+def test_entries_are_streamed_in_the_documented_layout(tmp_path) -> None:
+    import hashlib
+    import pickle
+
+    from cadretext import store as store_module
+
+    value = {"frame": pd.DataFrame({"a": range(50_000), "b": ["党校"] * 50_000})}
+    store = ArtifactStore(tmp_path)
+    store.get("step", ["k"], lambda: value)
+    (path,) = tmp_path.glob("step-*.pkl")
+    data = path.read_bytes()
+    head = len(store_module._MAGIC)
+    # magic, SHA-256 of the pickle, the pickle: written without holding the pickle in memory
+    assert data.startswith(store_module._MAGIC)
+    assert data[head : head + 32] == hashlib.sha256(data[head + 32 :]).digest()
+    assert pickle.loads(data[head + 32 :])["frame"].equals(value["frame"])
+    assert not list(tmp_path.glob(".*.tmp"))  # no temporary file left
+    # an entry laid out by hand (as earlier versions wrote them whole) reads back
+    payload = pickle.dumps([1, 2, 3])
+    path.write_bytes(store_module._MAGIC + hashlib.sha256(payload).digest() + payload)
+    assert ArtifactStore(tmp_path).get("step", ["k"], lambda: None) == [1, 2, 3]
+
+
+def test_a_value_that_cannot_be_pickled_is_not_stored(tmp_path) -> None:
+    store = ArtifactStore(tmp_path)
+    with pytest.warns(RuntimeWarning, match="not stored"):
+        assert store.get("step", [1], lambda: lambda: 1)() == 1
+    assert not list(tmp_path.glob("step-*")) and not list(tmp_path.glob(".*.tmp"))
+
+
 def test_an_unwritable_folder_means_computing_without_storing(tmp_path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
@@ -125,7 +155,23 @@ def test_the_worker_side_steps_equal_the_in_process_ones(tmp_path, monkeypatch) 
     from cadretext import analysis
 
     monkeypatch.setattr(analysis, "BESIDE_SWEEP_REPORTS", 1)  # the seeds count as large
+    sent = []
+    in_worker = Analysis._in_worker
+
+    def recording_worker(self, names, after=()):
+        sent.append((names, list(after)))
+        return in_worker(self, names, after)
+
+    monkeypatch.setattr(Analysis, "_in_worker", recording_worker)
     two = Analysis(SEEDS, store=tmp_path / "a", n_jobs=2, k_max=3).prepare()
+    # a large corpus: the seeded model follows the text steps in their worker, once this
+    # process has stored the tokens it reads
+    assert sent == [
+        (
+            ["items", "flows", "places", "classification", "matches", "typed", "seeded"],
+            ["backend", "unit_tokens"],
+        )
+    ]
     # the pool is asked for from this thread only (loky keeps one pool per thread)
     assert callers == {threading.get_ident()}
     one = Analysis(SEEDS, store=False, k_max=3)
@@ -141,8 +187,11 @@ def test_the_worker_side_steps_equal_the_in_process_ones(tmp_path, monkeypatch) 
     assert "paragraph_labels (beside the sweep)" in two.timings
     small = Analysis(SEEDS, store=tmp_path / "b", n_jobs=2, k_max=3)
     monkeypatch.undo()
+    monkeypatch.setattr(Analysis, "_in_worker", recording_worker)
+    sent.clear()
     small.prepare()
     assert "paragraph_labels (beside the sweep)" not in small.timings  # in the worker
+    assert [names for names, _ in sent][-1] == ["seeded"]  # beside the chosen model
     pd.testing.assert_frame_equal(small.paragraph_labels, one.paragraph_labels)
     assert all(n == 1 for n in two.store.computed.values())  # each step once
 

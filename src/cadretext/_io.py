@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 
 def atomic_write_text(path: str | Path, text: str, *, encoding: str = "utf-8") -> Path:
@@ -29,6 +29,19 @@ def atomic_write_bytes(path: str | Path, data: bytes | Sequence[bytes]) -> Path:
     never replaced (``-o /dev/null`` would otherwise turn the device into a file), and a place
     that cannot be written is a one-line :class:`~cadretext.errors.OutputError` naming it.
     """
+    parts = [data] if isinstance(data, bytes | bytearray | memoryview) else data
+
+    def write(fh: BinaryIO) -> None:
+        for part in parts:
+            fh.write(part)
+
+    return atomic_write_with(path, write)
+
+
+def atomic_write_with(path: str | Path, write: Callable[[BinaryIO], None]) -> Path:
+    """Like :func:`atomic_write_bytes`, with ``write(fh)`` writing the content into the open
+    temporary file (seekable): a large object can be serialised straight into it, never held
+    as one byte string. Whatever ``write`` raises is raised, and the file is not replaced."""
     from .errors import OutputError
 
     path = Path(path)
@@ -43,8 +56,7 @@ def atomic_write_bytes(path: str | Path, data: bytes | Sequence[bytes]) -> Path:
     try:
         os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp creates 0600; give the usual permissions
         with os.fdopen(fd, "wb") as fh:
-            for part in [data] if isinstance(data, bytes | bytearray | memoryview) else data:
-                fh.write(part)
+            write(fh)
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

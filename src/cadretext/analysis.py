@@ -459,8 +459,10 @@ class Analysis:
         rhetoric items, places) are computed in a worker of the reusable pool while this
         process tokenizes and fits the topic models (on :data:`BESIDE_SWEEP_REPORTS` reports
         or more, the paragraph labels are computed in a thread of this process while the
-        sweep's fits run), and the seeded model is fitted in a worker beside the chosen one.
-        One progress bar counts the steps.
+        sweep's fits run), and the seeded model is fitted in a worker beside the chosen one
+        (on those large corpora, by the text steps' worker once they are done: the three
+        processes then do not build their tables at the same moment). One progress bar counts
+        the steps.
 
         ``keep=False`` makes sure every step is stored without holding the results here: a
         step already stored is not read, and a result is let go as soon as no later step needs
@@ -492,9 +494,11 @@ class Analysis:
 
                 _parallel.executor(self.n_jobs)  # the pool at full size before a job runs
             pending = None
+            pending_done = False
             # steps a thread of this process computes while the sweep's fits run in the pool
             # (this process would otherwise sit idle for a minute on 10,000 reports)
             beside_sweep: list[str] = []
+            seeded_after_text = False  # the seeded model fitted by the text steps' worker
             if side and parallel and not self._all_stored(side):
                 if (
                     "sweep" in rest
@@ -502,7 +506,20 @@ class Analysis:
                     and len(self.corpus) >= BESIDE_SWEEP_REPORTS
                 ):
                     beside_sweep = [s for s in _BESIDE_SWEEP if s in side]
-                pending = self._in_worker([s for s in side if s not in beside_sweep])
+                    # On a large corpus the text steps end after the sweep, when the chosen
+                    # model's fit has begun here: the seeded fit then follows them in their
+                    # worker, so that three processes do not build their tables at once (the
+                    # report's peak of memory, 2,012 MB on 10,000 reports). The unit tokens
+                    # it reads are stored long before (seconds, against a minute of text).
+                    seeded_after_text = "seeded" in rest and not self._all_stored(["seeded"])
+                pending = self._in_worker(
+                    [s for s in side if s not in beside_sweep]
+                    + (["seeded"] if seeded_after_text else []),
+                    # ... but not before this process has stored the tokens it reads
+                    after=[
+                        s for s in ("backend", "unit_tokens") if seeded_after_text and s in rest
+                    ],
+                )
             else:
                 for i, name in enumerate(side):
                     self._step(name, kept)
@@ -514,6 +531,7 @@ class Analysis:
                     name == "lda"
                     and "seeded" in rest
                     and parallel
+                    and not seeded_after_text
                     # in a worker even while another still computes the text steps: fitted
                     # here after the chosen model instead, it left a core idle from the end of
                     # the text steps on (10,000 reports: 126 s of fits in a row)
@@ -522,7 +540,12 @@ class Analysis:
                     _ = self.sweep  # the plan and the tokens come first, in this process
                     seeded_future = self._in_worker(["seeded"])
                 start = time.perf_counter()
-                if name == "seeded" and seeded_future is not None:
+                if name == "seeded" and seeded_after_text and pending is not None:
+                    self.store.computed.update(_wait(pending, "labels, rhetoric and seeded topics"))
+                    pending_done = True
+                    if "seeded" in kept:
+                        _ = self.seeded
+                elif name == "seeded" and seeded_future is not None:
                     self.store.computed.update(_wait(seeded_future, "the seeded topic model"))
                     if "seeded" in kept:
                         _ = self.seeded
@@ -541,8 +564,8 @@ class Analysis:
                 bar.update(1)
             if pending is not None:
                 start = time.perf_counter()
-                # what the worker computed counts as computed by this analysis
-                self.store.computed.update(_wait(pending, "labels and rhetoric"))
+                if not pending_done:  # what the worker computed counts as computed here
+                    self.store.computed.update(_wait(pending, "labels and rhetoric"))
                 self.timings["waiting for the worker"] = time.perf_counter() - start
                 for name in side:
                     if name in kept:
@@ -608,10 +631,13 @@ class Analysis:
     def _all_stored(self, names: Sequence[str]) -> bool:
         return all(self.store.has(n, [self.source, *self._settings(n)]) for n in names)
 
-    def _in_worker(self, names: list[str]) -> Any:
+    def _in_worker(self, names: list[str], after: Sequence[str] = ()) -> Any:
+        """Compute ``names`` in a pool worker; the steps of ``after`` are stored by this process
+        meanwhile, and the worker waits for them before the steps that read them (it would
+        otherwise compute them a second time)."""
         from . import _parallel
 
-        spec = self._spec()
+        spec = {**self._spec(), "after": list(after)}
         return _parallel.executor(max(1, self.n_jobs - 1)).submit(_compute_steps, spec, names)
 
     def _spec(self) -> dict[str, Any]:
@@ -645,8 +671,26 @@ def _compute_steps(spec: dict[str, Any], names: list[str]) -> dict[str, int]:
         from .rhetoric.base import clear_caches
 
         clear_caches()  # the worker lives on: its dictionaries would stay for nothing
-    a.prepare([n for n in names if n not in rhetoric], keep=False)
+    text = [n for n in names if n not in rhetoric and n in _TEXT_STEPS]
+    later = [n for n in names if n not in rhetoric and n not in text]
+    a.prepare(text, keep=False)
+    if later:
+        _wait_stored(a, spec.get("after", []))
+        a.prepare(later, keep=False)
     return dict(a.store.computed)
+
+
+#: How long a worker waits for a step the sending process stores (then computes it itself).
+_AFTER_TIMEOUT_S = 600.0
+
+
+def _wait_stored(a: Analysis, names: Sequence[str]) -> None:
+    """Wait until the steps ``names`` are in the store (written by the process that sent the
+    work, which computes them meanwhile), at most :data:`_AFTER_TIMEOUT_S` seconds."""
+    deadline = time.monotonic() + _AFTER_TIMEOUT_S
+    for name in names:  # in order: a step's key may need an earlier one (the backend)
+        while not a._stored(name) and time.monotonic() < deadline:
+            time.sleep(0.1)
 
 
 def _wait(future: Any, what: str) -> dict[str, int]:
