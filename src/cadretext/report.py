@@ -428,10 +428,15 @@ WARM_KERNELS_BELOW_BYTES = 20_000_000
 
 def _corpus_bytes(path: Path) -> int:
     """The size of the corpus files (what :func:`cadretext.load_corpus` would read)."""
+    import warnings
+
     from .scale import list_files
 
     total = 0
-    for name in list_files(path):
+    with warnings.catch_warnings():  # what cannot be read, load_corpus itself reports
+        warnings.simplefilter("ignore")
+        names = list_files(path)
+    for name in names:
         with contextlib.suppress(OSError):  # gone since: load_corpus will say so
             total += os.stat(name).st_size
     return total
