@@ -33,7 +33,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["RESET_TAG", "KernelSlots", "execute", "fresh_kernel_state", "imported_modules", "warm_up"]
+__all__ = [
+    "RESET_TAG",
+    "KernelSlots",
+    "execute",
+    "fresh_kernel_state",
+    "imported_modules",
+    "warm_up",
+]
 
 #: Tag of the cell that resets the kernel before a notebook (removed after the run).
 RESET_TAG = "cadretext-reset-kernel"
@@ -261,9 +268,7 @@ def warm_up(
     import nbformat
 
     modules = list(modules)
-    source = "import importlib\n" + "".join(
-        f"importlib.import_module({m!r})\n" for m in modules
-    )
+    source = "import importlib\n" + "".join(f"importlib.import_module({m!r})\n" for m in modules)
     barrier = threading.Barrier(n)
 
     def one(i: int) -> bool:
