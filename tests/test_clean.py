@@ -4,6 +4,8 @@ import re
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cadretext import clean_text, normalize_whitespace, remove_pinyin_glosses, split_units
 from cadretext.errors import ParameterError
@@ -241,3 +243,140 @@ def test_t2s_audit_counts_the_converted_characters() -> None:
     expected = sum(a != b for a, b in zip(raw, text, strict=False))
     assert summary == [{"kind": "t2s_converted", "text": f"{expected} characters", "line": None}]
     assert expected == 6 * 40
+
+
+# --------------------------------------------------------------------------- speed paths
+# The previous, hand-written gloss finder (a candidate regex, then a syllable check per
+# candidate in Python): the one-regex finder of cadretext.clean must remove exactly what it did.
+_TONED_REF = {"a": "āáǎà", "e": "ēéěè", "i": "īíǐì", "o": "ōóǒò", "u": "ūúǔù", "ü": "ǖǘǚǜ"}
+_DETONE_REF = {t: base for base, marks in _TONED_REF.items() for t in marks}
+_SYLLABLE_REF = re.compile(
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|üan|van|"
+    r"ai|ei|ao|ou|an|en|er|in|un|ün|vn|ia|ie|iu|ua|uo|ui|üe|ve|ue|a|o|e|i|u|ü|v)r?[1-5]?"
+)
+_CANDIDATE_REF = re.compile(r"[(（][ \t]*([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüv1-5' ]{1,40}?)[ \t]*[)）]")
+_CJK_REF = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _is_pinyin_ref(content: str) -> bool:
+    chunks = content.replace("'", " ").split()
+    for chunk in chunks:
+        base = "".join(_DETONE_REF.get(c, c) for c in chunk)
+        if _SYLLABLE_REF.fullmatch(base):
+            continue
+        if base != chunk and re.fullmatch(rf"(?:{_SYLLABLE_REF.pattern})+", base):
+            continue
+        return False
+    return bool(chunks)
+
+
+def _glosses_ref(text: str) -> tuple[str, list[tuple[str, int]]]:
+    pieces, found, last = [], [], 0
+    for m in _CANDIDATE_REF.finditer(text):
+        start, end = m.span()
+        before = start - 1
+        if before >= 0 and text[before] in " \t":
+            before -= 1
+        if before < 0 or not _CJK_REF.match(text, before) or not _is_pinyin_ref(m.group(1)):
+            continue
+        if before == start - 2:
+            start -= 1
+        if end < len(text) - 1 and text[end] in " \t" and _CJK_REF.match(text, end + 1):
+            end += 1
+        found.append((m.group(0).strip(), text.count("\n", 0, start) + 1))
+        pieces.append(text[last:start])
+        last = end
+    return "".join(pieces) + text[last:], found
+
+
+_GLOSS_ALPHABET = [
+    *"學習个人党校abcegnouxzhíǐüǖǘv '\t()（）12345,市、区\nGDP",
+    "xué",
+    "(xí)",
+    " (ge) ",
+    "zhuàng",
+    "china",
+    "gàn bù",
+    "(lü3)",
+    "xi'an",
+]
+
+
+@given(st.lists(st.sampled_from(_GLOSS_ALPHABET), max_size=30).map("".join))
+@settings(max_examples=3000, deadline=None)
+def test_one_regex_gloss_finder_removes_what_the_hand_written_one_did(text: str) -> None:
+    expected, found = _glosses_ref(text)
+    removed: list[dict] = []
+    assert remove_pinyin_glosses(text, removed=removed) == expected
+    assert remove_pinyin_glosses(text) == expected
+    assert [(r["text"], r["line"]) for r in removed] == found
+
+
+def test_t2s_triggers_file_is_what_opencc_dictionaries_give() -> None:
+    """The packaged trigger list is rebuilt from the installed OpenCC's own dictionaries."""
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location(
+        "build_t2s_triggers", root / "benchmarks" / "build_t2s_triggers.py"
+    )
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    if not (builder.opencc_home() / "bin" / "opencc_dict").is_file():
+        pytest.skip("the opencc wheel has no opencc_dict tool here")
+    packaged = root / "src" / "cadretext" / "lexicons" / "t2s_triggers.txt"
+    assert packaged.read_text(encoding="utf-8").splitlines() == builder.derive()
+
+
+_T2S_ALPHABET = [
+    *"學習干部党校坏回覆深沈一目瞭然藉口甦生海哩函\n。",
+    "回覆",
+    "深沈",
+    "意志消沈",
+    "反反覆覆",
+    "一目瞭然",
+    "以免藉口",
+    "選派幹部",
+    "\U00020000",
+    "\uf900",
+    "乾隆",
+]
+
+
+@given(st.lists(st.sampled_from(_T2S_ALPHABET), max_size=40).map("".join))
+@settings(max_examples=3000, deadline=None)
+def test_t2s_line_by_line_equals_opencc_on_the_whole_text(text: str) -> None:
+    from cadretext.clean import _converter, _t2s, _t2s_triggers
+
+    assert _t2s_triggers() is not None  # the installed OpenCC is the one the list knows
+    assert _t2s(text) == _converter("t2s").convert(text)
+
+
+def test_t2s_converts_everything_for_another_opencc(monkeypatch) -> None:
+    import cadretext.clean as clean_module
+
+    monkeypatch.setattr(clean_module, "_t2s_triggers", lambda: None)
+    seen: list[str] = []
+
+    class Spy:
+        def convert(self, text: str) -> str:
+            seen.append(text)
+            return text
+
+    monkeypatch.setattr(clean_module, "_converter", lambda config: Spy())
+    clean_module._t2s("简体\n简体")
+    assert seen == ["简体\n简体"]
+
+
+@given(st.text(alphabet="学習 \r\n\t\u3000０Ａ\u200b\ufeff\ud800e\u0301é", max_size=20))
+@settings(max_examples=2000, deadline=None)
+def test_clean_text_fast_path_equals_the_full_steps(text: str) -> None:
+    """Reports without odd characters skip surrogate and width handling: same result."""
+    from cadretext.clean import _normalize_chars, replace_surrogates
+
+    slow = clean_text(
+        _normalize_chars(replace_surrogates(text)), remove_boilerplate=False, to_simplified=False
+    )
+    assert clean_text(text, remove_boilerplate=False, to_simplified=False) == slow

@@ -47,39 +47,48 @@ _TONED = {
     "u": "ūúǔù",
     "ü": "ǖǘǚǜ",
 }
-_DETONE = {toned: base for base, marks in _TONED.items() for toned in marks}
 _INITIAL = r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
 _FINAL = (
     r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|üan|van|"
     r"ai|ei|ao|ou|an|en|er|in|un|ün|vn|ia|ie|iu|ua|uo|ui|üe|ve|ue|a|o|e|i|u|ü|v)"
 )
-_SYLLABLE = re.compile(rf"{_INITIAL}{_FINAL}r?[1-5]?")
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK_CHAR = re.compile(rf"[{_CJK}]")
-# The scan starts at the parenthesis (a fast literal search); the character before it is checked
-# by hand, which is much faster than a regex lookbehind tried at every position.
-_GLOSS_CANDIDATE = re.compile(
-    r"[(（][ \t]*([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüv1-5' ]{1,40}?)[ \t]*[)）]"
-)
 
 
-@lru_cache(maxsize=8192)  # glosses repeat ("(xué)" after every 学): decide each once
-def _is_pinyin(content: str) -> bool:
-    """True if ``content`` is one or more pinyin syllables (space-separated, or tone-marked).
+def _gloss_pattern() -> re.Pattern[str]:
+    """One regular expression that finds whole pinyin glosses, written from the grammar above.
 
-    Untoned multi-syllable strings ("china") are *not* treated as pinyin, to protect English.
+    A gloss is a parenthesis right after a Chinese character (one space or tab may sit
+    between them), holding 1-40 characters of pinyin, then the closing parenthesis and, when
+    a Chinese character follows, the one space after it. The pinyin is one or more chunks
+    split by spaces or apostrophes; a chunk is one syllable (tone marks or a tone digit
+    optional) or, when it carries a tone mark, a run of syllables ("xuéxí"). Untoned runs
+    ("china", "gdp") are not pinyin: they protect English and acronyms.
+
+    The syllable grammar is spelled out with each vowel as a class of its toned forms, so
+    the whole decision is made inside the regex engine: ``re.sub`` removes every gloss of a
+    report without a Python call per gloss (glossed reports carry one per character). The
+    pattern starts with a character class, so the engine scans for ``(`` or a space at C
+    speed and tests the character before it only there.
     """
-    chunks = content.replace("'", " ").split()
-    if not chunks:
-        return False
-    for chunk in chunks:
-        base = "".join(_DETONE.get(ch, ch) for ch in chunk)
-        if _SYLLABLE.fullmatch(base):
-            continue
-        if base != chunk and re.fullmatch(rf"(?:{_SYLLABLE.pattern})+", base):
-            continue  # tone-marked run of syllables such as "xuéxí"
-        return False
-    return True
+    toned = "".join(_TONED.values())
+
+    def with_tones(grammar: str) -> str:
+        return "".join(f"[{c}{_TONED[c]}]" if c in _TONED else c for c in grammar)
+
+    syllable = rf"{_INITIAL}{with_tones(_FINAL)}r?[1-5]?"
+    letters = rf"a-zü{toned}1-5"  # what a chunk is made of (v and the initials are in a-z)
+    chunk = rf"(?:{syllable}|(?=[{letters}]*[{toned}])(?:{syllable})+)(?![{letters}])"
+    content = rf"[ ']*{chunk}(?:[ ']+{chunk})*[ ']*"
+    return re.compile(
+        rf"[ \t(（](?<=[{_CJK}][ \t(（])(?:(?<=[ \t])[(（]|(?<=[(（]))"  # "字(" or "字 ("
+        rf"[ \t]*(?=[a-z{toned}ü' 1-5]{{1,40}}[ \t]*[)）])"  # 1-40 characters of content
+        rf"{content}[ \t]*[)）]"
+        rf"(?:[ \t](?=[{_CJK}]))?"  # "個(ge) 人": the space after the gloss goes too
+    )
+
+
+_GLOSS = _gloss_pattern()
 
 
 def remove_pinyin_glosses(text: str, *, removed: list[dict] | None = None) -> str:
@@ -97,32 +106,18 @@ def remove_pinyin_glosses(text: str, *, removed: list[dict] | None = None) -> st
     >>> remove_pinyin_glosses("學(xué)習(xí) 個(ge) 人 县(市、区) (庄晓丽) 数据(GDP)")  # the space after a gloss goes too
     '學習個人 县(市、区) (庄晓丽) 数据(GDP)'
     """
-
-    pieces: list[str] = []
-    last = 0
-    line, counted = 1, 0
-    for match in _GLOSS_CANDIDATE.finditer(text):
-        start, end = match.span()
-        before = start - 1
-        if before >= 0 and text[before] in " \t":
-            before -= 1  # "個 (ge)": a space may separate the gloss from its character
-        if before < 0 or not _CJK_CHAR.match(text, before) or not _is_pinyin(match.group(1)):
-            continue
-        if before == start - 2:
-            start -= 1
-        if end < len(text) - 1 and text[end] in " \t" and _CJK_CHAR.match(text, end + 1):
-            end += 1  # "個(ge) 人": the space inserted after the gloss goes too
-        if removed is not None:
-            # newlines counted once, left to right: linear in the text, not per gloss
-            line += text.count("\n", counted, start)
-            counted = start
-            removed.append({"kind": "pinyin_gloss", "text": match.group(0).strip(), "line": line})
-        pieces.append(text[last:start])
-        last = end
-    if not pieces:
+    if "(" not in text and "（" not in text:
         return text
-    pieces.append(text[last:])
-    return "".join(pieces)
+    if removed is None:
+        return _GLOSS.sub("", text)
+    line, counted = 1, 0
+    for match in _GLOSS.finditer(text):
+        start = match.start()
+        # newlines counted once, left to right: linear in the text, not per gloss
+        line += text.count("\n", counted, start)
+        counted = start
+        removed.append({"kind": "pinyin_gloss", "text": match.group(0).strip(), "line": line})
+    return _GLOSS.sub("", text)
 
 
 # --------------------------------------------------------------------------- script
@@ -131,6 +126,51 @@ def _converter(config: str) -> Any:
     import opencc
 
     return opencc.OpenCC(config)
+
+
+@lru_cache(maxsize=1)
+def _t2s_triggers() -> re.Pattern[str] | None:
+    """The characters without which OpenCC's t2s changes nothing, as one character class, or
+    None when the installed OpenCC is not the version the list was derived from (then every
+    line is converted). See ``benchmarks/build_t2s_triggers.py``."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from .lexicons import load_wordlist
+
+    triggers = load_wordlist("t2s_triggers")
+    try:
+        installed = version("opencc")
+    except PackageNotFoundError:  # pragma: no cover - opencc is a dependency
+        return None
+    if triggers.version != f"opencc-{installed}":
+        return None
+    # Characters beyond the BMP are given as the one range of the CJK extension planes (a
+    # superset, so still exact): listed one by one, the regex engine tests them in a row for
+    # every character of the text that is not a trigger, 15 times slower than the whole step.
+    bmp = "".join(re.escape(c) for c in triggers.words if ord(c) <= 0xFFFF)
+    if any(not 0x20000 <= ord(c) <= 0x3FFFF for c in triggers.words if ord(c) > 0xFFFF):
+        return None  # pragma: no cover - a list this code does not know how to compress
+    return re.compile(f"[{bmp}\U00020000-\U0003ffff]")
+
+
+def _t2s(text: str, config: str = "t2s") -> str:
+    """OpenCC ``config`` over the lines that need it; the other lines are copied.
+
+    OpenCC's cost grows with the text whether or not it is traditional. No phrase of its
+    dictionaries spans a line break, so converting line by line gives the text converting the
+    whole gives; a line without any trigger character provably stays as it is, and is skipped.
+    """
+    converter = _converter(config)
+    triggers = _t2s_triggers() if config == "t2s" else None
+    if triggers is None:
+        return converter.convert(text)
+    if "\n" not in text:
+        return converter.convert(text) if triggers.search(text) else text
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if triggers.search(line):
+            lines[i] = converter.convert(line)
+    return "\n".join(lines)
 
 
 def to_simplified(text: str, *, config: str = "t2s") -> str:
@@ -143,7 +183,7 @@ def to_simplified(text: str, *, config: str = "t2s") -> str:
 
     A lone surrogate (which OpenCC cannot take) comes out as U+FFFD.
     """
-    return _converter(config).convert(replace_surrogates(text, None))
+    return _t2s(replace_surrogates(text, None), config)
 
 
 _FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}  # ０-９
@@ -364,6 +404,9 @@ def _strip_boilerplate(text: str, removed: list[dict] | None, raw_lines: list[st
 
 # --------------------------------------------------------------------------- clean_text
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# anything replace_surrogates or _normalize_chars would change, save NFC: a report without any
+# of these (most reports) skips both
+_ODD_CHAR = re.compile("[\r\ud800-\udfff" + "".join(re.escape(chr(c)) for c in _TRANSLATE) + "]")
 
 
 def replace_surrogates(text: str, removed: list[dict] | None = None) -> str:
@@ -462,18 +505,23 @@ def clean_text(
     ('site_footer', 2)
     """
     removed: list[dict] | None = [] if return_removed else None
-    text = replace_surrogates(raw, removed)
-    if removed is not None and _INVISIBLE_RE.search(text):
-        chars = _INVISIBLE_RE.findall(text)
-        codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in chars}))
-        removed.append(
-            {"kind": "invisible", "text": f"{len(chars)} characters ({codes})", "line": None}
-        )
-    text = _normalize_chars(text)
+    if _ODD_CHAR.search(raw) is None:  # most reports: one scan instead of three
+        text = raw
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+    else:
+        text = replace_surrogates(raw, removed)
+        if removed is not None and _INVISIBLE_RE.search(text):
+            chars = _INVISIBLE_RE.findall(text)
+            codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in chars}))
+            removed.append(
+                {"kind": "invisible", "text": f"{len(chars)} characters ({codes})", "line": None}
+            )
+        text = _normalize_chars(text)
     if remove_glosses:
         text = remove_pinyin_glosses(text, removed=removed)
     if to_simplified:
-        converted = _converter("t2s").convert(text)
+        converted = _t2s(text)
         if removed is not None and converted != text:
             n = _count_changed(text, converted)
             removed.append({"kind": "t2s_converted", "text": f"{n} characters", "line": None})

@@ -241,14 +241,14 @@ class _Segmenter:
         else:
             words = self._words(text)
         # Tokens follow Zipf's law: each distinct token is decided once and the decision kept
-        # (the kept form, interned, or "" for a dropped token). A document then costs two
-        # C-level passes (map + filter); only words it brings for the first time take the
+        # (the kept form, interned, or "" for a dropped token). A document then costs one
+        # C-level pass (filter over map); only words it brings for the first time take the
         # Python path. This loop used to cost as much as rjieba's segmentation itself.
         if not isinstance(words, list):
             words = list(words)
         decisions = self._decisions
         try:
-            kept = list(map(decisions.__getitem__, words))
+            return list(filter(None, map(decisions.__getitem__, words)))  # one pass
         except KeyError:
             new = set(words).difference(decisions)
             if len(decisions) + len(new) > _MAX_DECISIONS:
@@ -257,8 +257,7 @@ class _Segmenter:
             for word in new:
                 stripped = word.strip()
                 decisions[word] = sys.intern(stripped) if stripped and self.keep(stripped) else ""
-            kept = list(map(decisions.__getitem__, words))
-        return list(filter(None, kept))
+            return list(filter(None, map(decisions.__getitem__, words)))
 
 
 _SEGMENTERS: dict[str, _Segmenter] = {}
