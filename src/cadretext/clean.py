@@ -47,12 +47,12 @@ _TONED = {
     "u": "ūúǔù",
     "ü": "ǖǘǚǜ",
 }
+_DETONE = {toned: base for base, marks in _TONED.items() for toned in marks}
 _INITIAL = r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
 _FINAL = (
     r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|üan|van|"
     r"ai|ei|ao|ou|an|en|er|in|un|ün|vn|ia|ie|iu|ua|uo|ui|üe|ve|ue|a|o|e|i|u|ü|v)"
 )
-_DETONE = {toned: base for base, marks in _TONED.items() for toned in marks}
 _SYLLABLE = re.compile(rf"{_INITIAL}{_FINAL}r?[1-5]?")
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
@@ -215,9 +215,11 @@ def _normalize_chars(text: str) -> str:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _NEEDS_TRANSLATE.search(text):
         text = text.translate(_TRANSLATE)
-    if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
-    return text
+    return _nfc(text)
+
+
+def _nfc(text: str) -> str:
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def normalize_script(text: str, *, to_simplified_: bool = True, remove_glosses: bool = True) -> str:
@@ -515,9 +517,7 @@ def clean_text(
     """
     removed: list[dict] | None = [] if return_removed else None
     if _ODD_CHAR.search(raw) is None:  # most reports: one scan instead of three
-        text = raw
-        if not unicodedata.is_normalized("NFC", text):
-            text = unicodedata.normalize("NFC", text)
+        text = _nfc(raw)
     else:
         text = replace_surrogates(raw, removed)
         if removed is not None and _INVISIBLE_RE.search(text):
