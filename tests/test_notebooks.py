@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -75,10 +78,27 @@ SECTIONS = {
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory) -> Path:
+def rendered(tmp_path_factory) -> Iterator[Path]:
+    # a store of its own for the module: the render is cold, and the module's later renders
+    # read what it stored
     out = tmp_path_factory.mktemp("reports")
-    render_reports(SEEDS, out, progress=False)
-    return out
+    cache = tmp_path_factory.mktemp("cache")
+    with mock.patch.dict(os.environ, {"CADRETEXT_CACHE_DIR": str(cache)}):
+        render_reports(SEEDS, out, progress=False)
+        yield out
+
+
+def test_a_cold_render_prepares_each_step_once_while_the_notebooks_run(rendered: Path) -> None:
+    from cadretext.analysis import STEPS
+
+    info = json.loads((rendered / "report.json").read_text(encoding="utf-8"))["timings"]
+    # the seeds are small: the notebooks ran beside the preparation, in this process alone
+    assert info["overlapped"] is True and info["serial_prepare"] is True
+    # every step was computed here, once: a notebook that had not waited for a result would
+    # have computed and stored it first, and this process would have read it back
+    assert info["computed"] == {**dict.fromkeys(STEPS, 1), "page": len(NOTEBOOKS)}
+    # the first notebooks started before the preparation ended
+    assert min(info["notebooks_started_s"].values()) < info["prepare_s"]
 
 
 def test_every_notebook_has_a_report_and_the_index_links_them(rendered: Path) -> None:

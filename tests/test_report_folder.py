@@ -137,3 +137,40 @@ def test_a_report_from_before_the_manifest_is_recognised(tmp_path: Path) -> None
     assert "01_corpus RUN2" in pages["01_corpus.html"]
     assert "05_shared_rhetoric RUN1" in pages["05_shared_rhetoric.html"]
     assert pages["03_topics_ldavis.html"] == "ldavis RUN1"
+
+
+def test_a_preparation_that_fails_while_notebooks_run_leaves_the_old_report(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from cadretext.analysis import Analysis
+
+    corpus, out = _corpus(tmp_path), tmp_path / "out"
+    render_reports(corpus, out, notebooks=_notebooks(tmp_path / "nb1"), progress=False)
+    before = _pages(out)
+    # on a small corpus the notebooks run while the analysis is prepared; this one is slow
+    finished = tmp_path / "finished"
+    nb = _notebooks(tmp_path / "nb2", marker="RUN2")
+    started = tmp_path / "started"
+    (nb / "01_corpus.py").write_text(
+        HEADER
+        + "# %%\nimport time\nfrom pathlib import Path\n"
+        + f"Path({str(started)!r}).touch()\ntime.sleep(60)\nPath({str(finished)!r}).touch()\n",
+        encoding="utf-8",
+    )
+
+    def failing(self, *args, **kwargs):
+        import time
+
+        deadline = time.monotonic() + 60
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)  # fails once the notebook runs
+        raise RuntimeError("preparation failed on purpose")
+
+    monkeypatch.setattr(Analysis, "prepare", failing)
+    monkeypatch.setenv("CADRETEXT_CACHE_DIR", str(tmp_path / "cache"))
+    with pytest.raises(RuntimeError, match="on purpose"):
+        render_reports(corpus, out, notebooks=nb, progress=False)
+    # the kernels were shut down at the failure: the running notebook did not run to its end
+    assert started.exists() and not finished.exists()
+    assert _pages(out) == before  # the old report as it was
+    assert not list(tmp_path.glob(".out.*"))  # no staging folder left behind

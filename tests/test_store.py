@@ -242,3 +242,83 @@ def test_analysis_checks_its_settings(tmp_path) -> None:
     with pytest.raises(ParameterError, match="unknown step"):
         Analysis(SEEDS, store=False).prepare(["tokens"])
     assert STEPS[0] == "corpus"
+
+
+# ------------------------------------------------------------------ a producer and its readers
+@pytest.fixture
+def other_process():
+    """A living process that is not this one (it stands for cadretext report's process)."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        yield proc
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def _marker(tmp_path: Path, pid: int) -> Path:
+    marker = tmp_path / "producer.pid"
+    marker.write_text(str(pid), encoding="ascii")
+    return marker
+
+
+def test_a_reader_waits_for_an_entry_the_producer_is_preparing(tmp_path, other_process) -> None:
+    import threading
+
+    from cadretext import store as store_module
+
+    marker = _marker(tmp_path, other_process.pid)
+    store_module.wait_for_producer(marker)
+    try:
+        producer = ArtifactStore(tmp_path / "store")
+        # the producer stores the entry a little later, while the reader already asks for it
+        timer = threading.Timer(0.4, lambda: producer.put("step", ["k"], "prepared"))
+        timer.start()
+        reader = ArtifactStore(tmp_path / "store")
+        assert reader.get("step", ["k"], lambda: "computed by the reader") == "prepared"
+        assert reader.waited["step"] == 1 and reader.computed["step"] == 0
+        timer.join()
+    finally:
+        store_module.wait_for_producer(None)
+
+
+def test_a_reader_computes_once_the_producer_is_gone(tmp_path, other_process) -> None:
+    import threading
+
+    from cadretext import store as store_module
+
+    marker = _marker(tmp_path, other_process.pid)
+    store_module.wait_for_producer(marker)
+    try:
+        # the producer finishes (its marker goes) without storing this entry
+        timer = threading.Timer(0.3, marker.unlink)
+        timer.start()
+        reader = ArtifactStore(tmp_path / "store")
+        assert reader.get("step", ["k"], lambda: "computed") == "computed"
+        assert reader.computed["step"] == 1 and reader.waited["step"] == 0
+        timer.join()
+        # a marker that names a dead process is not waited for
+        other_process.kill()
+        other_process.wait()
+        store_module.wait_for_producer(_marker(tmp_path, other_process.pid))
+        assert reader.get("other", ["k"], lambda: "at once") == "at once"
+    finally:
+        store_module.wait_for_producer(None)
+
+
+def test_the_producer_itself_and_unconfigured_readers_never_wait(tmp_path) -> None:
+    from cadretext import store as store_module
+
+    with store_module.producing() as marker:
+        assert Path(marker).read_text(encoding="ascii") == str(__import__("os").getpid())
+        store = ArtifactStore(tmp_path)
+        assert store.get("a", [1], lambda: 1) == 1  # no producer configured: computes
+        store_module.wait_for_producer(marker)
+        try:
+            assert store.get("b", [1], lambda: 2) == 2  # this process is the producer
+        finally:
+            store_module.wait_for_producer(None)
+    assert not Path(marker).exists()

@@ -75,6 +75,8 @@ _BESIDE_SWEEP = ("paragraph_labels",)
 #: 10,000 reports), and the paragraph labels are better computed by this process, idle during
 #: the sweep; on fewer, the worker is free early and the sweep's fits take both cores.
 BESIDE_SWEEP_REPORTS = 4000
+# The steps that segment text with cadretext.tokenize's segmenters.
+_SEGMENTING = ("backend", "doc_tokens", "unit_tokens")
 # Steps that only read the corpus: keyed by its files and the code, no setting.
 _CORPUS_STEPS = ("corpus", *_TEXT_STEPS)
 # What each step reads in this process (besides the corpus files): prepare(keep=False)
@@ -489,10 +491,12 @@ class Analysis:
                 self._step("corpus", kept)
                 bar.update(1)
             self.timings["corpus"] = time.perf_counter() - start
-            if parallel:
-                from . import _parallel
+            if not parallel:
+                self._serially([s for s in steps if s != "corpus"], kept, bar)
+                return self
+            from . import _parallel
 
-                _parallel.executor(self.n_jobs)  # the pool at full size before a job runs
+            _parallel.executor(self.n_jobs)  # the pool at full size before a job runs
             pending = None
             pending_done = False
             # steps a thread of this process computes while the sweep's fits run in the pool
@@ -576,6 +580,24 @@ class Analysis:
         finally:
             bar.close()
         return self
+
+    def _serially(self, order: Sequence[str], kept: set[str], bar: Any) -> None:
+        """The steps of ``order`` one after the other, in that order, in this process."""
+        for i, name in enumerate(order):
+            start = time.perf_counter()
+            self._step(name, kept)
+            self.timings[name] = time.perf_counter() - start
+            self._let_go(order[i + 1 :], kept)
+            if (
+                len(kept) < len(STEPS)
+                and name in _SEGMENTING
+                and not any(s in _SEGMENTING for s in order[i + 1 :])
+            ):
+                from .tokenize import clear_segmenters
+
+                clear_segmenters()  # no later step segments text: see prepare
+            bar.update(1)
+        self._let_go([], kept)
 
     def _beside(
         self, name: str, others: list[str], remaining: Sequence[str], kept: set[str], bar: Any

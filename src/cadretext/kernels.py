@@ -45,20 +45,27 @@ __all__ = [
 #: Tag of the cell that resets the kernel before a notebook (removed after the run).
 RESET_TAG = "cadretext-reset-kernel"
 
-_RESET_SOURCE = (
-    "%reset -f\n"
-    "from cadretext.kernels import fresh_kernel_state\n"
-    "fresh_kernel_state()\n"
-    "del fresh_kernel_state"
-)
+
+def _reset_source(producer: str | None) -> str:
+    return (
+        "%reset -f\n"
+        "from cadretext.kernels import fresh_kernel_state\n"
+        f"fresh_kernel_state(producer={producer!r})\n"
+        "del fresh_kernel_state"
+    )
+
 
 # what the kernel process had before its first notebook (kernel side)
 _INITIAL: dict[str, Any] = {}
 
 
-def fresh_kernel_state() -> None:
+def fresh_kernel_state(producer: str | None = None) -> None:
     """In a kernel, before a notebook: the warning filters and matplotlib's settings as they
     were before the kernel's first notebook, no open figure, freed memory handed back.
+
+    ``producer``: the marker file of a process still preparing the analysis
+    (:func:`cadretext.store.producing`); store entries it has not written yet are waited for
+    (:func:`cadretext.store.wait_for_producer`). None: nothing is waited for.
 
     Called by the first cell of every notebook :func:`cadretext.render_reports` runs; harmless
     anywhere else (the first call only records the state).
@@ -66,6 +73,10 @@ def fresh_kernel_state() -> None:
     import gc
     import sys
     import warnings
+
+    from .store import wait_for_producer
+
+    wait_for_producer(producer)
 
     if "filters" not in _INITIAL:
         _INITIAL["filters"] = list(warnings.filters)
@@ -98,6 +109,9 @@ class KernelSlots:
 
     def __init__(self, kernel_name: str = "python3") -> None:
         self.kernel_name = kernel_name
+        #: Marker file of the process preparing the analysis while the notebooks run
+        #: (:func:`cadretext.store.producing`), handed to each notebook's first cell.
+        self.producer: str | None = None
         self._local = threading.local()
         self._lock = threading.Lock()
         self._all: list[Any] = []
@@ -204,7 +218,7 @@ def execute(nb: Any, in_path: str, out_path: str, slots: KernelSlots, **options:
     import nbformat
     import papermill
 
-    reset = nbformat.v4.new_code_cell(_RESET_SOURCE, metadata={"tags": [RESET_TAG]})
+    reset = nbformat.v4.new_code_cell(_reset_source(slots.producer), metadata={"tags": [RESET_TAG]})
     nb.cells.insert(0, reset)
     jupytext.write(nb, in_path)
     try:
@@ -257,7 +271,8 @@ def warm_up(
     slots: KernelSlots, pool: Any, n: int, modules: Iterable[str], tmp: str | Path, **options: Any
 ) -> list[Any]:
     """Start the kernels of ``n`` threads of ``pool`` (a ``ThreadPoolExecutor`` with ``n``
-    workers) and import ``modules`` in each; the futures of the warm-ups.
+    workers) and import ``modules`` in each; the futures of the warm-ups, returned once the
+    kernels' processes are launched.
 
     Each warm-up is a one-cell notebook run with :func:`execute` (``options`` as there: cwd,
     kernel_name ...), so the kernel is the one the thread's notebooks will run in. The warm-ups
@@ -270,11 +285,18 @@ def warm_up(
     modules = list(modules)
     source = "import importlib\n" + "".join(f"importlib.import_module({m!r})\n" for m in modules)
     barrier = threading.Barrier(n)
+    launched = [threading.Event() for _ in range(n)]
 
     def one(i: int) -> bool:
         # a thread that started late breaks the barrier: then warm whichever thread this is
         with contextlib.suppress(threading.BrokenBarrierError):
             barrier.wait(timeout=30)
+        try:
+            _launch(slots.get(), options)
+        except Exception:  # the warm-up below meets the same error, and so will the notebook
+            pass
+        finally:
+            launched[i].set()
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
         try:
             execute(nb, f"{tmp}/warm-{i}.ipynb", f"{tmp}/warm-{i}.out.ipynb", slots, **options)
@@ -282,4 +304,26 @@ def warm_up(
             return False
         return True
 
-    return [pool.submit(one, i) for i in range(n)]
+    futures = [pool.submit(one, i) for i in range(n)]
+    # The kernels' processes are launched before this returns: the caller then computes in
+    # Python, and a thread of this process that had still to import papermill and start its
+    # kernel waited for the interpreter lock (on the seeds the kernels started 6 s late).
+    for event in launched:
+        event.wait(timeout=_LAUNCH_TIMEOUT_S)
+    return futures
+
+
+#: Seconds :func:`warm_up` waits for a kernel's process to be launched.
+_LAUNCH_TIMEOUT_S = 60.0
+
+
+def _launch(km: Any, options: dict[str, Any]) -> None:
+    """Start ``km``'s kernel as nbclient would for ``options`` (papermill's): in the notebooks'
+    folder, with their extra arguments and an in-memory IPython history (nbclient's default);
+    nbclient then finds it running and only connects."""
+    from jupyter_core.utils import run_sync
+
+    if km.has_kernel:
+        return
+    extra = [*options.get("extra_arguments", []), "--HistoryManager.hist_file=:memory:"]
+    run_sync(km.start_kernel)(extra_arguments=extra, cwd=options.get("cwd"))

@@ -45,6 +45,7 @@ from .site import (
     stamp_markdown,
     to_html,
 )
+from .store import producing
 
 __all__ = [
     "NOTEBOOKS",
@@ -166,6 +167,10 @@ def render_reports(
     # system_allocator
     with system_allocator():
         n_jobs = resolve_n_jobs(n_jobs)
+        corpus_bytes = _corpus_bytes(corpus_path)
+        # a small corpus is prepared in this process alone: starting pool workers (each
+        # imports the libraries and loads jieba's dictionary again) costs more than they save
+        serial = corpus_bytes < SERIAL_PREPARE_BELOW_BYTES
         analysis = Analysis(
             corpus_path,
             seed=seed,
@@ -173,7 +178,7 @@ def render_reports(
             k_min=k_min,
             k_max=k_max,
             backend=backend,
-            n_jobs=n_jobs,
+            n_jobs=1 if serial else n_jobs,
             store=store,
         )
         parallel = max(1, min(2, n_jobs, len(specs)))
@@ -202,7 +207,12 @@ def render_reports(
                     _page_parts(fingerprint, nb_dir / f"{sp.stem}.py", settings, kernel_name),
                 )
             ]
-            if to_run and _corpus_bytes(corpus_path) < WARM_KERNELS_BELOW_BYTES:
+            # on a small corpus the kernels start (and import) from the first second, and the
+            # notebooks run while the analysis is prepared, each waiting in its kernel for the
+            # stored results it reads (cadretext.store.producing): their start-up and the
+            # tables and figures of the early pages then overlap the topic models' fits
+            overlap = bool(to_run) and corpus_bytes < WARM_KERNELS_BELOW_BYTES
+            if overlap:
                 kernels.warm_up(
                     slots,
                     pool,
@@ -211,24 +221,15 @@ def render_reports(
                     tmp.name,
                     **_kernel_options(nb_dir, kernel_name),
                 )
-            try:
-                with use_scheduler(scheduler):
-                    # stored, not held: the notebooks read the store
-                    analysis.prepare(progress=progress, keep=False)
-            finally:
-                release()  # the notebooks' kernels need the memory more than idle workers
-            prepared = time.perf_counter() - started
-            info = stamp(corpus_path, seed=seed, label=str(corpus), corpus=analysis.corpus)
-            # prepare(keep=False) let go of the segmenters once the text was tokenized
-            analysis.forget()  # lets go of the corpus the stamp read, and hands the memory back
-            staging = _staging_folder(out_dir, str(out))
-            try:
-                params = {**settings, "OUT_DIR": str(staging)}
-                render = _Render(
+
+            def render_for(info: dict[str, Any]) -> _Render:
+                staging = _staging_folder(out_dir, str(out))
+                staged.append(staging)
+                return _Render(
                     nb_dir=nb_dir,
                     tmp=Path(tmp.name),
                     staging=staging,
-                    params=params,
+                    params={**settings, "OUT_DIR": str(staging)},
                     info=info,
                     show_code=show_code,
                     kernel_name=kernel_name,
@@ -236,14 +237,56 @@ def render_reports(
                     store=analysis.store,
                     source=analysis.source,
                     kernels=slots,
+                    t0=started,
                 )
-                pages = _run_notebooks(specs, render, pool, progress)
+
+            staged: list[Path] = []
+            try:
+                with contextlib.ExitStack() as during_prepare:
+                    if overlap:
+                        slots.producer = during_prepare.enter_context(producing())
+                        # the stamp reads the corpus, which this process needs first anyway
+                        info = stamp(
+                            corpus_path, seed=seed, label=str(corpus), corpus=analysis.corpus
+                        )
+                        render = render_for(info)
+                        running = _start_notebooks(specs, render, pool, progress, overlap)
+                    try:
+                        with use_scheduler(scheduler):
+                            # stored, not held: the notebooks read the store
+                            analysis.prepare(
+                                _PREPARE_ORDER if serial else None, progress=progress, keep=False
+                            )
+                    except BaseException:
+                        if overlap:
+                            slots.close()  # the notebooks waiting for the analysis stop now
+                        raise
+                    finally:
+                        # the notebooks' kernels need the memory more than idle workers
+                        release()
+                prepared = time.perf_counter() - started
+                if not overlap:
+                    info = stamp(corpus_path, seed=seed, label=str(corpus), corpus=analysis.corpus)
+                # prepare(keep=False) let go of the segmenters once the text was tokenized
+                analysis.forget()  # lets go of the corpus the stamp read, and hands memory back
+                if not overlap:
+                    render = render_for(info)
+                    running = _start_notebooks(specs, render, pool, progress, overlap)
+                staging = render.staging
+                pages = _finish_notebooks(*running)
                 pages = _carry_over(previous, pages, out_dir, staging, keep_pages=only is not None)
                 timings = {
                     "prepare_s": round(prepared, 2),
                     "steps_s": {k: round(v, 2) for k, v in analysis.timings.items()},
                     "computed": dict(analysis.store.computed),
                     "notebooks_s": {p["stem"]: p.pop("seconds") for p in pages if "seconds" in p},
+                    # seconds from the start of the run; with "overlapped", the notebooks ran
+                    # while the analysis was prepared (see WARM_KERNELS_BELOW_BYTES)
+                    "notebooks_started_s": {
+                        p["stem"]: p.pop("started_s") for p in pages if "started_s" in p
+                    },
+                    "overlapped": overlap,
+                    "serial_prepare": serial,
                 }
                 (staging / REPORT_MANIFEST).write_text(
                     json.dumps({"pages": pages, "timings": timings}, ensure_ascii=False, indent=1)
@@ -253,7 +296,11 @@ def render_reports(
                 (staging / "index.html").write_text(index_html(pages, info), encoding="utf-8")
                 _swap_in(staging, out_dir, str(out))
             except BaseException:
-                shutil.rmtree(staging, ignore_errors=True)
+                if overlap:
+                    slots.close()  # a notebook still running stops now
+                pool.shutdown(wait=True, cancel_futures=True)
+                for folder in staged:
+                    shutil.rmtree(folder, ignore_errors=True)
                 raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -344,20 +391,23 @@ class _Render:
     store: Any
     source: str
     kernels: kernels.KernelSlots
+    t0: float  # perf_counter at the start of the run
 
 
-def _run_notebooks(
-    specs: Sequence[ReportSpec], render: _Render, pool: Any, progress: bool
-) -> list[dict[str, Any]]:
-    """Execute and render each notebook into the staging folder; one page record per notebook,
-    with the files it wrote (its page and whatever the notebook saved, such as the pyLDAvis
-    page).
+def _start_notebooks(
+    specs: Sequence[ReportSpec], render: _Render, pool: Any, progress: bool, overlapped: bool
+) -> tuple[Sequence[ReportSpec], dict[str, Any], Any]:
+    """Submit each notebook to ``pool``: executed and rendered into the staging folder, one
+    page record per notebook, with the files it wrote (its page and whatever the notebook
+    saved, such as the pyLDAvis page). The specs, the futures by stem and the progress bar, for
+    :func:`_finish_notebooks`.
 
     The notebooks run on ``pool``'s threads (at most two), each thread in its own kernel (a
     thread here only waits on its kernel), which runs the thread's next notebook too
     (:mod:`cadretext.kernels`): once the intermediate results are stored, a notebook is mostly
     imports, tables and figures, and the imports are then made once per kernel, not once per
-    notebook.
+    notebook. ``overlapped``: the analysis is still being prepared (the notebooks whose
+    results come first start first, :data:`_OVERLAP_ORDER`).
 
     With a store, an executed notebook is itself stored (the notebook with its outputs and
     the files it wrote), keyed by the notebook's source, the parameters other than the output
@@ -376,23 +426,25 @@ def _run_notebooks(
         bar.update(1)
         return page
 
+    expected = _OVERLAP_ORDER if overlapped else _EXPECTED_ORDER
+    order = sorted(
+        specs,
+        key=lambda sp: expected.index(sp.stem) if sp.stem in expected else len(expected),
+    )
+    return specs, {sp.stem: pool.submit(one, sp) for sp in order}, bar
+
+
+def _finish_notebooks(
+    specs: Sequence[ReportSpec], futures: dict[str, Any], bar: Any
+) -> list[dict[str, Any]]:
+    """The page records of the notebooks :func:`_start_notebooks` submitted, in ``specs``'
+    order (the first failure raised, the others cancelled)."""
     try:
-        # the longest notebooks first, so that no kernel runs one alone at the end
-        order = sorted(
-            specs,
-            key=lambda sp: (
-                _EXPECTED_ORDER.index(sp.stem)
-                if sp.stem in _EXPECTED_ORDER
-                else len(_EXPECTED_ORDER)
-            ),
-        )
-        futures = {sp.stem: pool.submit(one, sp) for sp in order}
-        try:
-            return [futures[spec.stem].result() for spec in specs]
-        except BaseException:
-            for f in futures.values():
-                f.cancel()
-            raise
+        return [futures[spec.stem].result() for spec in specs]
+    except BaseException:
+        for f in futures.values():
+            f.cancel()
+        raise
     finally:
         bar.close()
 
@@ -426,6 +478,32 @@ def _kernel_options(nb_dir: Path, kernel_name: str) -> dict[str, Any]:
 WARM_KERNELS_BELOW_BYTES = 20_000_000
 
 
+#: Below this many bytes of corpus files (about 250 reports of the synthetic benchmark's length)
+#: the analysis is prepared in the report's own process, without pool workers, in the order of
+#: :data:`_PREPARE_ORDER`.
+SERIAL_PREPARE_BELOW_BYTES = 1_000_000
+#: The order a small corpus is prepared in while the notebooks run (:data:`_OVERLAP_ORDER`):
+#: the tokens and labels pages 1 and 2 read, then the topic models of page 3 (the longest
+#: chain), then the rhetoric and the rest of the labels, which the last pages read.
+_PREPARE_ORDER = (
+    "corpus",
+    "units",
+    "backend",
+    "doc_tokens",
+    "unit_tokens",
+    "classification",
+    "typed",
+    "matches",
+    "paragraph_labels",
+    "sweep",
+    "lda",
+    "seeded",
+    "items",
+    "flows",
+    "places",
+)
+
+
 def _corpus_bytes(path: Path) -> int:
     """The size of the corpus files (what :func:`cadretext.load_corpus` would read)."""
     import warnings
@@ -454,6 +532,17 @@ _EXPECTED_ORDER = (
     "01_corpus",
     "05_shared_rhetoric",
     "04_program_types",
+    "06_diffusion",
+)
+#: The order of the notebooks that run while the analysis is prepared (small corpora): those
+#: whose results come first (corpus and tokens, then labels and rhetoric) before the topics,
+#: whose sweep is the preparation's last and longest step.
+_OVERLAP_ORDER = (
+    "01_corpus",
+    "02_keywords",
+    "04_program_types",
+    "03_topics",
+    "05_shared_rhetoric",
     "06_diffusion",
 )
 
@@ -504,6 +593,7 @@ def _run_one(spec: ReportSpec, render: _Render) -> dict[str, Any]:
         "rendered_utc": info["rendered_utc"],
         "findings": findings,
         "seconds": round(time.perf_counter() - started, 2),
+        "started_s": round(started - render.t0, 2),
     }
 
 

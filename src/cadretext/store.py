@@ -20,6 +20,11 @@ never sees half of one, and two runs that compute the same entry write the same 
 with the token cache, no fault of the store may stop a run: a folder that cannot be written
 means one warning and a run that computes without storing.
 
+While ``cadretext report`` prepares the results, its notebooks already run (on small corpora):
+a notebook's kernel, told the producer's marker file by :func:`wait_for_producer`, waits for
+an entry that is missing while the producing process lives, instead of computing it a second
+time beside it.
+
 The store only ever saves time; ``cadretext cache --clear`` (or deleting the folder) loses
 nothing. Pickles are code: the store reads only the folder it wrote, under the user's cache
 directory.
@@ -36,9 +41,12 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
+import tempfile
+import time
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -51,7 +59,14 @@ from ._io import atomic_write_with, sha256_of
 
 T = TypeVar("T")
 
-__all__ = ["ArtifactStore", "code_fingerprint", "default_store_dir", "source_fingerprint"]
+__all__ = [
+    "ArtifactStore",
+    "code_fingerprint",
+    "default_store_dir",
+    "producing",
+    "source_fingerprint",
+    "wait_for_producer",
+]
 
 _MAGIC = b"cadretext-artifact-1\n"
 #: Libraries whose results are stored; their versions are part of every key.
@@ -147,6 +162,8 @@ class ArtifactStore:
     computed, loaded : collections.Counter
         Per step name, how many times it was computed here and how many times read from disk
         (a warm run computes nothing: ``sum(store.computed.values()) == 0``).
+    waited : collections.Counter
+        Entries waited for while a producer prepared them (:func:`wait_for_producer`).
     corrupt : int
         Entries that failed their checksum or did not unpickle, and were recomputed.
     disabled : str or None
@@ -157,6 +174,8 @@ class ArtifactStore:
         self.folder = Path(folder) if folder is not None else default_store_dir()
         self.computed: Counter[str] = Counter()
         self.loaded: Counter[str] = Counter()
+        #: Entries this process waited for while another process prepared them.
+        self.waited: Counter[str] = Counter()
         self.corrupt = 0
         self.disabled: str | None = None
 
@@ -168,9 +187,16 @@ class ArtifactStore:
         return self.folder / f"{name}-{key}.pkl"
 
     def get(self, name: str, parts: Sequence[Any], compute: Callable[[], T]) -> T:
-        """The stored value of ``name`` for ``parts``, or ``compute()``, stored for next time."""
+        """The stored value of ``name`` for ``parts``, or ``compute()``, stored for next time.
+
+        In a process told of a producer (:func:`wait_for_producer`), a missing entry is first
+        waited for while the producer lives: it is then read, not computed a second time.
+        """
         path = self.path(name, self.key(name, parts))
         found = self._read(path)
+        if found is _MISSING and _await_entry(path):
+            self.waited[name] += 1
+            found = self._read(path)
         if found is not _MISSING:
             self.loaded[name] += 1
             return found  # type: ignore[return-value]
@@ -259,3 +285,68 @@ class _Missing:
 
 
 _MISSING = _Missing()
+
+
+# ------------------------------------------------------------------ a producer and its readers
+# The producer (cadretext report's own process) writes its process id into a marker file for
+# as long as it prepares; a reader told that file (a notebook's kernel) waits for a missing
+# entry while the file names a living process. Written here, not taken from a library: the
+# handshake is one file and a poll, and the store's atomic writes already make an entry's
+# appearance the moment it is complete.
+_PRODUCER: dict[str, Any] = {"marker": None}
+#: Seconds between two looks for an awaited entry.
+POLL_S = 0.05
+
+
+def wait_for_producer(marker: str | os.PathLike[str] | None) -> None:
+    """From now on, in this process, wait for a missing store entry while the process named in
+    ``marker`` (a file :func:`producing` wrote) is alive; ``None``: never wait (the default).
+
+    ``cadretext report`` calls it in each notebook's first cell, so that a notebook started
+    while the analysis is being prepared reads each result once it is stored.
+    """
+    _PRODUCER["marker"] = None if marker is None else os.fspath(marker)
+
+
+def _producer_alive() -> bool:
+    marker = _PRODUCER["marker"]
+    if marker is None:
+        return False
+    try:
+        pid = int(Path(marker).read_text(encoding="ascii"))
+    except (OSError, ValueError):  # gone: the producer has finished
+        return False
+    if pid == os.getpid():  # the producer itself computes what it misses
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, under another user
+        return True
+    return True
+
+
+def _await_entry(path: Path) -> bool:
+    """Wait until ``path`` exists or no producer is alive; whether it exists."""
+    if not _producer_alive():
+        return False
+    while not path.is_file():
+        if not _producer_alive():
+            return path.is_file()
+        time.sleep(POLL_S)
+    return True
+
+
+@contextlib.contextmanager
+def producing() -> Any:
+    """A marker file naming this process, for the ``with`` block's duration: hand its path to
+    :func:`wait_for_producer` in the processes that read what this one prepares."""
+    fd, name = tempfile.mkstemp(prefix="cadretext-producer-", suffix=".pid")
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(str(os.getpid()))
+        yield name
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(name)

@@ -31,6 +31,8 @@ from typing import Any, TypeVar
 import jieba
 
 from ._io import sha256_of
+from ._jieba import clear as clear_jieba
+from ._jieba import new_pos_tokenizer, new_tokenizer
 from ._parallel import progress_bar, resolve_n_jobs
 from .errors import ParameterError
 from .lexicons import WordList, as_wordlist
@@ -195,14 +197,11 @@ class _Segmenter:
             for word, tag in config.lexicon:
                 self.rj.add_word(word, _lexicon_freq(self.rj.suggest_freq(word)), tag)
             return
-        self.tk = jieba.Tokenizer()
-        self.tk.initialize()
+        self.tk = new_tokenizer()  # one load of jieba's dictionary per process (cadretext._jieba)
         for word, tag in config.lexicon:
             self.tk.add_word(word, freq=_lexicon_freq(self.tk.suggest_freq(word, False)), tag=tag)
         if config.pos:
-            from jieba import posseg
-
-            self._posseg = posseg.POSTokenizer(self.tk)
+            self._posseg = new_pos_tokenizer(self.tk)
 
     def keep(self, token: str) -> bool:
         if token in self.lexicon_words:
@@ -275,6 +274,7 @@ def clear_segmenters() -> None:
     lexicon, 60-80 MB); the next call loads what it needs again. ``Analysis.prepare(keep=False)``
     (what ``cadretext report`` runs) calls it once the text is tokenized."""
     _SEGMENTERS.clear()
+    clear_jieba()
 
 
 def segment_spans(

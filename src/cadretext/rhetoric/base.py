@@ -20,8 +20,6 @@ corpus DataFrame themselves.
 from __future__ import annotations
 
 import bisect
-import contextlib
-import io
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -31,6 +29,8 @@ from typing import Any
 import pandas as pd
 
 from .._io import import_jionlp
+from .._jieba import clear as clear_jieba
+from .._jieba import new_pos_tokenizer, new_tokenizer
 from ..errors import ParameterError
 from ..validation import as_texts
 
@@ -218,14 +218,9 @@ def longest_first(matches: list[tuple[int, int, Any]]) -> list[tuple[int, int, A
 @lru_cache(maxsize=1)
 def segmenter() -> tuple[Any, frozenset[str]]:
     """A private jieba tokenizer with cadretext's default lexicon (domain words + metaphors)."""
-    import jieba
-
     from ..lexicons import as_wordlist
 
-    jieba.setLogLevel(logging.WARNING)
-    tk = jieba.Tokenizer()
-    with contextlib.redirect_stderr(io.StringIO()):
-        tk.initialize()
+    tk = new_tokenizer()  # one load of jieba's dictionary per process (cadretext._jieba)
     lex = as_wordlist(None, ("domain_words", "metaphors"))
     assert lex is not None
     for word in lex.words:
@@ -241,6 +236,7 @@ def clear_caches() -> None:
 
     for cached in (segmenter, pos_segmenter, tokens, _sentence_spans):
         cached.cache_clear()
+    clear_jieba()
 
     return_freed_memory()
 
@@ -249,10 +245,8 @@ def clear_caches() -> None:
 def pos_segmenter() -> Any:
     """jieba's part-of-speech tokenizer over :func:`segmenter`'s tokenizer, built once (it reads
     jieba's whole tag table, about half a second)."""
-    import jieba.posseg
-
     tk, _ = segmenter()
-    return jieba.posseg.POSTokenizer(tk)
+    return new_pos_tokenizer(tk)
 
 
 @lru_cache(maxsize=20000)
