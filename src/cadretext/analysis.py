@@ -457,6 +457,10 @@ class Analysis:
     ) -> Analysis:
         """Compute (or read) every step in ``steps`` (default :data:`STEPS`).
 
+        With ``n_jobs=1`` the steps are computed in the order given (the corpus first): a step
+        finds its inputs whatever the order, and a reader of the store (a report's notebook)
+        gets the results it needs first when they are listed first.
+
         With ``n_jobs > 1`` the steps that need only the corpus and run on one core (labels,
         rhetoric items, places) are computed in a worker of the reusable pool while this
         process tokenizes and fits the topic models (on :data:`BESIDE_SWEEP_REPORTS` reports

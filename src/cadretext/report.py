@@ -128,9 +128,13 @@ def render_reports(
         notebooks read them from the default store, so pass a path only together with
         ``$CADRETEXT_CACHE_DIR`` pointing at its parent.
 
-    Before any notebook runs, every intermediate result (corpus, units, tokens, labels,
-    rhetoric items, sweep, topic models) is computed once, or read when an earlier run on the
-    same files with the same settings and versions stored it (:meth:`Analysis.prepare`).
+    Every intermediate result (corpus, units, tokens, labels, rhetoric items, sweep, topic
+    models) is computed once, in this process and its pool, or read when an earlier run on the
+    same files with the same settings and versions stored it (:meth:`Analysis.prepare`). On a
+    corpus under :data:`WARM_KERNELS_BELOW_BYTES` the notebooks run meanwhile, and each waits
+    in its kernel for the results it reads (:func:`cadretext.store.wait_for_producer`); on a
+    larger one they run after, so that their memory does not add to the preparation's. Under
+    :data:`SERIAL_PREPARE_BELOW_BYTES` the preparation uses no pool worker.
 
     Returns
     -------
@@ -472,9 +476,11 @@ def _kernel_options(nb_dir: Path, kernel_name: str) -> dict[str, Any]:
 
 
 #: Below this many bytes of corpus files (about 4,800 reports of the synthetic benchmark's
-#: length), the notebooks' kernels start and import while the analysis is prepared, from its
-#: first second on: their start-up is then a large share of the run. On larger corpora they
-#: start after it, so that their memory does not add to the preparation's peak.
+#: length), the notebooks' kernels start and import from the run's first second, and the
+#: notebooks run while the analysis is prepared, each waiting for the stored results it reads:
+#: their start-up and the early pages' tables and figures are then no longer added to the
+#: preparation's time (on the seeds most of a report's time). On larger corpora they start
+#: after it, so that their memory does not add to the preparation's peak.
 WARM_KERNELS_BELOW_BYTES = 20_000_000
 
 
