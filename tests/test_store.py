@@ -121,6 +121,16 @@ def test_a_second_analysis_computes_nothing(tmp_path) -> None:
     assert set(third.store.computed) == {"sweep", "lda"}
 
 
+def test_a_serial_preparation_follows_the_order_given(tmp_path) -> None:
+    # the order cadretext report uses on small corpora: what the first pages read comes first
+    order = ["corpus", "units", "unit_tokens", "sweep", "items", "classification", "typed"]
+    a = Analysis(SEEDS, store=tmp_path, k_max=3, backend="jieba", n_jobs=1)
+    a.prepare(order, keep=False)
+    # in STEPS' order the text steps would come first; the classifier stores its matches too
+    assert list(a.store.computed) == [*order[:-2], "matches", "classification", "typed"]
+    assert not set(a.__dict__) & set(STEPS), "results held in memory"
+
+
 def test_prepare_can_store_without_holding(tmp_path) -> None:
     import sys
 
