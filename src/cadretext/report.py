@@ -134,7 +134,7 @@ def render_reports(
     corpus under :data:`WARM_KERNELS_BELOW_BYTES` the notebooks run meanwhile, and each waits
     in its kernel for the results it reads (:func:`cadretext.store.wait_for_producer`); on a
     larger one they run after, so that their memory does not add to the preparation's. Under
-    :data:`SERIAL_PREPARE_BELOW_BYTES` the preparation uses no pool worker.
+    :data:`SERIAL_PREPARE_BELOW_UNITS` the preparation uses no pool worker.
 
     Returns
     -------
@@ -172,9 +172,7 @@ def render_reports(
     with system_allocator():
         n_jobs = resolve_n_jobs(n_jobs)
         corpus_bytes = _corpus_bytes(corpus_path)
-        # a small corpus is prepared in this process alone: starting pool workers (each
-        # imports the libraries and loads jieba's dictionary again) costs more than they save
-        serial = corpus_bytes < SERIAL_PREPARE_BELOW_BYTES
+        serial = False  # decided from the number of units, below
         analysis = Analysis(
             corpus_path,
             seed=seed,
@@ -182,7 +180,7 @@ def render_reports(
             k_min=k_min,
             k_max=k_max,
             backend=backend,
-            n_jobs=1 if serial else n_jobs,
+            n_jobs=n_jobs,
             store=store,
         )
         parallel = max(1, min(2, n_jobs, len(specs)))
@@ -253,6 +251,12 @@ def render_reports(
                         info = stamp(
                             corpus_path, seed=seed, label=str(corpus), corpus=analysis.corpus
                         )
+                        # few units: prepared in this process alone, since starting pool
+                        # workers (each imports the libraries and loads jieba's dictionary
+                        # again) costs more than they save on a sweep this small
+                        serial = len(analysis.units) < SERIAL_PREPARE_BELOW_UNITS
+                        if serial:
+                            analysis.n_jobs = 1  # the results are the same for any n_jobs
                         render = render_for(info)
                         running = _start_notebooks(specs, render, pool, progress, overlap)
                     try:
@@ -484,10 +488,12 @@ def _kernel_options(nb_dir: Path, kernel_name: str) -> dict[str, Any]:
 WARM_KERNELS_BELOW_BYTES = 20_000_000
 
 
-#: Below this many bytes of corpus files (about 250 reports of the synthetic benchmark's length)
-#: the analysis is prepared in the report's own process, without pool workers, in the order of
-#: :data:`_PREPARE_ORDER`.
-SERIAL_PREPARE_BELOW_BYTES = 1_000_000
+#: Below this many units (paragraphs, by default) on a corpus whose notebooks run beside the
+#: preparation, the analysis is prepared in the report's own process, without pool workers,
+#: in the order of :data:`_PREPARE_ORDER`. The seeds (87 paragraphs), in three alternating
+#: runs: 29.4, 29.9 and 25.5 s that way against 32.1, 31.2 and 26.6 s with the pool; the 166
+#: real reports (986 paragraphs, a sweep of 40-50 s): 79 s against 57 s.
+SERIAL_PREPARE_BELOW_UNITS = 150
 #: The order a small corpus is prepared in while the notebooks run (:data:`_OVERLAP_ORDER`):
 #: the tokens and labels pages 1 and 2 read, then the topic models of page 3 (the longest
 #: chain), then the rhetoric and the rest of the labels, which the last pages read.
