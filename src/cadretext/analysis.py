@@ -562,13 +562,7 @@ class Analysis:
                 else:
                     self._step(name, kept)
                 self.timings[name] = time.perf_counter() - start
-                self._let_go(rest[i + 1 :], kept)
-                if name == "unit_tokens" and len(kept) < len(STEPS):
-                    from .tokenize import clear_segmenters
-
-                    # no later step segments text: the dictionaries (60-80 MB each) go, and
-                    # with them a good part of this process's share of the fits' peak
-                    clear_segmenters()
+                self._after(name, rest[i + 1 :], kept)
                 bar.update(1)
             if pending is not None:
                 start = time.perf_counter()
@@ -591,17 +585,24 @@ class Analysis:
             start = time.perf_counter()
             self._step(name, kept)
             self.timings[name] = time.perf_counter() - start
-            self._let_go(order[i + 1 :], kept)
-            if (
-                len(kept) < len(STEPS)
-                and name in _SEGMENTING
-                and not any(s in _SEGMENTING for s in order[i + 1 :])
-            ):
-                from .tokenize import clear_segmenters
-
-                clear_segmenters()  # no later step segments text: see prepare
+            self._after(name, order[i + 1 :], kept)
             bar.update(1)
         self._let_go([], kept)
+
+    def _after(self, name: str, remaining: Sequence[str], kept: set[str]) -> None:
+        """Once step ``name`` is done here: let go of what no step of ``remaining`` reads and,
+        after the last step that segments text, of the segmenters."""
+        self._let_go(remaining, kept)
+        if (
+            len(kept) < len(STEPS)
+            and name in _SEGMENTING
+            and not any(s in _SEGMENTING for s in remaining)
+        ):
+            from .tokenize import clear_segmenters
+
+            # no later step segments text: the dictionaries (60-80 MB each) go, and with them
+            # a good part of this process's share of the fits' peak
+            clear_segmenters()
 
     def _beside(
         self, name: str, others: list[str], remaining: Sequence[str], kept: set[str], bar: Any

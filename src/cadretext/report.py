@@ -242,23 +242,26 @@ def render_reports(
                     t0=started,
                 )
 
+            def stamped() -> dict[str, Any]:
+                return stamp(corpus_path, seed=seed, label=str(corpus), corpus=analysis.corpus)
+
+            def begin(info: dict[str, Any]) -> tuple[_Render, tuple[Any, ...]]:
+                """The staging folder, and the notebooks submitted to the pool."""
+                render = render_for(info)
+                return render, _start_notebooks(specs, render, pool, progress, overlap)
+
             staged: list[Path] = []
             try:
                 with contextlib.ExitStack() as during_prepare:
                     if overlap:
                         slots.producer = during_prepare.enter_context(producing())
-                        # the stamp reads the corpus, which this process needs first anyway
-                        info = stamp(
-                            corpus_path, seed=seed, label=str(corpus), corpus=analysis.corpus
-                        )
                         # few units: prepared in this process alone, since starting pool
                         # workers (each imports the libraries and loads jieba's dictionary
                         # again) costs more than they save on a sweep this small
                         serial = len(analysis.units) < SERIAL_PREPARE_BELOW_UNITS
                         if serial:
                             analysis.n_jobs = 1  # the results are the same for any n_jobs
-                        render = render_for(info)
-                        running = _start_notebooks(specs, render, pool, progress, overlap)
+                        render, running = begin(stamped())
                     try:
                         with use_scheduler(scheduler):
                             # stored, not held: the notebooks read the store
@@ -273,13 +276,11 @@ def render_reports(
                         # the notebooks' kernels need the memory more than idle workers
                         release()
                 prepared = time.perf_counter() - started
-                if not overlap:
-                    info = stamp(corpus_path, seed=seed, label=str(corpus), corpus=analysis.corpus)
+                info = render.info if overlap else stamped()
                 # prepare(keep=False) let go of the segmenters once the text was tokenized
                 analysis.forget()  # lets go of the corpus the stamp read, and hands memory back
                 if not overlap:
-                    render = render_for(info)
-                    running = _start_notebooks(specs, render, pool, progress, overlap)
+                    render, running = begin(info)
                 staging = render.staging
                 pages = _finish_notebooks(*running)
                 pages = _carry_over(previous, pages, out_dir, staging, keep_pages=only is not None)
