@@ -291,6 +291,12 @@ def test_a_reader_waits_for_an_entry_the_producer_is_preparing(tmp_path, other_p
         assert reader.get("step", ["k"], lambda: "computed by the reader") == "prepared"
         assert reader.waited["step"] == 1 and reader.computed["step"] == 0
         timer.join()
+        # an entry that is there but does not read is recomputed at once, read and counted once
+        path = reader.path("step", reader.key("step", ["k"]))
+        path.write_bytes(b"not an artifact")
+        again = ArtifactStore(tmp_path / "store")
+        assert again.get("step", ["k"], lambda: "recomputed") == "recomputed"
+        assert again.corrupt == 1 and again.waited["step"] == 0 and again.computed["step"] == 1
     finally:
         store_module.wait_for_producer(None)
 

@@ -99,7 +99,6 @@ def remove_pinyin_glosses(text: str, *, removed: list[dict] | None = None) -> st
     >>> remove_pinyin_glosses("學(xué)習(xí) 個(ge) 人 县(市、区) (庄晓丽) 数据(GDP)")  # the space after a gloss goes too
     '學習個人 县(市、区) (庄晓丽) 数据(GDP)'
     """
-
     if "(" not in text and "（" not in text:
         return text
     pieces: list[str] = []

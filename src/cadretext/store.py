@@ -328,8 +328,9 @@ def _producer_alive() -> bool:
 
 
 def _await_entry(path: Path) -> bool:
-    """Wait until ``path`` exists or no producer is alive; whether it exists."""
-    if not _producer_alive():
+    """Wait for a missing ``path`` until it exists or no producer is alive; whether it came.
+    An entry that is there already (one that did not read: corrupt) is not waited for."""
+    if path.is_file() or not _producer_alive():
         return False
     while not path.is_file():
         if not _producer_alive():
