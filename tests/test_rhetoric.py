@@ -93,6 +93,8 @@ def test_formulas_exclude_plain_quantities_on_seeds(seeds):
         ("深化“放管服”改革，推行一户一策、一村一品。", ["放管服", "一户一策", "一村一品"]),
         ("落实“两不愁三保障”，深入开展“万人助万企”。", ["两不愁三保障", "万人助万企"]),
         ("发扬“三牛”精神，推进“四下基层”。", ["三牛", "四下基层"]),
+        ("传达全国两会精神，做好三农工作，村两委一肩挑。", ["两会", "三农", "两委", "一肩挑"]),
+        ("严守“十项规定”，深入贯彻中央八项规定精神。", ["十项规定", "八项规定"]),
     ],
 )
 def test_formula_grammar_positives(text, expected):
@@ -110,9 +112,13 @@ def test_formula_grammar_positives(text, expected):
         "一审和二审的程序，一对一帮扶，三天两夜的行程，梳理线索110余条。",
         "学员们三心二意不可取，要五湖四海广交朋友，一心一意谋发展。",
         "一张一弛，一来一回，一问一答，一上一下，两地三方签约。",
-        "全国两会期间热议三年行动计划，十四届全国人大一次会议召开，第一书记参加。",
+        "代表们热议三年行动计划，十四届全国人大一次会议召开，第一书记参加。",
         "推动一二三产业融合，三四线城市，五六十人，从四个方面提出三个方面的问题。",
         "一天比一天好，一步一个脚印，十个指头弹钢琴，3人一组，收入5.6亿元，二〇二三年。",
+        "书记提出要求：一要统一思想，二要加强领导；两省区一届接着一届抓。",
+        "学员自学“十七大”党章和“七一讲话”，弘扬“五四”精神。",
+        "落实三项措施，开展六项行动，复制192项政策，完善四项机制。",
+        "这类组合有两大特点，履行三大职能，参观七大礼堂。",
     ],
 )
 def test_formula_grammar_negatives(text):
@@ -232,7 +238,7 @@ def test_idioms_sources_parameter():
 # --------------------------------------------------------------------------- metaphors
 def test_every_metaphor_is_one_token_and_found_in_context():
     lexicon = load_wordlist("metaphors")
-    assert lexicon.version == "3" and len(lexicon) >= 900
+    assert lexicon.version == "4" and len(lexicon) >= 900
     families = {lexicon.tags[w].partition(":")[0] for w in lexicon.words}  # every entry has one
     assert families <= {*FAMILIES, "not_metaphor"}
     entries = {w for w in lexicon.words if lexicon.tags[w] != "not_metaphor"}
@@ -581,3 +587,16 @@ def test_clear_caches_lets_the_dictionaries_go_and_they_come_back() -> None:
     assert base.tokens.cache_info().currsize == 0 and base.segmenter.cache_info().currsize == 0
     assert base.pos_segmenter.cache_info().currsize == 0
     pd.testing.assert_frame_equal(extract_all(text), before)
+
+
+def test_lexicons_follow_the_annotators_of_real_pages():
+    """Metaphor lexicon v4 and idiom supplement v3: what blind annotators of real pages listed
+    (攻坚战 inside 脱贫攻坚战, 各条战线, 决战决胜 as an idiom) and what they did not (开局, 携手,
+    牢记使命, 解放思想)."""
+    found = metaphors(
+        ["坚决打赢脱贫攻坚战，来自各条战线的干部齐聚一堂。", "实现开局良好，两地携手共进。"]
+    )
+    assert set(found.loc[found["doc_id"] == 0, "item"]) == {"攻坚战", "各条战线"}
+    assert found.loc[found["doc_id"] == 1].empty
+    items = idioms("决战决胜脱贫攻坚，不忘初心，牢记使命，解放思想，时光荏苒。")["item"].tolist()
+    assert items == ["决战决胜", "不忘初心", "时光荏苒"]

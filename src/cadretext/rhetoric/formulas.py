@@ -28,7 +28,7 @@ _PRE_BAD = set("0123456789〇零一二三四五六七八九十百千万亿两第
 # characters that cannot be part of a formula's short segments (function words, units, time)
 _SEG_BAD = set(
     "的了和与及或是在有对为把被等也都就而并从向到于以之其个名位些样起定直次天年月日夜周时分"
-    "秒岁元万亿千百多余第点批种又"
+    "秒岁元万亿千百多余第点批种又届"
 )
 _DIRECTIONS = set("东西南北上下左右前后内外中")
 _QUANT_PAIR = set("年月日天夜周时次回遍趟个名位口元斤米里亩吨岁步点地方")
@@ -66,6 +66,8 @@ def _tables() -> _Tables:
 _CN_NUM = "〇零一二三四五六七八九十百两"
 _RE_GE = re.compile(rf"([{_CN_NUM[2:]}]{{1,2}})个")
 _RE_DA = re.compile("([两三四五六七八九十])大")
+# heads that, after N项, count measures rather than name a package (八项规定, 十项禁令 stay)
+_COUNTED_HEADS = frozenset({"措施", "硬措施", "政策", "新政", "行动", "机制", "改革", "工程"})
 _RE_POLICY = re.compile(r"(\d{1,3}|[一二三四五六七八九十百两]{1,3})([条项件招张])")
 _RE_DIGIT_PLUS = re.compile(
     r"(?<![0-9A-Za-z.+＋])(?:\d{1,2}(?:[+＋](?:\d{1,2}|[NXnx])){1,4}|[NX][+＋]\d{1,2})"
@@ -80,6 +82,10 @@ _RE_QUOTED_DIGITS = re.compile(r"(?!(?:19|20)\d\d$)\d{4,5}[A-Z]?")  # “3815”
 
 
 _RE_QUOTED_LONG = re.compile(f"[{_NUM_PAIRED}][{base.CJK}]{{1,6}}")
+# “十七大” (a party congress), “七一讲话”, “五四精神” (a date): numeral-led, never a formula
+_RE_CONGRESS_OR_DATE = re.compile(
+    f"(?:[一二三四五六七八九十]{{1,3}}大$|(?:七一|八一|五一|五四|六一|十一|一二九)(?![{_NUM_PAIRED}]))"
+)
 
 
 def _quoted_numeral_phrase(inner: str) -> bool:
@@ -89,7 +95,7 @@ def _quoted_numeral_phrase(inner: str) -> bool:
     “一站式”, “一把手”), or the quotation is a metaphor of the lexicon (“一盘棋”). Reports put
     formulas in quotes far more often than anything else numeral-led, which is why quotes
     license the longer and freer shapes the unquoted grammar does not accept."""
-    if not _RE_QUOTED_LONG.fullmatch(inner):
+    if not _RE_QUOTED_LONG.fullmatch(inner) or _RE_CONGRESS_OR_DATE.match(inner):
         return False
     rest = inner.lstrip(_NUM_PAIRED)
     if not rest:
@@ -139,6 +145,8 @@ def _paired_candidates(text: str, freq: dict[str, int]) -> list[tuple[int, int, 
         for end, segs in spans:
             if segs[0] == "对" or segs[0] == segs[1]:
                 continue  # 一对一, 一审二审
+            if segs[0][0] == "要":
+                continue  # 一要统一思想、二要…: an enumeration of demands, not 三严三实
             if segs[0] in _QUANT_PAIR and segs[1] in _QUANT_PAIR:
                 continue  # 三天两夜, 两地三方: quantities
             if (
@@ -277,6 +285,10 @@ def rule_policy(ctx: Context) -> list[Span]:
             continue
         if m.group(1) == "一":
             continue  # 一项措施, 一件实事: one of something, not a label
+        if m.group(1).isdigit() and int(m.group(1)) >= 100:
+            continue  # 192项政策: a tally, not a package with a name
+        if m.group(2) == "项" and head in _COUNTED_HEADS and not ctx.quoted(s, m.end() + len(head)):
+            continue  # 三项措施, 六项行动, 四项机制: the report counts its measures (八项规定 stays)
         out.append((s, m.end() + len(head), "N条+policy"))
     return out
 
@@ -307,6 +319,8 @@ def rule_quoted(ctx: Context) -> list[Span]:
     out = []
     for qs, qe in ctx.quotes:
         inner = ctx.text[qs:qe]
+        if _RE_CONGRESS_OR_DATE.match(inner):
+            continue  # “十七大”, “七一讲话”
         short = _RE_QUOTED_SHORT.fullmatch(inner) and not any(c in _SEG_BAD for c in inner[1:])
         if short or _quoted_numeral_phrase(inner):
             out.append((qs, qe, "quoted"))
