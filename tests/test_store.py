@@ -131,6 +131,32 @@ def test_a_serial_preparation_follows_the_order_given(tmp_path) -> None:
     assert not set(a.__dict__) & set(STEPS), "results held in memory"
 
 
+def test_a_serial_preparation_loads_jieba_once(tmp_path, monkeypatch) -> None:
+    # the tokens and then the rhetoric segment with one load of jieba's dictionary, which goes
+    # once the last of them is done (it went after the tokens and was loaded again)
+    import jieba
+
+    from cadretext import _jieba
+    from cadretext.report import _PREPARE_ORDER
+    from cadretext.rhetoric.base import clear_caches
+    from cadretext.tokenize import clear_segmenters
+
+    clear_segmenters()
+    clear_caches()
+    loads = []
+    initialize = jieba.Tokenizer.initialize
+
+    def counting(self, *args, **kwargs):
+        loads.append(self)
+        return initialize(self, *args, **kwargs)
+
+    monkeypatch.setattr(jieba.Tokenizer, "initialize", counting)
+    a = Analysis(SEEDS, store=tmp_path, k_max=3, backend="jieba", n_jobs=1)
+    a.prepare(_PREPARE_ORDER, keep=False)
+    assert len(loads) == 1
+    assert "items" in a.store.computed and _jieba._dictionary.cache_info().currsize == 0
+
+
 def test_prepare_can_store_without_holding(tmp_path) -> None:
     import sys
 

@@ -77,6 +77,10 @@ _BESIDE_SWEEP = ("paragraph_labels",)
 BESIDE_SWEEP_REPORTS = 4000
 # The steps that segment text with cadretext.tokenize's segmenters.
 _SEGMENTING = ("backend", "doc_tokens", "unit_tokens")
+# ... and the steps that segment with jieba's dictionary at all: the rhetoric extractors copy
+# the process's one load of it (cadretext._jieba), so it goes only after the last of these
+# (let go after the tokens, it was loaded again for the rhetoric, a second in a small report)
+_USES_JIEBA = (*_SEGMENTING, "items")
 # Steps that only read the corpus: keyed by its files and the code, no setting.
 _CORPUS_STEPS = ("corpus", *_TEXT_STEPS)
 # What each step reads in this process (besides the corpus files): prepare(keep=False)
@@ -591,12 +595,13 @@ class Analysis:
 
     def _after(self, name: str, remaining: Sequence[str], kept: set[str]) -> None:
         """Once step ``name`` is done here: let go of what no step of ``remaining`` reads and,
-        after the last step that segments text, of the segmenters."""
+        after the last step that segments text with jieba, of the segmenters and of jieba's
+        dictionary."""
         self._let_go(remaining, kept)
         if (
             len(kept) < len(STEPS)
-            and name in _SEGMENTING
-            and not any(s in _SEGMENTING for s in remaining)
+            and name in _USES_JIEBA
+            and not any(s in _USES_JIEBA for s in remaining)
         ):
             from .tokenize import clear_segmenters
 
