@@ -43,6 +43,7 @@ class _Tables:
     da_not_heads: frozenset[str]  # N大 + these: a party congress or a count, not a formula
     da_suffixes: frozenset[str]  # N大 + word + suffix: 五大发展理念
     policy_heads: tuple[str, ...]  # N条/项/件/招/张 + head, longest first: 20条措施, 八项规定
+    counted_heads: frozenset[str]  # after N项 a count unless quoted: 三项措施 (八项规定 stays)
     re_productive: re.Pattern[str]  # numeral + productive ending: 五位一体, 三级联动
 
 
@@ -59,6 +60,9 @@ def _tables() -> _Tables:
         da_not_heads=frozenset(words("formula_da_not_heads")),
         da_suffixes=frozenset(words("formula_da_suffixes")),
         policy_heads=tuple(sorted(words("formula_policy_heads"), key=len, reverse=True)),
+        counted_heads=frozenset(
+            w for w, tag in load_wordlist("formula_policy_heads").tags.items() if tag == "counted"
+        ),
         re_productive=re.compile(rf"([{_NUM1}]{{1,2}})(?:{'|'.join(map(re.escape, productive))})"),
     )
 
@@ -66,8 +70,6 @@ def _tables() -> _Tables:
 _CN_NUM = "〇零一二三四五六七八九十百两"
 _RE_GE = re.compile(rf"([{_CN_NUM[2:]}]{{1,2}})个")
 _RE_DA = re.compile("([两三四五六七八九十])大")
-# heads that, after N项, count measures rather than name a package (八项规定, 十项禁令 stay)
-_COUNTED_HEADS = frozenset({"措施", "硬措施", "政策", "新政", "行动", "机制", "改革", "工程"})
 _RE_POLICY = re.compile(r"(\d{1,3}|[一二三四五六七八九十百两]{1,3})([条项件招张])")
 _RE_DIGIT_PLUS = re.compile(
     r"(?<![0-9A-Za-z.+＋])(?:\d{1,2}(?:[+＋](?:\d{1,2}|[NXnx])){1,4}|[NX][+＋]\d{1,2})"
@@ -95,7 +97,7 @@ def _quoted_numeral_phrase(inner: str) -> bool:
     “一站式”, “一把手”), or the quotation is a metaphor of the lexicon (“一盘棋”). Reports put
     formulas in quotes far more often than anything else numeral-led, which is why quotes
     license the longer and freer shapes the unquoted grammar does not accept."""
-    if not _RE_QUOTED_LONG.fullmatch(inner) or _RE_CONGRESS_OR_DATE.match(inner):
+    if not _RE_QUOTED_LONG.fullmatch(inner):
         return False
     rest = inner.lstrip(_NUM_PAIRED)
     if not rest:
@@ -287,7 +289,11 @@ def rule_policy(ctx: Context) -> list[Span]:
             continue  # 一项措施, 一件实事: one of something, not a label
         if m.group(1).isdigit() and int(m.group(1)) >= 100:
             continue  # 192项政策: a tally, not a package with a name
-        if m.group(2) == "项" and head in _COUNTED_HEADS and not ctx.quoted(s, m.end() + len(head)):
+        if (
+            m.group(2) == "项"
+            and head in _tables().counted_heads
+            and not ctx.quoted(s, m.end() + len(head))
+        ):
             continue  # 三项措施, 六项行动, 四项机制: the report counts its measures (八项规定 stays)
         out.append((s, m.end() + len(head), "N条+policy"))
     return out
