@@ -75,12 +75,11 @@ _BESIDE_SWEEP = ("paragraph_labels",)
 #: 10,000 reports), and the paragraph labels are better computed by this process, idle during
 #: the sweep; on fewer, the worker is free early and the sweep's fits take both cores.
 BESIDE_SWEEP_REPORTS = 4000
-# The steps that segment text with cadretext.tokenize's segmenters.
-_SEGMENTING = ("backend", "doc_tokens", "unit_tokens")
-# ... and the steps that segment with jieba's dictionary at all: the rhetoric extractors copy
-# the process's one load of it (cadretext._jieba), so it goes only after the last of these
-# (let go after the tokens, it was loaded again for the rhetoric, a second in a small report)
-_USES_JIEBA = (*_SEGMENTING, "items")
+# The steps that segment text with jieba's dictionary: the tokens (cadretext.tokenize's
+# segmenters) and the rhetoric items (whose extractors copy the process's one load of it,
+# cadretext._jieba). It goes only after the last of these (let go after the tokens, it was
+# loaded again for the rhetoric, a second in a small report).
+_USES_JIEBA = ("backend", "doc_tokens", "unit_tokens", "items")
 # Steps that only read the corpus: keyed by its files and the code, no setting.
 _CORPUS_STEPS = ("corpus", *_TEXT_STEPS)
 # What each step reads in this process (besides the corpus files): prepare(keep=False)

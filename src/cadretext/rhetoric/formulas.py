@@ -55,14 +55,13 @@ def _tables() -> _Tables:
         return load_wordlist(name).words
 
     productive = sorted(words("formula_productive"), key=len, reverse=True)
+    policy = load_wordlist("formula_policy_heads")
     return _Tables(
         ge_heads=words("formula_ge_heads"),
         da_not_heads=frozenset(words("formula_da_not_heads")),
         da_suffixes=frozenset(words("formula_da_suffixes")),
-        policy_heads=tuple(sorted(words("formula_policy_heads"), key=len, reverse=True)),
-        counted_heads=frozenset(
-            w for w, tag in load_wordlist("formula_policy_heads").tags.items() if tag == "counted"
-        ),
+        policy_heads=tuple(sorted(policy.words, key=len, reverse=True)),
+        counted_heads=frozenset(w for w, tag in policy.tags.items() if tag == "counted"),
         re_productive=re.compile(rf"([{_NUM1}]{{1,2}})(?:{'|'.join(map(re.escape, productive))})"),
     )
 
