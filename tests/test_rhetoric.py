@@ -238,7 +238,7 @@ def test_idioms_sources_parameter():
 # --------------------------------------------------------------------------- metaphors
 def test_every_metaphor_is_one_token_and_found_in_context():
     lexicon = load_wordlist("metaphors")
-    assert lexicon.version == "4" and len(lexicon) >= 900
+    assert lexicon.version == "5" and len(lexicon) >= 900
     families = {lexicon.tags[w].partition(":")[0] for w in lexicon.words}  # every entry has one
     assert families <= {*FAMILIES, "not_metaphor"}
     entries = {w for w in lexicon.words if lexicon.tags[w] != "not_metaphor"}
@@ -485,7 +485,7 @@ def test_rhetoric_on_blind_annotated_real_reports():
     floors = {  # (split, kind): (precision, recall)
         ("dev", "formulas"): (0.95, 0.85),
         ("dev", "idioms"): (0.93, 0.93),
-        ("dev", "metaphors"): (0.88, 0.75),
+        ("dev", "metaphors"): (0.9, 0.73),
         ("heldout", "formulas"): (0.55, 0.75),
         ("heldout", "idioms"): (0.85, 0.8),
         ("heldout", "metaphors"): (0.7, 0.55),
@@ -590,13 +590,18 @@ def test_clear_caches_lets_the_dictionaries_go_and_they_come_back() -> None:
 
 
 def test_lexicons_follow_the_annotators_of_real_pages():
-    """Metaphor lexicon v4 and idiom supplement v3: what blind annotators of real pages listed
-    (攻坚战 inside 脱贫攻坚战, 各条战线, 决战决胜 as an idiom) and what they did not (开局, 携手,
-    牢记使命, 解放思想)."""
+    """Metaphor lexicon v5 and idiom supplement v3: what blind annotators of real pages listed
+    (脱贫攻坚战, 各条战线, 决战决胜 as an idiom) and what they did not (开局, 携手, 攻坚 inside
+    the policy name 脱贫攻坚, 牢记使命, 解放思想)."""
     found = metaphors(
-        ["坚决打赢脱贫攻坚战，来自各条战线的干部齐聚一堂。", "实现开局良好，两地携手共进。"]
+        [
+            "坚决打赢脱贫攻坚战，来自各条战线的干部齐聚一堂。",
+            "实现开局良好，两地携手共进。",
+            "全力推进脱贫攻坚工作，集中力量攻坚，打好攻坚战。",
+        ]
     )
-    assert set(found.loc[found["doc_id"] == 0, "item"]) == {"攻坚战", "各条战线"}
+    assert set(found.loc[found["doc_id"] == 0, "item"]) == {"脱贫攻坚战", "各条战线"}
     assert found.loc[found["doc_id"] == 1].empty
+    assert found.loc[found["doc_id"] == 2, "item"].tolist() == ["攻坚", "攻坚战"]
     items = idioms("决战决胜脱贫攻坚，不忘初心，牢记使命，解放思想，时光荏苒。")["item"].tolist()
     assert items == ["决战决胜", "不忘初心", "时光荏苒"]
