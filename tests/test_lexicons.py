@@ -50,3 +50,30 @@ def test_default_tokenizer_lexicon_is_domain_words_plus_metaphors():
     assert set(load_wordlist("domain_words").words) <= words
     assert set(load_wordlist("metaphors").words) <= words
     assert "metaphors" in config.lexicon_version
+
+
+def test_lists_and_default_configs_are_resolved_once_per_process(tmp_path: Path) -> None:
+    """tokenize() resolves its lists on every call: packaged lists are parsed once, the same
+    settings give the same config (its lexicon hash computed once), and a user's list file is
+    read again when it changes."""
+    import os
+
+    from cadretext.tokenize import make_config
+
+    assert load_wordlist("metaphors") is load_wordlist("metaphors")
+    assert as_wordlist(None, ("domain_words", "metaphors")) is as_wordlist(
+        None, ("domain_words", "metaphors")
+    )
+    config = make_config(backend="jieba", pos="n")
+    assert make_config(backend="jieba", pos=("n",)) is config
+    assert make_config(backend="jieba", pos="n", min_chars=1) is not config
+    path = tmp_path / "mine.txt"
+    path.write_text("新词\n", encoding="utf-8")
+    first = make_config(lexicon=str(path))
+    assert {w for w, _ in first.lexicon} == {"新词"}
+    assert load_wordlist(path) is load_wordlist(path)
+    path.write_text("新词\n另一个新词\n", encoding="utf-8")
+    os.utime(path, ns=(1, 1))  # a different modification time even on a coarse clock
+    assert {w for w, _ in make_config(lexicon=str(path)).lexicon} == {"新词", "另一个新词"}
+    with pytest.raises(ParameterError, match="min_chars"):
+        make_config(min_chars=[2])

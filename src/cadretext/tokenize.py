@@ -24,7 +24,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -126,7 +126,50 @@ def make_config(
     backend: str = "jieba",
     clean: bool = False,
 ) -> TokenizerConfig:
-    """Resolve :func:`tokenize`'s keyword arguments into a :class:`TokenizerConfig`."""
+    """Resolve :func:`tokenize`'s keyword arguments into a :class:`TokenizerConfig`.
+
+    Settings that name only packaged lists (or none) resolve to the same config object for the
+    whole process, so its key (a hash of the whole lexicon) is computed once, not per call.
+    """
+    if isinstance(pos, str):
+        pos = (pos,)
+    elif pos is not None:
+        pos = tuple(pos)
+    args = (lexicon, stopwords, pos, min_chars, keep_numbers, hmm, backend, clean)
+    if _packaged_only(lexicon) and _packaged_only(stopwords):
+        try:
+            hash(args)
+        except TypeError:  # an unhashable setting: let the checks below name it
+            return _make_config(*args)
+        return _packaged_config(*args)
+    return _make_config(*args)
+
+
+def _packaged_only(value: Any) -> bool:
+    """None, a bool, or packaged list names: nothing that can change while the process runs."""
+    from .lexicons import available
+
+    if value is None or isinstance(value, bool):
+        return True
+    names = (value,) if isinstance(value, str) else value
+    return isinstance(names, tuple) and all(isinstance(n, str) and n in available() for n in names)
+
+
+@lru_cache(maxsize=32)
+def _packaged_config(*args: Any) -> TokenizerConfig:
+    return _make_config(*args)
+
+
+def _make_config(
+    lexicon: Any,
+    stopwords: Any,
+    pos: tuple[str, ...] | None,
+    min_chars: int,
+    keep_numbers: bool,
+    hmm: bool,
+    backend: str,
+    clean: bool,
+) -> TokenizerConfig:
     check_choice("backend", backend, BACKENDS)
     if backend == "rjieba":
         try:
@@ -141,8 +184,6 @@ def make_config(
     else:
         stop = as_wordlist(stopwords, "stopwords_domain")
         stop_words = set(stop.words if stop else ())
-    if isinstance(pos, str):
-        pos = (pos,)
     check_int("min_chars", min_chars, minimum=1)
     lexicon_pairs = tuple((w, _pos_tag(lex.tags.get(w))) for w in lex.words) if lex else ()
     lex_words = {w for w, _ in lexicon_pairs}
@@ -167,9 +208,16 @@ def _pos_tag(tag: str | None) -> str:
 
 def default_stopwords() -> set[str]:
     """stopwords-iso's Chinese list (a maintained library list) plus ``stopwords_domain``."""
+    return set(_default_stopwords())
+
+
+@lru_cache(maxsize=1)
+def _default_stopwords() -> frozenset[str]:
     import stopwordsiso
 
-    return set(stopwordsiso.stopwords("zh")) | set(as_wordlist(None, "stopwords_domain").words)
+    return frozenset(stopwordsiso.stopwords("zh")) | frozenset(
+        as_wordlist(None, "stopwords_domain").words
+    )
 
 
 # --------------------------------------------------------------------------- segmenter

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -68,8 +69,13 @@ class WordList:
 
 def available() -> list[str]:
     """Names of the packaged word lists."""
-    return sorted(
-        p.name[:-4] for p in resources.files(__name__).iterdir() if p.name.endswith(".txt")
+    return list(_available())
+
+
+@lru_cache(maxsize=1)
+def _available() -> tuple[str, ...]:
+    return tuple(
+        sorted(p.name[:-4] for p in resources.files(__name__).iterdir() if p.name.endswith(".txt"))
     )
 
 
@@ -113,17 +119,32 @@ def load_wordlist(name_or_path: str | os.PathLike[str]) -> WordList:
     if path.suffix == ".txt" or os.sep in str(name_or_path) or path.exists():
         if not path.is_file():
             raise ParameterError(f"word list file not found: {path}")
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise InputFileError(path, "word lists must be UTF-8 text") from exc
-        return _parse(text.splitlines(), str(path))
-    resource = resources.files(__name__) / f"{name_or_path}.txt"
+        stat = path.stat()
+        return _load_text_file(str(path), stat.st_mtime_ns, stat.st_size)
+    return _load_packaged(str(name_or_path))
+
+
+# Parsed once per process: tokenize() and the extractors resolve their lists on every call, and
+# parsing and hashing the lexicons cost about 8 ms a call (a user's loop over single reports
+# spent more time there than segmenting). A file is read again when its modification time or
+# size changes. The WordList returned is shared: treat it as read-only.
+@lru_cache(maxsize=64)
+def _load_packaged(name: str) -> WordList:
+    resource = resources.files(__name__) / f"{name}.txt"
     if not resource.is_file():
         raise ParameterError(
-            f"no packaged word list named {name_or_path!r}; available: {', '.join(available())}"
+            f"no packaged word list named {name!r}; available: {', '.join(available())}"
         )
-    return _parse(resource.read_text(encoding="utf-8").splitlines(), str(name_or_path))
+    return _parse(resource.read_text(encoding="utf-8").splitlines(), name)
+
+
+@lru_cache(maxsize=64)
+def _load_text_file(path: str, mtime_ns: int, size: int) -> WordList:
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(path, "word lists must be UTF-8 text") from exc
+    return _parse(text.splitlines(), path)
 
 
 _REJECTED = {"no", "n", "0", "false", "reject", "rejected", "否"}
@@ -191,6 +212,11 @@ def merge_wordlists(lists: Iterable[WordList], name: str | None = None) -> WordL
     )
 
 
+@lru_cache(maxsize=16)
+def _merged_packaged(names: tuple[str, ...]) -> WordList:
+    return merge_wordlists((load_wordlist(n) for n in names), name="+".join(names))
+
+
 def as_wordlist(
     value: str | os.PathLike[str] | Iterable[str] | WordList | bool | None,
     default: str | tuple[str, ...],
@@ -206,7 +232,7 @@ def as_wordlist(
     if value is None or value is True:
         if isinstance(default, tuple):
             names = [n for n in default if n in available()]
-            return merge_wordlists((load_wordlist(n) for n in names), name="+".join(names))
+            return _merged_packaged(tuple(names))
         return load_wordlist(default)
     if value is False:
         return None
