@@ -383,6 +383,14 @@ def test_extract_all_and_errors():
     assert extract_all("今天天气不错。").columns.tolist()[:6] == [
         "doc_id", "item", "kind", "start", "end", "sentence",
     ]  # fmt: skip
+    # every kind's own columns are there even when it found nothing (a small corpus without
+    # idioms broke notebook 05's grouping by idiom_type), and nowhere else
+    full = df.columns.tolist()
+    assert {"rule", "source", "idiom_type", "domain", "category", "quote"} <= set(full)
+    assert extract_all("今天天气不错。").columns.tolist() == full
+    assert extract_all("学员到党校充电。").columns.tolist() == full
+    assert extract_all(pd.DataFrame({"doc_id": [], "text": []})).columns.tolist() == full
+    assert "idiom_type" not in extract_all("到党校充电。", kinds=("metaphor",)).columns
     with pytest.raises(ParameterError, match="kinds"):
         extract_all("文本", kinds=("slogan",))
     with pytest.raises(ParameterError, match="doc_id"):

@@ -68,17 +68,23 @@ def extract_all(
     # one batch's rows exist as Python objects at a time, and the table is not copied again to
     # be sorted (10,000 reports: 376,000 rows, 160 MB a copy).
     order = pd.Series([d for d, _ in docs]).sort_values(kind="stable").index
+    # the columns of every kind asked for, whether or not it found anything: a corpus without
+    # idioms still has an ``idiom_type`` column, so code that groups by it does not break
+    columns: dict[str, None] = dict.fromkeys(base.COLUMNS)
     parts = []
-    for start in range(0, len(docs), EXTRACT_BATCH):
+    for start in range(0, max(len(docs), 1), EXTRACT_BATCH):
         batch = [docs[i] for i in order[start : start + EXTRACT_BATCH]]
         frame = pd.DataFrame({"doc_id": [d for d, _ in batch], "text": [t for _, t in batch]})
-        found = [p for p in (_EXTRACTORS[k](frame) for k in kinds) if len(p)]
+        found = [_EXTRACTORS[k](frame) for k in kinds]
+        for part in found:
+            columns.update(dict.fromkeys(part.columns))
+        found = [part for part in found if len(part)]
         if found:
             rows = pd.concat(found, ignore_index=True)
             parts.append(rows.sort_values(["doc_id", "start", "end"], kind="stable"))
     if not parts:
-        return pd.DataFrame(columns=base.COLUMNS)
-    return pd.concat(parts, ignore_index=True)
+        return pd.DataFrame(columns=list(columns))
+    return pd.concat(parts, ignore_index=True).reindex(columns=list(columns))
 
 
 def _items_for(
