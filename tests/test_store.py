@@ -364,3 +364,21 @@ def test_the_producer_itself_and_unconfigured_readers_never_wait(tmp_path) -> No
         finally:
             store_module.wait_for_producer(None)
     assert not Path(marker).exists()
+
+
+def test_a_corpus_too_small_for_topics_says_so(tmp_path) -> None:
+    """One report of three paragraphs that share no word: the report's error names the corpus
+    (its user cannot pass no_below), not the bag-of-words filter's parameters."""
+    from cadretext.errors import ParameterError
+
+    folder = tmp_path / "one"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "市委党校举办中青年干部培训班。\n\n学员赴浙江跟班学习三个月。\n\n封闭式军事化训练锤炼作风。\n",
+        encoding="utf-8",
+    )
+    a = Analysis(folder, store=False, k_max=3, backend="jieba", n_jobs=1)
+    with pytest.raises(
+        ParameterError, match=r"too few reports for a topic model: .* of the 1 report "
+    ):
+        _ = a.sweep

@@ -403,16 +403,28 @@ class Analysis:
 
         def compute() -> pd.DataFrame:
             plan = self.plan
-            table = sweep_k(
-                self.unit_tokens,
-                range(self.k_min, self.k_max + 1),
-                seeds=self.seeds,
-                coherence=plan["coherence"],
-                passes=plan["passes"],
-                sample=plan["sample"],
-                sample_seed=self.seed,
-                n_jobs=self.n_jobs,
-            )
+            try:
+                table = sweep_k(
+                    self.unit_tokens,
+                    range(self.k_min, self.k_max + 1),
+                    seeds=self.seeds,
+                    coherence=plan["coherence"],
+                    passes=plan["passes"],
+                    sample=plan["sample"],
+                    sample_seed=self.seed,
+                    n_jobs=self.n_jobs,
+                )
+            except ParameterError as exc:
+                if not str(exc).startswith("no word occurs"):
+                    raise
+                # the report's user cannot pass no_below: say what is wrong with the corpus
+                n_docs, n_units = len(self.corpus), len(self.unit_tokens)
+                raise ParameterError(
+                    f"too few reports for a topic model: no word occurs in at least 2 and at "
+                    f"most half of the {n_units:,} {self.unit}s of the {n_docs:,} "
+                    f"report{'s' if n_docs != 1 else ''} (topic models compare many reports; "
+                    "add reports, or call the functions you need directly)"
+                ) from None
             return table.drop(columns=[c for c in table.columns if c.endswith("_time_s")])
 
         return self._get("sweep", self._settings("sweep"), compute)
