@@ -30,7 +30,7 @@ BACKEND = "auto"
 # %%
 
 from cadretext import Analysis, plots
-from cadretext.describe import describe_keyness
+from cadretext.describe import count_noun, describe_keyness
 from cadretext.keywords import keyness_by_group, kwic, tfidf, top_terms
 from cadretext.pages import Page, labels_for_documents
 
@@ -42,11 +42,11 @@ types = sorted(set(groups))
 predicted = int((corpus["program_type_source"] == "predicted").sum())
 page = Page("02_keywords", OUT_DIR, corpus, seed=SEED)
 page.caveat(len(types))
-page.say(f"{len(corpus):,} reports, {sum(map(len, tokens)):,} tokens; program types: "
+page.say(f"{count_noun(len(corpus), 'report')}, {sum(map(len, tokens)):,} tokens; program types: "
          f"{', '.join(types)}.")
 if predicted:
-    page.say(f"{predicted} reports have no program type in the manifest: their type is the "
-             "classifier's prediction (notebook 4).")
+    page.say(f"{count_noun(predicted, 'report has', 'reports have')} no program type in the "
+             "manifest: their type is the classifier's prediction (notebook 4).")
 
 # %% [markdown]
 # ## TF-IDF: top terms per document

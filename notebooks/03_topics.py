@@ -34,7 +34,12 @@ from pathlib import Path
 from IPython.display import HTML, display
 
 from cadretext import Analysis, plots
-from cadretext.describe import describe_doc_topics, describe_prevalence, describe_sweep
+from cadretext.describe import (
+    count_noun,
+    describe_doc_topics,
+    describe_prevalence,
+    describe_sweep,
+)
 from cadretext.pages import Page, labels_for_documents
 from cadretext.topics import (
     EmptyDocumentsWarning,
@@ -53,7 +58,8 @@ units = a.typed_units
 tokens = a.unit_tokens
 page = Page("03_topics", OUT_DIR, corpus, seed=SEED)
 page.caveat(corpus["program_type"].nunique())
-page.say(f"{len(corpus):,} reports -> {len(units):,} {UNIT} units, {sum(map(len, tokens)):,} "
+page.say(f"{count_noun(len(corpus), 'report')} -> {count_noun(len(units), UNIT + ' unit')}, "
+         f"{sum(map(len, tokens)):,} "
          "tokens.")
 page.say(a.backend_note)
 

@@ -42,7 +42,7 @@ from cadretext.classify import (
     stored_calibration,
     validate,
 )
-from cadretext.describe import describe_labels, describe_paragraph_labels
+from cadretext.describe import count_noun, describe_labels, describe_paragraph_labels
 from cadretext.pages import Page, labels_for_documents
 
 a = Analysis(CORPUS, seed=SEED, unit=UNIT, k_min=K_MIN, k_max=K_MAX, backend=BACKEND)  # computed once, stored
@@ -54,7 +54,7 @@ trained = clf.training_
 page = Page("04_program_types", OUT_DIR, corpus, seed=SEED)
 page.caveat()
 page.say(
-    f"{len(corpus):,} reports; pattern lexicon version {patterns.version} "
+    f"{count_noun(len(corpus), 'report')}; pattern lexicon version {patterns.version} "
     f"({len(patterns)} weighted terms and patterns). The default model was trained on "
     f"{trained['n_labelled']} labelled real reports from {trained.get('n_sites', '?')} sites "
     f"plus {trained.get('n_silver', 0)} silver examples (real pages labelled twice from the "

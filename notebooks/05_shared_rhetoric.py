@@ -33,6 +33,7 @@ BACKEND = "auto"
 import pandas as pd
 
 from cadretext import Analysis, plots
+from cadretext.describe import count_noun
 from cadretext.locations import describe_flows
 from cadretext.rhetoric import (
     cooccurrence_graph,
@@ -55,8 +56,9 @@ summary = (
 )
 page.say(
     "Items found: "
-    + "; ".join(f"{r.kind} {r.occurrences:,} occurrences of {r.distinct:,} distinct items in "
-                f"{r.reports:,} reports" for r in summary.itertuples())
+    + "; ".join(f"{r.kind} {count_noun(r.occurrences, 'occurrence')} of "
+                f"{count_noun(r.distinct, 'distinct item')} in {count_noun(r.reports, 'report')}"
+                for r in summary.itertuples())
     + "."
 )
 page.table(summary, "items_by_kind", "Occurrences, distinct items and reports per kind.")
@@ -80,14 +82,14 @@ if len(formula_table):
     single = int((formula_table["reports"] == 1).sum())
     top = formula_table.iloc[0]
     widest = (
-        f"The most widespread is {top['item']} ({top['reports']:,} reports, "
-        f"{top['count']:,} occurrences)."
+        f"The most widespread is {top['item']} ({count_noun(top['reports'], 'report')}, "
+        f"{count_noun(top['count'], 'occurrence')})."
         if top["reports"] > 1
-        else f"The most frequent is {top['item']} ({top['count']:,} occurrences)."
+        else f"The most frequent is {top['item']} ({count_noun(top['count'], 'occurrence')})."
     )
     page.say(
-        f"{len(formula_table):,} distinct numbered formulas; {single:,} of them occur in one "
-        f"report only.",
+        f"{count_noun(len(formula_table), 'distinct numbered formula')}; "
+        f"{single:,} of them {'occurs' if single == 1 else 'occur'} in one report only.",
         widest,
         key=True,
     )
@@ -250,7 +252,8 @@ if len(overlap) > 1:
 
 # %%
 graph = cooccurrence_graph(corpus, items=items)
-page.say(f"{graph.number_of_nodes():,} items, {graph.number_of_edges():,} links.")
+page.say(f"{count_noun(graph.number_of_nodes(), 'item')}, "
+         f"{count_noun(graph.number_of_edges(), 'link')}.")
 edges = pd.DataFrame(
     [
         {"item_a": a, "kind_a": graph.nodes[a]["kind"], "item_b": b,

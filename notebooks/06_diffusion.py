@@ -32,6 +32,7 @@ BACKEND = "auto"
 # %%
 
 from cadretext import Analysis, plots
+from cadretext.describe import count_noun
 from cadretext.pages import Page
 from cadretext.trends import (
     adoption,
@@ -51,7 +52,7 @@ page = Page("06_diffusion", OUT_DIR, corpus, seed=SEED)
 page.caveat(corpus["program_type"].nunique())
 items = a.items.query("kind in ('formula', 'metaphor')").reset_index(drop=True)
 n_reports = len(corpus)
-page.say(f"{n_reports:,} reports; {corpus['date'].notna().sum():,} dated.")
+page.say(f"{count_noun(n_reports, 'report')}; {corpus['date'].notna().sum():,} dated.")
 
 # %% [markdown]
 # ## Dates

@@ -85,7 +85,8 @@ def test_describe_sweep_names_the_peaks() -> None:
         "c_v is highest at K = 4 (0.50).",
         "u_mass is highest at K = 2 (-1.00).",
         "Stability across seeds goes from 0.90 at K = 2 to 0.40 at K = 4.",
-        "The selection rule chose K = 2.",
+        "The selection rule (best mean rank of the coherence measures and stability, the "
+        "smaller K on ties) chose K = 2.",
     ]
 
 

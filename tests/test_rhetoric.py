@@ -334,6 +334,12 @@ def test_shared_rhetoric_on_seeds(seeds):
     assert lines[0].startswith(f"{n_items} distinct items in {len(groups)} groups")
     first = everywhere["item"].iloc[0]
     assert first in lines[1]
+    # one of everything reads as English: no "1 groups", "(1 reports)"
+    one = pd.DataFrame({"doc_id": ["a"], "program_type": ["x"], "text": ["干部到党校充电。"]})
+    assert describe_shared(shared_rhetoric(one)) == [
+        "1 distinct item in 1 group: 1 occurs in every group, 0 in some, 0 in one group only.",
+        "Used by every group: 充电 (1 report).",
+    ]
 
 
 def test_rhetoric_overlap_jaccard_and_cosine(seeds):

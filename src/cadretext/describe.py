@@ -207,7 +207,7 @@ def describe_sweep(sweep: pd.DataFrame, chosen: int) -> list[str]:
     >>> for x in describe_sweep(s, 3): print(x)
     c_v is highest at K = 3 (0.45).
     Stability across seeds goes from 0.50 at K = 2 to 0.30 at K = 4.
-    The selection rule chose K = 3.
+    The selection rule (best mean rank of the coherence measures and stability, the smaller K on ties) chose K = 3.
     """
     check_columns(sweep, ["k"], "describe_sweep")
     out = []
@@ -221,7 +221,10 @@ def describe_sweep(sweep: pd.DataFrame, chosen: int) -> list[str]:
             f"Stability across seeds goes from {first['stability']:.2f} at K = {int(first['k'])} "
             f"to {last['stability']:.2f} at K = {int(last['k'])}."
         )
-    out.append(f"The selection rule chose K = {int(chosen)}.")
+    out.append(
+        "The selection rule (best mean rank of the coherence measures and stability, the "
+        f"smaller K on ties) chose K = {int(chosen)}."
+    )
     return out
 
 

@@ -601,11 +601,12 @@ def describe_effects(table: pd.DataFrame, *, level: float = 0.95) -> list[str]:
     if clear.empty:
         return [
             f"{table['outcome'].iloc[0]}: no term's {level:.0%} interval excludes zero "
-            f"({int(table['n'].iloc[0]):,} units in {int(table['n_clusters'].iloc[0]):,} reports)."
+            f"({count_noun(table['n'].iloc[0], 'unit')} in "
+            f"{count_noun(table['n_clusters'].iloc[0], 'report')})."
         ]
     return [
         f"{r.outcome}: {r.term} {r.estimate:.2f} ({level:.0%} interval {r.ci_low:.2f} to "
-        f"{r.ci_high:.2f}; {int(r.n):,} units in {int(r.n_clusters):,} reports)."
+        f"{r.ci_high:.2f}; {count_noun(r.n, 'unit')} in {count_noun(r.n_clusters, 'report')})."
         for r in clear.itertuples()
     ]
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..describe import count_noun
 from ..errors import ParameterError
 from . import base
 from .base import KINDS
@@ -175,6 +176,10 @@ def shared_rhetoric(
     return table.loc[order.index, SHARED_COLUMNS].reset_index(drop=True)
 
 
+def _verb(n: int) -> str:
+    return "occurs" if n == 1 else "occur"
+
+
 def describe_shared(table: pd.DataFrame, *, examples: int = 5) -> list[str]:
     """Short sentences, with their numbers, that say what a :func:`shared_rhetoric` table
     shows: how many distinct items there are, how many every group uses, and the most
@@ -194,14 +199,16 @@ def describe_shared(table: pd.DataFrame, *, examples: int = 5) -> list[str]:
     level = items["shared"].value_counts()
     groups = table["group"].nunique()
     out = [
-        f"{len(items)} distinct items in {groups} groups: {level.get('all', 0)} occur in every "
-        f"group, {level.get('some', 0)} in some, {level.get('one', 0)} in one group only."
+        f"{count_noun(len(items), 'distinct item')} in {count_noun(groups, 'group')}: "
+        f"{level.get('all', 0)} {_verb(level.get('all', 0))} in every group, "
+        f"{level.get('some', 0)} in some, {level.get('one', 0)} in one group only."
     ]
     docs = table.groupby(["item", "kind"], sort=False)["docs"].sum()
     common = items[items["shared"] == "all"].head(examples)
     if len(common):
         listed = ", ".join(
-            f"{r.item} ({docs[(r.item, r.kind)]:,} reports)" for r in common.itertuples()
+            f"{r.item} ({count_noun(docs[(r.item, r.kind)], 'report')})"
+            for r in common.itertuples()
         )
         out.append(f"Used by every group: {listed}.")
     return out
