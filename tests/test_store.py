@@ -379,6 +379,6 @@ def test_a_corpus_too_small_for_topics_says_so(tmp_path) -> None:
     )
     a = Analysis(folder, store=False, k_max=3, backend="jieba", n_jobs=1)
     with pytest.raises(
-        ParameterError, match=r"too few reports for a topic model: .* of the 1 report "
+        ParameterError, match=r"no topic model can be fitted on this corpus: .* of the 1 report "
     ):
         _ = a.sweep

@@ -420,10 +420,10 @@ class Analysis:
                 # the report's user cannot pass no_below: say what is wrong with the corpus
                 n_docs, n_units = len(self.corpus), len(self.unit_tokens)
                 raise ParameterError(
-                    f"too few reports for a topic model: no word occurs in at least 2 and at "
-                    f"most half of the {n_units:,} {self.unit}s of the {n_docs:,} "
-                    f"report{'s' if n_docs != 1 else ''} (topic models compare many reports; "
-                    "add reports, or call the functions you need directly)"
+                    f"no topic model can be fitted on this corpus: no word occurs in at least 2 "
+                    f"and at most half of the {n_units:,} {self.unit}s of the {n_docs:,} "
+                    f"report{'s' if n_docs != 1 else ''} (a topic model needs many reports of "
+                    "varied Chinese text; add reports, or call the functions you need directly)"
                 ) from None
             return table.drop(columns=[c for c in table.columns if c.endswith("_time_s")])
 
