@@ -95,7 +95,7 @@ page.figure(
 # ## The chosen model's topics
 
 # %%
-model = a.lda  # fit_lda(tokens, k, seed=SEED, passes=plan["fit_passes"])
+model = a.lda  # fit_lda(tokens, k, seed=SEED, passes=plan["fit_passes"], no_below=plan["no_below"])
 labels = model.topic_labels(n=3)
 page.say(
     f"{len(model.dropped)} of {len(tokens):,} units have no words left after dropping words in "

@@ -366,19 +366,31 @@ def test_the_producer_itself_and_unconfigured_readers_never_wait(tmp_path) -> No
     assert not Path(marker).exists()
 
 
-def test_a_corpus_too_small_for_topics_says_so(tmp_path) -> None:
-    """One report of three paragraphs that share no word: the report's error names the corpus
-    (its user cannot pass no_below), not the bag-of-words filter's parameters."""
+def test_one_report_gets_topics_of_its_paragraphs_or_a_clear_error(tmp_path) -> None:
+    """One report of three paragraphs: with fewer than FEW_UNITS units the bag of words keeps
+    words of one unit only, and K goes no higher than the units (2..3). Three identical
+    paragraphs leave no word at all: the error names the corpus (the report's user cannot pass
+    no_below), not the bag-of-words filter's parameters."""
     from cadretext.errors import ParameterError
 
     folder = tmp_path / "one"
     folder.mkdir()
-    (folder / "a.txt").write_text(
-        "市委党校举办中青年干部培训班。\n\n学员赴浙江跟班学习三个月。\n\n封闭式军事化训练锤炼作风。\n",
-        encoding="utf-8",
-    )
-    a = Analysis(folder, store=False, k_max=3, backend="jieba", n_jobs=1)
+    paragraphs = [
+        "市委党校举办中青年干部培训班。",
+        "学员赴浙江跟班学习三个月。",
+        "封闭式军事化训练锤炼作风。",
+    ]
+    (folder / "a.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    a = Analysis(folder, store=False, k_max=6, backend="jieba", n_jobs=1)
+    assert a.plan["no_below"] == 1 and "fewer than 30" in a.plan["rule"]
+    assert a.sweep["k"].tolist() == [2, 3]
+    assert a.lda.params["no_below"] == 1 and a.seeded.params["no_below"] == 1
+
+    same = tmp_path / "same"
+    same.mkdir()
+    (same / "a.txt").write_text("\n\n".join([paragraphs[0]] * 3) + "\n", encoding="utf-8")
+    b = Analysis(same, store=False, k_max=3, backend="jieba", n_jobs=1)
     with pytest.raises(
         ParameterError, match=r"no topic model can be fitted on this corpus: .* of the 1 report "
     ):
-        _ = a.sweep
+        _ = b.sweep

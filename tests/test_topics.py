@@ -304,6 +304,9 @@ def test_sweep_plan_bounds_the_sweep_as_the_corpus_grows():
     assert large["coherence"] == small["coherence"] == ("c_v", "c_npmi", "u_mass")
     assert large["fit_passes"] == 3 and sweep_plan(4_000)["fit_passes"] == 5
     assert "sample of 2,000 units" in large["rule"] and "5,0" not in small["rule"]
+    # one report's paragraphs: words of one unit kept, or nothing would pass the filter
+    assert sweep_plan(3)["no_below"] == 1 and "fewer than 30" in sweep_plan(3)["rule"]
+    assert sweep_plan(30)["no_below"] == small["no_below"] == large["no_below"] == 2
 
 
 def test_sweep_on_a_sample_of_units(corpus):

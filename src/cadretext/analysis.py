@@ -403,14 +403,17 @@ class Analysis:
 
         def compute() -> pd.DataFrame:
             plan = self.plan
+            # no more topics than units: a report of three paragraphs gets K = 2..3
+            n_with_words = sum(1 for unit in self.unit_tokens if len(unit))
             try:
                 table = sweep_k(
                     self.unit_tokens,
-                    range(self.k_min, self.k_max + 1),
+                    range(self.k_min, max(self.k_min, min(self.k_max, n_with_words)) + 1),
                     seeds=self.seeds,
                     coherence=plan["coherence"],
                     passes=plan["passes"],
                     sample=plan["sample"],
+                    no_below=plan["no_below"],
                     sample_seed=self.seed,
                     n_jobs=self.n_jobs,
                 )
@@ -445,7 +448,11 @@ class Analysis:
             "lda",
             self._settings("lda"),
             lambda: fit_lda(
-                self.unit_tokens, self.k, seed=self.seed, passes=self.plan["fit_passes"]
+                self.unit_tokens,
+                self.k,
+                seed=self.seed,
+                passes=self.plan["fit_passes"],
+                no_below=self.plan["no_below"],
             ),
         )
 
@@ -457,7 +464,11 @@ class Analysis:
 
         def compute() -> Any:
             return fit_seeded_lda(
-                self.unit_tokens, extra_topics=2, seed=self.seed, passes=self.plan["fit_passes"]
+                self.unit_tokens,
+                extra_topics=2,
+                seed=self.seed,
+                passes=self.plan["fit_passes"],
+                no_below=self.plan["no_below"],
             )
 
         return self._get("seeded", self._settings("seeded"), compute)

@@ -580,7 +580,8 @@ def keyness_by_group(
         return pd.concat(parts, ignore_index=True)
     empty = pd.DataFrame(columns=[*_KEYNESS_COLUMNS, "group"])
     empty.attrs["note"] = (
-        f"keyness compares groups, and there is {len(present)} here: nothing to compare"
+        f"Keyness compares groups, and there {'is' if len(present) == 1 else 'are'} "
+        f"{len(present)} here: nothing to compare."
     )
     return empty
 

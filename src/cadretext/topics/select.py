@@ -292,10 +292,16 @@ def sweep_k(
 
 #: Units above which :func:`sweep_plan` fits the sweep on a sample of that many units.
 SWEEP_UNITS = 2_000
+#: Below this many units the bag of words keeps words that occur in one unit only.
+FEW_UNITS = 30
 
 
 def sweep_plan(n_units: int, *, large: int = SWEEP_UNITS) -> dict[str, Any]:
     """Settings of a K sweep whose cost stays bounded as the corpus grows, and the rule.
+
+    Fewer than :data:`FEW_UNITS` units (one or two reports' paragraphs): as below, but a word
+    that occurs in one unit only is kept (``no_below=1``); otherwise no word may pass the
+    filter and no model can be fitted.
 
     Up to ``large`` units (2,000 paragraphs): the sweep fits every unit, with c_v, c_npmi and
     u_mass, 10 passes per fit, and the chosen model is fitted with the same 10 passes.
@@ -310,9 +316,9 @@ def sweep_plan(n_units: int, *, large: int = SWEEP_UNITS) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``coherence``, ``passes``, ``sample`` (keyword arguments of :func:`sweep_k`),
-        ``fit_passes`` (for :func:`fit_lda` and :func:`fit_seeded_lda` of the chosen K) and
-        ``rule`` (a sentence for the report).
+        ``coherence``, ``passes``, ``sample``, ``no_below`` (keyword arguments of
+        :func:`sweep_k`; ``no_below`` also of the fits), ``fit_passes`` (for :func:`fit_lda`
+        and :func:`fit_seeded_lda` of the chosen K) and ``rule`` (a sentence for the report).
 
     Examples
     --------
@@ -323,12 +329,30 @@ def sweep_plan(n_units: int, *, large: int = SWEEP_UNITS) -> dict[str, Any]:
     (2000, 10, 3)
     """
     n_units = check_int("n_units", n_units, minimum=0)
+    if n_units < FEW_UNITS:
+        # a word must occur in two units to enter the bag of words (no_below=2), and in at most
+        # half of them: in a handful of paragraphs (one report's) almost no word does both,
+        # and no model could be fitted at all
+        return {
+            "coherence": COHERENCE_MEASURES,
+            "passes": 10,
+            "sample": None,
+            "fit_passes": 10,
+            "no_below": 1,
+            "rule": (
+                f"{n_units:,} units (fewer than {FEW_UNITS}): every word in at most half of the "
+                "units is kept, even in one unit only; the sweep fits every unit (c_v, c_npmi "
+                "and u_mass, 10 passes per fit), and the chosen K is fitted with 10 passes. "
+                "Topics of so few units describe them; they do not generalise."
+            ),
+        }
     if n_units <= large:
         return {
             "coherence": COHERENCE_MEASURES,
             "passes": 10,
             "sample": None,
             "fit_passes": 10,
+            "no_below": 2,
             "rule": (
                 f"{n_units:,} units (at most {large:,}): the sweep fits every unit (c_v, c_npmi "
                 "and u_mass, 10 passes per fit), and the chosen K is fitted with 10 passes."
@@ -340,6 +364,7 @@ def sweep_plan(n_units: int, *, large: int = SWEEP_UNITS) -> dict[str, Any]:
         "passes": 10,
         "sample": large,
         "fit_passes": fit_passes,
+        "no_below": 2,
         "rule": (
             f"{n_units:,} units (more than {large:,}): the sweep fits a sample of {large:,} "
             f"units drawn with the seed (c_v, c_npmi and u_mass, 10 passes per fit), and the "
