@@ -152,7 +152,10 @@ def _packaged_only(value: Any) -> bool:
     if value is None or isinstance(value, bool):
         return True
     names = (value,) if isinstance(value, str) else value
-    return isinstance(names, tuple) and all(isinstance(n, str) and n in available() for n in names)
+    # a file of that name in the working folder would be read instead (load_wordlist)
+    return isinstance(names, tuple) and all(
+        isinstance(n, str) and n in available() and not os.path.exists(n) for n in names
+    )
 
 
 @lru_cache(maxsize=32)
