@@ -212,3 +212,12 @@ def test_describe_rates_names_the_reports_behind_a_single_period():
         "1 period 2023, 3 dated reports.",
         "x: used by 100% of reports in 2023 (95% interval 100%-100%, 3 reports).",
     ]
+
+
+def test_empty_descriptions_do_not_repeat_each_other():
+    """Notebook 06 says both on a corpus without dated items: two different sentences."""
+    from cadretext.trends import describe_diffusion, describe_rates
+
+    rates, first = describe_rates(pd.DataFrame()), describe_diffusion(pd.DataFrame())
+    assert len(rates) == len(first) == 1 and rates != first
+    assert "first use" in first[0] and "over time" in rates[0]

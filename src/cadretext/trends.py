@@ -566,7 +566,7 @@ def describe_diffusion(table: pd.DataFrame, *, n: int = 3) -> list[str]:
     ['x: first in report a (2020-03-01, 湖南省, from its sending place); used in 5 reports from 3 places.']
     """
     if table.empty:
-        return ["No dated report uses these items."]
+        return ["No item has a dated report: no first use to place, no spread to trace."]
     source = {
         "send": "from its sending place",
         "mentions": "the place it names most",
