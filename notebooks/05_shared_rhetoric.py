@@ -89,7 +89,7 @@ if len(formula_table):
     )
     page.say(
         f"{count_noun(len(formula_table), 'distinct numbered formula')}; "
-        f"{single:,} of them {'occurs' if single == 1 else 'occur'} in one report only.",
+        f"{count_noun(single, 'occurs', 'occur')} in one report only.",
         widest,
         key=True,
     )

@@ -32,6 +32,7 @@ from typing import Any
 
 import pandas as pd
 
+from .describe import count_noun
 from .errors import ParameterError
 from .store import ArtifactStore, source_fingerprint
 from .validation import check_choice, check_int
@@ -424,8 +425,8 @@ class Analysis:
                 n_docs, n_units = len(self.corpus), len(self.unit_tokens)
                 raise ParameterError(
                     f"no topic model can be fitted on this corpus: no word occurs in at least 2 "
-                    f"and at most half of the {n_units:,} {self.unit}s of the {n_docs:,} "
-                    f"report{'s' if n_docs != 1 else ''} (a topic model needs many reports of "
+                    f"and at most half of the {count_noun(n_units, self.unit)} of the "
+                    f"{count_noun(n_docs, 'report')} (a topic model needs many reports of "
                     "varied Chinese text; add reports, or call the functions you need directly)"
                 ) from None
             return table.drop(columns=[c for c in table.columns if c.endswith("_time_s")])

@@ -176,10 +176,6 @@ def shared_rhetoric(
     return table.loc[order.index, SHARED_COLUMNS].reset_index(drop=True)
 
 
-def _verb(n: int) -> str:
-    return "occurs" if n == 1 else "occur"
-
-
 def describe_shared(table: pd.DataFrame, *, examples: int = 5) -> list[str]:
     """Short sentences, with their numbers, that say what a :func:`shared_rhetoric` table
     shows: how many distinct items there are, how many every group uses, and the most
@@ -200,7 +196,7 @@ def describe_shared(table: pd.DataFrame, *, examples: int = 5) -> list[str]:
     groups = table["group"].nunique()
     out = [
         f"{count_noun(len(items), 'distinct item')} in {count_noun(groups, 'group')}: "
-        f"{level.get('all', 0)} {_verb(level.get('all', 0))} in every group, "
+        f"{count_noun(level.get('all', 0), 'occurs', 'occur')} in every group, "
         f"{level.get('some', 0)} in some, {level.get('one', 0)} in one group only."
     ]
     docs = table.groupby(["item", "kind"], sort=False)["docs"].sum()
