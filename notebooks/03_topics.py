@@ -40,6 +40,7 @@ from cadretext.describe import (
     describe_prevalence,
     describe_sweep,
 )
+from cadretext.errors import NoTopicModelError
 from cadretext.pages import Page, labels_for_documents
 from cadretext.topics import (
     EmptyDocumentsWarning,
@@ -62,6 +63,11 @@ page.say(f"{count_noun(len(corpus), 'report')} -> {count_noun(len(units), UNIT +
          f"{sum(map(len, tokens)):,} "
          "tokens.")
 page.say(a.backend_note)
+try:
+    sweep = a.sweep  # sweep_k(tokens, range(K_MIN, K_MAX + 1), seeds=(SEED, SEED + 1, SEED + 2), ...)
+except NoTopicModelError as exc:  # too little varied text: this page ends here, the others go on
+    why = str(exc)
+    page.stop(why[:1].upper() + why[1:] + ".")
 
 # %% [markdown]
 # ## Choosing the number of topics
@@ -79,7 +85,6 @@ page.say(a.backend_note)
 # %%
 plan = a.plan  # sweep_plan(len(tokens))
 page.say(f"Sweep settings: {plan['rule']}")
-sweep = a.sweep  # sweep_k(tokens, range(K_MIN, K_MAX + 1), seeds=(SEED, SEED + 1, SEED + 2), ...)
 k = a.k  # suggest_k(sweep)
 said = describe_sweep(sweep, k)
 page.say(said[-1] + " " + " ".join(said[:-1]), key=True)

@@ -4,6 +4,7 @@ shows no trace of the reset, and a failure costs only that kernel."""
 
 from __future__ import annotations
 
+import json
 import warnings
 from pathlib import Path
 
@@ -84,6 +85,30 @@ def test_a_failed_notebook_costs_its_kernel_only(slots, tmp_path: Path) -> None:
     assert failure.value.exec_count == 2  # counted in its own notebook, not the kernel's
     third = _run(slots, tmp_path, "c", "# %%\nimport os\nprint('pid', os.getpid())\n")
     assert _outputs(first) != _outputs(third)  # a new kernel after the failure
+
+
+def test_a_page_that_stops_ends_there_and_keeps_its_kernel(slots, tmp_path: Path) -> None:
+    """Page.stop inside an except block (how notebook 03 uses it): the notebook ends at that
+    cell without an error, its output stays, the exit's traceback and the cells after it go,
+    and the kernel runs the next notebook."""
+    source = (
+        "# %%\nimport os\nfrom cadretext.pages import Page\n"
+        "page = Page('99_stop', '.')\nprint('pid', os.getpid())\n"
+        "# %%\ntry:\n    raise ValueError('no topics')\nexcept ValueError as exc:\n"
+        "    page.stop(f'Stopped: {exc}.')\n"
+        "# %% [markdown]\n# ## A section that needs the topics\n"
+        "# %%\nprint('never')\n"
+    )
+    stopped = _run(slots, tmp_path, "a", source)
+    assert [c.cell_type for c in stopped.cells] == ["code", "code"]
+    last = stopped.cells[-1].outputs
+    assert "Stopped: no topics." in str(last)
+    assert not any(o.get("output_type") == "error" or o.get("name") == "stderr" for o in last)
+    assert json.loads((tmp_path / "99_stop_findings.json").read_text(encoding="utf-8")) == [
+        {"text": "Stopped: no topics."}
+    ]
+    after = _run(slots, tmp_path, "b", "# %%\nimport os\nprint('pid', os.getpid())\n")
+    assert _outputs(stopped).split()[:2] == _outputs(after).split()[:2]  # the same kernel
 
 
 def test_imported_modules_lists_the_notebooks_top_level_imports(tmp_path: Path) -> None:

@@ -84,3 +84,31 @@ def test_real_reports_without_labels_have_no_seed_prose(tmp_path: Path) -> None:
     _no_seed_prose(tmp_path / "out")
     labels = (tmp_path / "out" / "02_keywords.html").read_text(encoding="utf-8")
     assert re.search(r"40 reports have no program type in the manifest", labels)
+
+
+def test_a_corpus_without_a_topic_model_gets_every_page_and_says_why(tmp_path: Path) -> None:
+    """Three reports that repeat one paragraph: no word is rare enough for a topic model. The
+    topics page ends after saying so (Page.stop), the five other pages are rendered as usual,
+    and no page links to a topic map that was never made."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    paragraph = "市委党校举办中青年干部培训班，学员赴浙江跟班学习。"
+    for i in range(3):
+        (corpus / f"{i}.txt").write_text(f"{paragraph}\n\n{paragraph}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    written = render_reports(corpus, out, progress=False, k_max=4)
+    assert [p.name for p in written] == [f"{s.stem}.html" for s in NOTEBOOKS] + ["index.html"]
+    _no_seed_prose(out)
+    assert not (out / "03_topics_ldavis.html").exists()
+    topics = (out / "03_topics.html").read_text(encoding="utf-8")
+    assert "No topic model can be fitted on this corpus: every word occurs in more than half" in (
+        topics
+    )
+    # the page ends there: none of the later sections, no traceback of the stop
+    assert "Choosing the number of topics" not in topics and "SystemExit" not in topics
+    manifest = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    found = {p["stem"]: p["findings"] for p in manifest["pages"]}
+    assert found["03_topics"][0].startswith("No topic model can be fitted on this corpus")
+    assert found["04_program_types"]  # the other pages say what they found
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "03_topics_ldavis.html" not in index and "No topic model can be fitted" in index

@@ -371,7 +371,7 @@ def test_one_report_gets_topics_of_its_paragraphs_or_a_clear_error(tmp_path) -> 
     words of one unit only, and K goes no higher than the units (2..3). Three identical
     paragraphs leave no word at all: the error names the corpus (the report's user cannot pass
     no_below), not the bag-of-words filter's parameters."""
-    from cadretext.errors import ParameterError
+    from cadretext.errors import NoTopicModelError, ParameterError
 
     folder = tmp_path / "one"
     folder.mkdir()
@@ -391,6 +391,25 @@ def test_one_report_gets_topics_of_its_paragraphs_or_a_clear_error(tmp_path) -> 
     (same / "a.txt").write_text("\n\n".join([paragraphs[0]] * 3) + "\n", encoding="utf-8")
     b = Analysis(same, store=False, k_max=3, backend="jieba", n_jobs=1)
     with pytest.raises(
-        ParameterError, match=r"no topic model can be fitted on this corpus: .* of the 1 report "
+        NoTopicModelError,
+        match=r"no topic model can be fitted on this corpus: every word occurs in more than "
+        r"half of the 3 paragraphs of the 1 report ",
     ):
         _ = b.sweep
+    assert issubclass(NoTopicModelError, ParameterError)
+    # prepare() goes on without the topic models and says why (the report's other pages)
+    b.prepare(progress=False)
+    assert sorted(b.unavailable) == ["lda", "seeded", "sweep"]
+    assert all(why.startswith("no topic model can be fitted") for why in b.unavailable.values())
+    assert len(b.paragraph_labels) and len(b.items.columns)
+    # ... also with a store and a worker (the path cadretext report takes on larger corpora)
+    stored = Analysis(same, store=tmp_path / "store", k_max=3, backend="jieba", n_jobs=2)
+    stored.prepare(progress=False)
+    assert sorted(stored.unavailable) == ["lda", "seeded", "sweep"]
+    # stopwords and numbers only: nothing is left of the text, and the message says so
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "a.txt").write_text("我们的，123。\n\n他们的了，456。\n", encoding="utf-8")
+    c = Analysis(empty, store=False, k_max=3, backend="jieba", n_jobs=1)
+    with pytest.raises(NoTopicModelError, match="no word is left in the 2 paragraphs"):
+        _ = c.sweep

@@ -33,7 +33,7 @@ from typing import Any
 import pandas as pd
 
 from .describe import count_noun
-from .errors import ParameterError
+from .errors import NoTopicModelError, ParameterError
 from .store import ArtifactStore, source_fingerprint
 from .validation import check_choice, check_int
 
@@ -83,6 +83,8 @@ BESIDE_SWEEP_REPORTS = 4000
 _USES_JIEBA = ("backend", "doc_tokens", "unit_tokens", "items")
 # Steps that only read the corpus: keyed by its files and the code, no setting.
 _CORPUS_STEPS = ("corpus", *_TEXT_STEPS)
+# The topic models: a corpus may have none (NoTopicModelError), and prepare() goes on without.
+_TOPIC_STEPS = ("sweep", "lda", "seeded")
 # What each step reads in this process (besides the corpus files): prepare(keep=False)
 # lets a result go once no step left to do reads it.
 _INPUTS: dict[str, tuple[str, ...]] = {
@@ -174,6 +176,11 @@ class Analysis:
         self._memory_only = store is False
         #: Seconds each step took in :meth:`prepare` (computing or reading it).
         self.timings: dict[str, float] = {}
+        #: Steps :meth:`prepare` could not compute on this corpus, with the reason: the topic
+        #: models (``sweep``, ``lda``, ``seeded``) of a corpus on which no topic model can be
+        #: fitted. The other steps are prepared all the same; reading one of these raises
+        #: :class:`~cadretext.errors.NoTopicModelError`.
+        self.unavailable: dict[str, str] = {}
 
     # ------------------------------------------------------------------ plumbing
     @cached_property
@@ -418,20 +425,28 @@ class Analysis:
                     sample_seed=self.seed,
                     n_jobs=self.n_jobs,
                 )
-            except ParameterError as exc:
-                if not str(exc).startswith("no word occurs"):
-                    raise
-                # the report's user cannot pass no_below: say what is wrong with the corpus
-                n_docs, n_units = len(self.corpus), len(self.unit_tokens)
-                raise ParameterError(
-                    f"no topic model can be fitted on this corpus: no word occurs in at least 2 "
-                    f"and at most half of the {count_noun(n_units, self.unit)} of the "
-                    f"{count_noun(n_docs, 'report')} (a topic model needs many reports of "
-                    "varied Chinese text; add reports, or call the functions you need directly)"
-                ) from None
+            except NoTopicModelError:
+                raise self._no_topic_model() from None
             return table.drop(columns=[c for c in table.columns if c.endswith("_time_s")])
 
         return self._get("sweep", self._settings("sweep"), compute)
+
+    def _no_topic_model(self) -> NoTopicModelError:
+        """The error of a corpus on which no topic model can be fitted, in the corpus's terms
+        (the report's user cannot pass ``no_below``)."""
+        n_docs, n_units = len(self.corpus), len(self.unit_tokens)
+        units = f"the {count_noun(n_units, self.unit)} of the {count_noun(n_docs, 'report')}"
+        no_below = self.plan["no_below"]
+        if not any(len(unit) for unit in self.unit_tokens):
+            problem = f"no word is left in {units} once stopwords and numbers are dropped"
+        elif no_below > 1:
+            problem = f"no word occurs in at least {no_below} and at most half of {units}"
+        else:
+            problem = f"every word occurs in more than half of {units}"
+        return NoTopicModelError(
+            f"no topic model can be fitted on this corpus: {problem} (a topic model needs many "
+            "reports of varied Chinese text; add reports, or call the functions you need directly)"
+        )
 
     @cached_property
     def k(self) -> int:
@@ -464,13 +479,16 @@ class Analysis:
         from .topics import fit_seeded_lda
 
         def compute() -> Any:
-            return fit_seeded_lda(
-                self.unit_tokens,
-                extra_topics=2,
-                seed=self.seed,
-                passes=self.plan["fit_passes"],
-                no_below=self.plan["no_below"],
-            )
+            try:
+                return fit_seeded_lda(
+                    self.unit_tokens,
+                    extra_topics=2,
+                    seed=self.seed,
+                    passes=self.plan["fit_passes"],
+                    no_below=self.plan["no_below"],
+                )
+            except NoTopicModelError:
+                raise self._no_topic_model() from None
 
         return self._get("seeded", self._settings("seeded"), compute)
 
@@ -572,18 +590,19 @@ class Analysis:
                     # the text steps on (10,000 reports: 126 s of fits in a row)
                     and not self._all_stored(["lda", "seeded"])
                 ):
-                    _ = self.sweep  # the plan and the tokens come first, in this process
-                    seeded_future = self._in_worker(["seeded"])
+                    self._step("sweep", kept | {"sweep"})  # plan and tokens first, here
+                    if "sweep" not in self.unavailable:
+                        seeded_future = self._in_worker(["seeded"])
                 start = time.perf_counter()
                 if name == "seeded" and seeded_after_text and pending is not None:
                     self.store.computed.update(_wait(pending, "labels, rhetoric and seeded topics"))
                     pending_done = True
                     if "seeded" in kept:
-                        _ = self.seeded
+                        self._step("seeded", kept)
                 elif name == "seeded" and seeded_future is not None:
                     self.store.computed.update(_wait(seeded_future, "the seeded topic model"))
                     if "seeded" in kept:
-                        _ = self.seeded
+                        self._step("seeded", kept)
                 elif name == "sweep" and beside_sweep:
                     self._beside(name, beside_sweep, rest[i:], kept, bar)
                 else:
@@ -665,6 +684,19 @@ class Analysis:
     def _step(self, name: str, kept: set[str]) -> None:
         """Compute or read one step; with the step not kept, one already stored is not read."""
         if name not in kept and not self._memory_only and self._stored(name):
+            return
+        if name in _TOPIC_STEPS:
+            # a corpus without a topic model still gets every other result (and its report
+            # every other page): the step is recorded as unavailable, with the reason
+            if name in self.unavailable:
+                return  # known already: not fitted again
+            if name == "lda" and "sweep" in self.unavailable:
+                self.unavailable[name] = self.unavailable["sweep"]
+                return
+            try:
+                getattr(self, name)
+            except NoTopicModelError as exc:
+                self.unavailable[name] = str(exc)
             return
         getattr(self, "backend_info" if name == "backend" else name)
 

@@ -18,6 +18,11 @@ class ParameterError(CadretextError, ValueError):
     """A function or command-line parameter has a value cadretext cannot use."""
 
 
+class NoTopicModelError(ParameterError):
+    """No topic model can be fitted: no word is frequent enough, and rare enough, to keep (a
+    corpus of very few, identical or non-Chinese texts). The message says which counts failed."""
+
+
 class InputFileError(CadretextError):
     """A problem with one input file; names the file and, where known, the line.
 

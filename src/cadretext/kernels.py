@@ -241,7 +241,7 @@ def execute(nb: Any, in_path: str, out_path: str, slots: KernelSlots, **options:
         slots.discard()
         raise
     executed = nbformat.from_dict(executed)
-    executed.cells = [c for c in executed.cells if not _is_reset(c)]
+    executed.cells = _until_stop([c for c in executed.cells if not _is_reset(c)])
     count = 0
     for cell in executed.cells:
         if cell.cell_type == "code" and cell.get("execution_count") is not None:
@@ -251,6 +251,22 @@ def execute(nb: Any, in_path: str, out_path: str, slots: KernelSlots, **options:
                 if "execution_count" in output:
                     output["execution_count"] = count
     return executed
+
+
+def _until_stop(cells: list[Any]) -> list[Any]:
+    """The cells up to the one that ended the notebook with a bare ``SystemExit``
+    (:meth:`cadretext.pages.Page.stop`), without that exit's traceback and IPython's warning
+    about it; all the cells when none did. papermill stops at such a cell without raising: the
+    cells after it were not run, and the page shows none of them (their headings and prose
+    would describe results that are not there)."""
+    for i, cell in enumerate(cells):
+        outputs = cell.get("outputs", [])
+        if any(o.get("output_type") == "error" and o.get("ename") == "SystemExit" for o in outputs):
+            cell.outputs = [
+                o for o in outputs if o.get("output_type") != "error" and o.get("name") != "stderr"
+            ]
+            return cells[: i + 1]
+    return cells
 
 
 _IMPORT = re.compile(r"(?:from\s+([\w.]+)\s+import\b|import\s+([\w.]+))")

@@ -30,7 +30,7 @@ import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -339,6 +339,19 @@ class Page:
                 json.dumps(self.findings, ensure_ascii=False, indent=1) + "\n",
             )
         self._show(f'<p class="finding">{html.escape(text)}</p>')
+
+    def stop(self, *sentences: str) -> NoReturn:
+        """End the notebook here: show ``sentences`` (why the page cannot go on; they are also
+        a finding for the index page) and raise :class:`SystemExit`.
+
+        papermill, and so ``cadretext report``, takes a bare ``SystemExit`` as the notebook's
+        end rather than its failure: the page keeps what it showed up to here and drops the
+        cells after (:func:`cadretext.kernels.execute`), and the other pages of the report are
+        rendered as usual. In Jupyter the kernel stays up and "run all" stops at this cell.
+        Meant for notebooks: in a plain script it ends the script.
+        """
+        self.say(*sentences, key=True)
+        raise SystemExit from None  # no chained context: IPython cannot format one with it
 
     def seed_note(self, markdown: str) -> None:
         """Show interpretation written for the seed corpus, only when this corpus is it

@@ -36,6 +36,7 @@ from ._io import current_umask
 from .errors import CadretextError, OutputError, ParameterError
 from .pages import read_findings
 from .site import (
+    LDAVIS_PAGE,
     NOTEBOOKS,
     TITLE,
     ReportSpec,
@@ -44,6 +45,7 @@ from .site import (
     stamp,
     stamp_markdown,
     to_html,
+    without_topic_map,
 )
 from .store import producing
 
@@ -302,7 +304,18 @@ def render_reports(
                     + "\n",
                     encoding="utf-8",
                 )
-                (staging / "index.html").write_text(index_html(pages, info), encoding="utf-8")
+                index = index_html(pages, info)
+                if not (staging / LDAVIS_PAGE).exists():  # no topic model on this corpus
+                    index = without_topic_map(index)
+                    for page_record in pages:
+                        for name in page_record["files"]:
+                            if name.endswith(".html") and (staging / name).is_file():
+                                path = staging / name
+                                path.write_text(
+                                    without_topic_map(path.read_text(encoding="utf-8")),
+                                    encoding="utf-8",
+                                )
+                (staging / "index.html").write_text(index, encoding="utf-8")
                 _swap_in(staging, out_dir, str(out))
             except BaseException:
                 if overlap:

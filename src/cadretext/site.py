@@ -30,6 +30,7 @@ __all__ = [
     "stamp",
     "stamp_markdown",
     "to_html",
+    "without_topic_map",
 ]
 
 
@@ -234,6 +235,14 @@ def _nav(current: str | None) -> str:
         links.append(f'<a href="{spec.stem}.html"{mark}>{number}. {html.escape(spec.title)}</a>')
     links.append(f'<a href="{LDAVIS_PAGE}">Topic map (pyLDAvis)</a>')
     return '<nav class="ct-nav">' + "".join(links) + "</nav>"
+
+
+def without_topic_map(body: str) -> str:
+    """``body`` (a page or the index) without its navigation link to the topic map: for a
+    report whose topics page ended before the map was made (no topic model on the corpus).
+    Pages are decorated as their notebooks finish, before it is known whether the map will
+    exist, so the link is taken out afterwards."""
+    return body.replace(f'<a href="{LDAVIS_PAGE}">Topic map (pyLDAvis)</a>', "")
 
 
 _H2 = re.compile(r'<h2 id="([^"]+)"[^>]*>(.*?)(?:<a class="anchor-link"[^>]*>.*?</a>)?</h2>', re.S)

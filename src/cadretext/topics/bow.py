@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError
+from ..errors import NoTopicModelError, ParameterError
 from ..validation import (
     check_int,
     check_number,
@@ -255,7 +255,7 @@ def _filter(dictionary: Any, params: dict[str, Any], n_docs: int) -> None:
         no_below=params["no_below"], no_above=params["no_above"], keep_n=params["keep_n"]
     )
     if len(dictionary) == 0:
-        raise ParameterError(
+        raise NoTopicModelError(
             f"no word occurs in at least no_below={params['no_below']} and at most "
             f"no_above={params['no_above']} of the {n_docs} documents; lower no_below or raise "
             "no_above"
