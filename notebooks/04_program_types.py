@@ -181,8 +181,9 @@ page.table(shares.rename_axis("doc_id").reset_index(), "paragraph_shares",
 # ## How far to trust the labels
 #
 # The default model is a logistic regression over character n-grams and the lexicon's matches,
-# with the lexicon's own verdict as a prior, trained on real double-coded reports and on
-# silver examples (real web pages labelled twice, blind, from the labelling guide). Its quality
+# with the lexicon's own verdict as a prior, its probabilities mixed with the class shares of
+# the ten most similar training examples, trained on real double-coded reports and on silver
+# examples (real web pages labelled twice, blind, from the labelling guide). Its quality
 # on reports from sites it has never seen is measured by `python benchmarks/quality.py`
 # (cross-validation grouped by site, results by script and by label confidence, ablations and
 # learning curves); the README gives the figures. What this page can

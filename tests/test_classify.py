@@ -197,6 +197,55 @@ def test_pickle_and_save_load_predict_the_same(clf, eval_set, tmp_path):
         ProgramTypeClassifier.load(tmp_path / "junk.npz")
 
 
+def test_neighbour_index_votes_by_similarity_and_weight_and_round_trips():
+    """NeighbourIndex: a row's class shares come from its k most similar examples, each counted
+    by cosine similarity times weight; deterministic; saved and loaded as plain arrays."""
+    from scipy import sparse
+
+    from cadretext.classify.neighbours import NeighbourIndex
+
+    rng = np.random.default_rng(0)
+    # two clusters of examples on disjoint columns: class 0 on columns 0-19, class 1 on 20-39
+    a = rng.random((12, 40)) * np.r_[np.ones(20), np.zeros(20)]
+    b = rng.random((12, 40)) * np.r_[np.zeros(20), np.ones(20)]
+    X = sparse.csr_matrix(np.vstack([a, b]))
+    classes = np.r_[np.zeros(12, int), np.ones(12, int)]
+    index = NeighbourIndex(3, dims=5, seed=0).fit(X, classes, np.ones(24))
+    near = index.proba(sparse.csr_matrix(np.vstack([a[:1] + 0.01, b[:1] + 0.01])), k=5)
+    assert near.shape == (2, 3) and np.allclose(near.sum(axis=1), 1)
+    assert near[0].argmax() == 0 and near[1].argmax() == 1 and near[:, 2].max() < 0.01
+    # weight 0 on class 0's examples: the five nearest cast no vote, the shares are flat
+    muted = NeighbourIndex(3, dims=5, seed=0).fit(X, classes, np.r_[np.zeros(12), np.ones(12)])
+    np.testing.assert_allclose(muted.proba(sparse.csr_matrix(a[:1]), k=5), 1 / 3)
+    again = NeighbourIndex(3, dims=5, seed=0).fit(X, classes, np.ones(24))
+    np.testing.assert_array_equal(again.vectors_, index.vectors_)
+    loaded = NeighbourIndex.from_arrays(index.to_arrays(), 3)
+    np.testing.assert_array_equal(loaded.proba(X, k=5), index.proba(X, k=5))
+
+
+def test_neighbours_mix_into_the_probabilities(clf, eval_set):
+    """With neighbour_weight=0 the logits are the linear model's; the default mixes in the
+    neighbours' shares (the log of the mixture, so the rows still sum to 1 after softmax)."""
+    texts = eval_set["text"].tolist()[:8]
+    assert clf.neighbours_ is not None and clf.neighbour_weight == 0.2
+    linear = clone(clf).set_params(neighbour_weight=0.0)
+    linear.__dict__.update({k: v for k, v in clf.__dict__.items() if k.endswith("_")})
+    linear.neighbours_ = None
+    mixed, alone = clf.decision_function(texts), linear.decision_function(texts)
+    assert not np.allclose(mixed, alone)
+    np.testing.assert_allclose(np.exp(mixed).sum(axis=1), 1.0, atol=1e-9)
+    # uncertain: a low probability, or the two opinions naming different types
+    counts = clf._rows(clf._clean(texts), [[] for _ in texts]).counts  # the texts' n-grams
+    near = clf.neighbours_.proba(clf.ngrams_.transform(counts), clf.neighbours)
+    disagree = alone.argmax(axis=1) != near.argmax(axis=1)
+    low = clf.predict_proba(texts).max(axis=1) < clf.uncertain_below
+    np.testing.assert_array_equal(clf.uncertain(texts), low | disagree)
+    assert [r["uncertain"] for r in clf.predict_records(texts)] == list(low | disagree)
+    assert "most similar training examples favour different types" in clf.uncertain_rule()
+    with pytest.raises(ParameterError, match=r"neighbour_weight=1\.0 is out of range"):
+        ProgramTypeClassifier(neighbour_weight=1.0).fit(["a"], ["other"])
+
+
 def test_fit_is_deterministic_and_clone_pipeline_work(eval_set):
     x = eval_set["text"].tolist()
     y = eval_set["label"].tolist()
@@ -364,6 +413,12 @@ def test_packaged_default_model_is_what_the_training_command_builds(tmp_path):
     if meta_built["libraries"] == meta_packaged["libraries"]:  # same numerics: same bytes
         for key in ("coef", "intercept"):
             np.testing.assert_allclose(built[key], packaged[key], rtol=1e-6, atol=1e-9)
+        for key in ("neighbour_classes", "neighbour_weights"):
+            np.testing.assert_array_equal(built[key], packaged[key])
+        for key in ("neighbour_components", "neighbour_vectors"):  # up to an SVD's rounding
+            np.testing.assert_allclose(
+                np.abs(built[key].astype(float)), np.abs(packaged[key].astype(float)), atol=2e-3
+            )
         assert meta_built == meta_packaged
     else:
         # Other releases of numpy/scipy/scikit-learn move the solver's weights in the third
@@ -379,13 +434,14 @@ def test_packaged_default_model_is_what_the_training_command_builds(tmp_path):
 @needs_real
 def test_calibration_improves_brier_on_held_out_sites():
     """Temperature scaling, fitted on out-of-fold logits of the training sites, must improve an
-    over-confident model on sites it never saw (C=20: weak regularisation), and must not
+    over-confident model on sites it never saw (C=20: weak regularisation; the linear model
+    alone, since the neighbours' share in the mixture already tempers it), and must not
     spoil the default model, whose probabilities are already close to calibrated (its
     temperature is near 1; benchmarks/quality.py prints both)."""
     real = read_labelled_jsonl(REAL)
     args = (real["text"].tolist(), real["label"].tolist(), real["site"].tolist())
     cols = [f"{p}{c}" for p in ("u_", "p_") for c in CLASSES]
-    for params, worse_by in (({"C": 20.0}, None), ({}, 0.005)):
+    for params, worse_by in (({"C": 20.0, "neighbour_weight": 0.0}, None), ({}, 0.005)):
         oof = grouped_cross_validation(ProgramTypeClassifier(**params), *args, folds=3, repeats=1)
         before = calibration_summary(oof["true"].tolist(), oof[cols[:4]].to_numpy())
         after = calibration_summary(oof["true"].tolist(), oof[cols[4:]].to_numpy())

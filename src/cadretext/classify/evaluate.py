@@ -215,7 +215,8 @@ def grouped_cross_validation(
     -------
     DataFrame
         One row per report and repeat: ``repeat``, ``index`` (position in ``texts``), ``true``,
-        ``predicted``, ``p_<class>`` (calibrated) and ``u_<class>`` (uncalibrated), ``lexicon``
+        ``predicted``, ``p_<class>`` (calibrated) and ``u_<class>`` (uncalibrated), ``uncertain``
+        (the fold model's rule), ``lexicon``
         (the hand-set weights' label). Score it with :func:`scores_of`.
     """
     from sklearn.model_selection import StratifiedGroupKFold
@@ -231,6 +232,7 @@ def grouped_cross_validation(
         for fold_no, (train, test) in enumerate(splitter.split(x, y, g)):
             fold = _fit(clf, x[train].tolist(), y[train].tolist(), g[train])
             parts = fold.proba_by_source(x[test].tolist())
+            flagged = fold.uncertain(x[test].tolist())
             for k, i in enumerate(test):
                 p, u = parts["combined"][k], parts["uncalibrated"][k]
                 rows.append(
@@ -243,6 +245,7 @@ def grouped_cross_validation(
                         **{f"p_{c}": float(p[j]) for j, c in enumerate(CLASSES)},
                         **{f"u_{c}": float(u[j]) for j, c in enumerate(CLASSES)},
                         "lexicon": argmax_label(parts["lexicon"][k]),
+                        "uncertain": bool(flagged[k]),
                     }
                 )
     return pd.DataFrame(rows).sort_values(["repeat", "index"], ignore_index=True)

@@ -3,7 +3,8 @@
 A model is a NumPy ``.npz`` of plain arrays: ``meta`` (JSON: format, cadretext version,
 parameters, calibration, what it was trained on), ``ngram_columns`` and ``ngram_idf`` (the kept
 hashed n-gram columns and their idf), ``coef`` and ``intercept`` (the logistic regression), and
-``oof_logits``/``oof_truth`` (the out-of-fold predictions the temperature was fitted on). Nothing
+``oof_logits``/``oof_truth`` (the out-of-fold predictions the temperature was fitted on), and
+the ``neighbour_*`` arrays of :class:`~cadretext.classify.neighbours.NeighbourIndex`. Nothing
 executable is stored, so a model file from elsewhere cannot run code when it is loaded. A model
 is checked against its pattern file (by hash) and its n-gram hashing when loaded.
 """
@@ -23,13 +24,15 @@ from sklearn.utils.validation import check_is_fitted
 from ..errors import InputFileError, ParameterError
 from .features import NGRAM_HASHING, NgramBlock
 from .labels import CLASSES
+from .neighbours import NeighbourIndex
 from .patterns import load_patterns
 
 __all__ = ["load_arrays", "model_from_arrays", "model_to_arrays", "save_arrays"]
 
 MODEL_FORMAT = "cadretext.ProgramTypeClassifier"
-#: 3: hashed n-grams (columns + idf) and silver examples; 2 stored a learnt vocabulary
-MODEL_FORMAT_VERSION = 3
+#: 4: the nearest-neighbour index (``neighbour_*`` arrays); 3: hashed n-grams (columns + idf)
+#: and silver examples; 2 stored a learnt vocabulary
+MODEL_FORMAT_VERSION = 4
 
 
 def _hashing_meta() -> dict[str, Any]:
@@ -68,7 +71,9 @@ def model_to_arrays(clf) -> dict[str, np.ndarray]:
         "libraries": library_versions(),
     }
     block = clf.ngrams_
+    index = getattr(clf, "neighbours_", None)
     return {
+        **({} if index is None else index.to_arrays()),
         "meta": np.array(json.dumps(meta, ensure_ascii=False, sort_keys=True)),
         "ngram_columns": np.zeros(0, dtype=np.int64) if block is None else block.columns_,
         "ngram_idf": np.zeros(0) if block is None else block.idf_,
@@ -113,6 +118,9 @@ def model_from_arrays(cls, arrays: dict[str, np.ndarray], name: str = "model"):
     clf.calibration_ = meta["calibration"]
     clf.training_ = meta["training"]
     clf.n_labelled_, clf.n_base_, clf.n_weak_, clf.n_silver_ = meta["n"]
+    clf.neighbours_ = (
+        NeighbourIndex.from_arrays(arrays, len(CLASSES)) if "neighbour_vectors" in arrays else None
+    )
     if "oof_logits" in arrays and len(arrays["oof_logits"]):
         clf.oof_logits_ = np.asarray(arrays["oof_logits"], dtype=np.float64)
         clf.oof_truth_ = np.asarray(arrays["oof_truth"], dtype=int)
