@@ -235,8 +235,10 @@ else:
 # %% [markdown]
 # ## Reports to read by hand
 #
-# A report is flagged `uncertain` when its calibrated probability is low (the rule is printed
-# below). These are the reports to read before trusting the counts by program type.
+# A report is flagged `uncertain` when its calibrated probability is low or when the model's two
+# opinions (the linear model and the most similar training examples) favour different types;
+# the rule is printed below. These are the reports to read before trusting the counts by
+# program type.
 
 # %%
 flagged = labels[labels["uncertain"]]
