@@ -197,7 +197,7 @@ def test_pickle_and_save_load_predict_the_same(clf, eval_set, tmp_path):
         ProgramTypeClassifier.load(tmp_path / "junk.npz")
 
 
-def test_neighbour_index_votes_by_similarity_and_weight_and_round_trips():
+def test_neighbour_index_votes_by_similarity_and_weight_and_round_trips(monkeypatch):
     """NeighbourIndex: a row's class shares come from its k most similar examples, each counted
     by cosine similarity times weight; deterministic; saved and loaded as plain arrays."""
     from scipy import sparse
@@ -221,6 +221,12 @@ def test_neighbour_index_votes_by_similarity_and_weight_and_round_trips():
     np.testing.assert_array_equal(again.vectors_, index.vectors_)
     loaded = NeighbourIndex.from_arrays(index.to_arrays(), 3)
     np.testing.assert_array_equal(loaded.proba(X, k=5), index.proba(X, k=5))
+    # computed in blocks of rows (memory): the blocks do not change the answer
+    from cadretext.classify import neighbours
+
+    whole = index.proba(X, k=5)
+    monkeypatch.setattr(neighbours, "_BLOCK", 5)
+    np.testing.assert_allclose(index.proba(X, k=5), whole, atol=1e-6)
 
 
 def test_neighbours_mix_into_the_probabilities(clf, eval_set):

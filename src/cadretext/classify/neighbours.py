@@ -32,6 +32,8 @@ __all__ = ["NeighbourIndex"]
 #: Added to every class's count before normalising: a report with no similar example gets an
 #: (almost) flat distribution instead of a division by zero.
 SMOOTHING = 1e-3
+#: Rows whose similarities are computed at once.
+_BLOCK = 512
 
 
 class NeighbourIndex:
@@ -75,13 +77,17 @@ class NeighbourIndex:
         out = np.full((X.shape[0], self.n_classes), SMOOTHING)
         if not X.shape[0] or not len(self.classes_):
             return out / out.sum(axis=1, keepdims=True)
-        sims = self._embed(X) @ self.vectors_.T
-        k = min(int(k), sims.shape[1])
-        # the k largest, ties broken by example order (argsort is stable): deterministic
-        nearest = np.argsort(-sims, axis=1, kind="stable")[:, :k]
-        for i, row in enumerate(nearest):
-            votes = np.clip(sims[i, row], 0.0, None) * self.weights_[row]
-            np.add.at(out[i], self.classes_[row], votes)
+        k = min(int(k), len(self.classes_))
+        embedded = self._embed(X)
+        # in blocks of rows: the similarity table of 10,000 reports against every example, and
+        # its sort order, would otherwise add a few hundred MB to a large report's peak
+        for start in range(0, len(embedded), _BLOCK):
+            sims = embedded[start : start + _BLOCK] @ self.vectors_.T
+            # the k largest, ties broken by example order (argsort is stable): deterministic
+            nearest = np.argsort(-sims, axis=1, kind="stable")[:, :k]
+            for i, row in enumerate(nearest):
+                votes = np.clip(sims[i, row], 0.0, None) * self.weights_[row]
+                np.add.at(out[start + i], self.classes_[row], votes)
         return out / out.sum(axis=1, keepdims=True)
 
     def to_arrays(self) -> dict[str, np.ndarray]:
