@@ -572,14 +572,12 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
         self.coef_ = coef
         self.intercept_ = intercept
         self.neighbours_ = None
-        if self.neighbour_weight > 0 and self.ngrams_ is not None and len(y) >= 2:
-            self.neighbours_ = NeighbourIndex(
-                len(CLASSES), int(self.neighbour_dims), int(self.seed)
-            ).fit(
-                self.ngrams_.transform(rows.counts),
-                np.array([CLASSES.index(c) for c in y]),
-                w,
-            )
+        if self.neighbour_weight > 0 and self.ngrams_ is not None:
+            tfidf = self.ngrams_.transform(rows.counts)
+            if min(tfidf.shape) > 1:  # an SVD needs two examples and two columns
+                self.neighbours_ = NeighbourIndex(
+                    len(CLASSES), int(self.neighbour_dims), int(self.seed)
+                ).fit(tfidf, np.array([CLASSES.index(c) for c in y]), w)
 
     def _calibrate(self, pool: TrainingPool, labelled: list[int], groups: list[Any] | None) -> None:
         """Temperature from out-of-fold logits of the labelled texts (grouped folds)."""
