@@ -55,7 +55,6 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -88,13 +87,11 @@ from .neighbours import NeighbourIndex
 from .patterns import (
     Match,
     PatternSet,
-    evidence_sentences,
     find_matches,
     load_patterns,
     score_lexicon,
-    sentence_index,
-    sentence_spans,
 )
+from .records import Prepared, RecordsMixin
 from .rows import Rows, TrainingPool, class_weight_power, class_weights
 from .silver import silver_examples
 from .temperature import fit_temperature, log_loss_at
@@ -102,17 +99,7 @@ from .temperature import fit_temperature, log_loss_at
 __all__ = ["ProgramTypeClassifier", "fit_temperature", "log_loss_at"]
 
 
-@dataclass
-class _Prepared:
-    texts: list[str]
-    rows: Rows
-    lexicon: dict[str, Any]  # score_lexicon's output
-    logits: np.ndarray  # (n, 4), CLASSES order
-    # whether the linear model and the nearest examples favour the same type (None: no index)
-    agree: np.ndarray | None = None
-
-
-class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
+class ProgramTypeClassifier(RecordsMixin, ClassifierMixin, BaseEstimator):
     """Label reports secondment / party_school / closed_training / other, with evidence.
 
     A scikit-learn classifier (``fit``, ``predict``, ``predict_proba``, ``get_params``; works with
@@ -620,33 +607,34 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ predict
     def _logits(self, rows: Rows, p_lex: np.ndarray | None = None) -> np.ndarray:
-        return self._logits_and_agreement(rows, p_lex)[0]
+        return self._opinions(rows, p_lex)[0]
 
-    def _logits_and_agreement(
+    def _opinions(
         self, rows: Rows, p_lex: np.ndarray | None = None
-    ) -> tuple[np.ndarray, np.ndarray | None]:
-        """The logits, and whether the linear model and the neighbours favour the same type."""
+    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+        """The logits; the neighbours' class shares; and whether the linear model and the
+        neighbours favour the same type (both None without a neighbour index)."""
         if not len(rows):
-            return np.zeros((0, len(CLASSES))), None
+            return np.zeros((0, len(CLASSES))), None, None
         design = self._design(rows, p_lex)
         logits = np.asarray(design @ self.coef_.T) + self.intercept_
         index = getattr(self, "neighbours_", None)
         if index is None:
-            return logits, None
+            return logits, None, None
         # the linear model's probabilities mixed with the nearest examples' class shares; the
         # mixture's log-probabilities are the logits the temperature then scales
         near = index.proba(self.ngrams_.transform(rows.counts), int(self.neighbours))
         share = float(self.neighbour_weight)
         mixed = np.log((1 - share) * softmax(logits) + share * near)
-        return mixed, logits.argmax(axis=1) == near.argmax(axis=1)
+        return mixed, near, logits.argmax(axis=1) == near.argmax(axis=1)
 
-    def _prepare(self, X: Iterable[str]) -> _Prepared:
+    def _prepare(self, X: Iterable[str]) -> Prepared:
         check_is_fitted(self, "classes_")
         texts = self._clean(as_texts(X))
         lex = self._lexicon(texts)
         rows = self._rows(texts, lex["matches"])
-        logits, agree = self._logits_and_agreement(rows, lex["proba"])  # lexicon scored once
-        return _Prepared(texts, rows, lex, logits, agree)
+        logits, near, agree = self._opinions(rows, lex["proba"])  # lexicon scored once
+        return Prepared(texts, rows, lex, logits, agree, near)
 
     def decision_function(self, X: Iterable[str]) -> np.ndarray:
         """Uncalibrated logits, columns in ``classes_`` order (with neighbours: the log of the
@@ -670,135 +658,6 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
             "uncalibrated": softmax(prep.logits),
             "lexicon": prep.lexicon["proba"],
         }
-
-    def uncertain_rule(self) -> str:
-        """The rule behind ``uncertain``, in words."""
-        rule = (
-            f"uncertain when the calibrated probability of the label is below "
-            f"{self.uncertain_below:g}"
-        )
-        if getattr(self, "neighbours_", None) is not None:
-            rule += (
-                f", or when the linear model and the {int(self.neighbours)} most similar "
-                "training examples favour different types"
-            )
-        return rule
-
-    def _uncertain(self, prep: _Prepared, proba: np.ndarray) -> np.ndarray:
-        flags = proba.max(axis=1) < self.uncertain_below
-        if prep.agree is not None:
-            flags |= ~prep.agree
-        return flags
-
-    def uncertain(self, X: Iterable[str]) -> np.ndarray:
-        """Whether each report is ``uncertain`` (:meth:`uncertain_rule`): the ones to read by
-        hand."""
-        prep = self._prepare(X)
-        return self._uncertain(prep, softmax(prep.logits / self.temperature_))
-
-    # ------------------------------------------------------------------ explain
-    def _labels(self, row: np.ndarray) -> list[str]:
-        main = argmax_label(row)
-        extra = [
-            c
-            for c in sorted(CLASSES, key=lambda c: -row[CLASSES.index(c)])
-            if c != main and c != "other" and row[CLASSES.index(c)] >= self.label_threshold
-        ]
-        return [main, *extra]
-
-    def _record(self, prep: _Prepared, proba: np.ndarray, i: int, *, detail: bool):
-        text = prep.texts[i]
-        row = proba[i]
-        label = argmax_label(row)
-        spans = sentence_spans(text)
-        record: dict[str, Any] = {
-            "label": label,
-            "labels": self._labels(row),
-            "scores": {c: round(float(row[j]), 4) for j, c in enumerate(CLASSES)},
-            "probability": round(float(row.max()), 4),
-            "uncertain": bool(
-                float(row.max()) < self.uncertain_below
-                or (prep.agree is not None and not prep.agree[i])
-            ),
-            "evidence": evidence_sentences(prep.rows.matches[i], spans, label),
-        }
-        if detail:
-            sent_of = sentence_index(spans)
-            record["matches"] = [
-                {**_match_record(m), "sentence": sent_of(m.start)} for m in prep.rows.matches[i]
-            ]
-            lex = prep.lexicon
-            record["lexicon"] = {
-                "evidence": {c: round(float(lex["raw"][i, j]), 3) for j, c in enumerate(CLASSES)},
-                "scores": {c: round(float(lex["scores"][i, j]), 3) for j, c in enumerate(CLASSES)},
-                "probabilities": {
-                    c: round(float(lex["proba"][i, j]), 4) for j, c in enumerate(CLASSES)
-                },
-                "cadre_context": lex["n_context"][i] > 0,
-                "patterns_version": self.patterns_.version,
-            }
-            record["top_features"] = self._top_features(prep, i, label)
-            record["temperature"] = self.temperature_
-            record["text"] = text
-        return record
-
-    def _top_features(self, prep: _Prepared, i: int, label: str, k: int = 8):
-        """The features that pushed this text most towards its label (value x weight)."""
-        row = self._design(prep.rows.take([i]), prep.lexicon["proba"][i : i + 1]).tocoo()
-        w = self.coef_[CLASSES.index(label)]
-        contrib = sorted(
-            ((float(v * w[j]), int(j)) for j, v in zip(row.col, row.data, strict=True)),
-            reverse=True,
-        )[:k]
-        names = self.feature_names(prep.texts[i])
-        return [(names[j], round(c, 4)) for c, j in contrib if c > 0]
-
-    def predict_records(self, X: Iterable[str], *, matches: bool = False) -> list[dict[str, Any]]:
-        """One record per text: ``label``, ``labels``, ``scores``, ``probability``,
-        ``uncertain`` and ``evidence``.
-
-        ``labels`` holds the main label first, then every program type whose probability is at
-        least ``label_threshold``; ``evidence`` holds the 1-3 sentences (of the cleaned text)
-        carrying most lexicon evidence for the label; ``uncertain`` follows
-        :meth:`uncertain_rule`. With ``matches=True`` each record also holds ``matches``: the
-        matched terms and patterns as :meth:`explain` lists them (without ``sentence``), found
-        in the same pass, so a corpus's evidence terms cost no second matching.
-        """
-        prep = self._prepare(X)
-        proba = softmax(prep.logits / self.temperature_)
-        records = [self._record(prep, proba, i, detail=False) for i in range(len(prep.texts))]
-        if matches:
-            for record, found in zip(records, prep.rows.matches, strict=True):
-                record["matches"] = [_match_record(m) for m in found]
-        return records
-
-    def explain(self, text: str) -> dict[str, Any]:
-        """Why a text got its label.
-
-        Returns
-        -------
-        dict
-            What :meth:`predict_records` gives, plus ``matches`` (every matched term/pattern:
-            type, pattern, kind, matched text, weight, start/end offsets in the cleaned text,
-            sentence index), ``lexicon`` (the hand-set weights' evidence, scores and
-            probabilities; whether cadre context was found), ``top_features`` (the features
-            that pushed the model most towards the label), ``temperature`` and ``text``.
-
-        Examples
-        --------
-        >>> from cadretext.classify import load_default_classifier
-        >>> clf = load_default_classifier()
-        >>> out = clf.explain("市委党校主体班开班。学员将学习两个月。")
-        >>> out["label"], out["evidence"]
-        ('party_school', ['市委党校主体班开班。', '学员将学习两个月。'])
-        >>> [(m["text"], m["weight"]) for m in out["matches"] if m["type"] == "party_school"]
-        [('党校', 2.5), ('主体班', 3.0), ('开班', 1.0), ('学员', 0.5)]
-        """
-        if not isinstance(text, str):
-            raise ParameterError("explain() takes one text string")
-        prep = self._prepare([text])
-        proba = softmax(prep.logits / self.temperature_)
-        return self._record(prep, proba, 0, detail=True)
 
     # ------------------------------------------------------------------ persistence
     def to_arrays(self) -> dict[str, np.ndarray]:
@@ -830,16 +689,3 @@ class ProgramTypeClassifier(ClassifierMixin, BaseEstimator):
 
         path = Path(path)
         return cls.from_arrays(load_arrays(path), str(path))
-
-
-def _match_record(m: Any) -> dict[str, Any]:
-    """One matched term or pattern as :meth:`ProgramTypeClassifier.explain` lists it."""
-    return {
-        "type": m.type,
-        "pattern": m.pattern,
-        "kind": m.kind,
-        "text": m.text,
-        "weight": m.weight,
-        "start": m.start,
-        "end": m.end,
-    }
