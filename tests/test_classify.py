@@ -248,6 +248,10 @@ def test_neighbours_mix_into_the_probabilities(clf, eval_set):
     np.testing.assert_array_equal(clf.uncertain(texts), low | disagree)
     assert [r["uncertain"] for r in clf.predict_records(texts)] == list(low | disagree)
     assert "most similar training examples favour different types" in clf.uncertain_rule()
+    out = clf.explain(texts[0])  # the second opinion is part of the explanation
+    assert list(out["neighbours"]) == list(CLASSES)
+    assert abs(sum(out["neighbours"].values()) - 1) < 1e-3
+    assert out["opinions_agree"] == (not disagree[0])
     with pytest.raises(ParameterError, match=r"neighbour_weight=1\.0 is out of range"):
         ProgramTypeClassifier(neighbour_weight=1.0).fit(["a"], ["other"])
 
