@@ -351,11 +351,17 @@ class ProgramTypeClassifier(RecordsMixin, ClassifierMixin, BaseEstimator):
         counts = None if self.ngram_range is None else hashed_ngram_counts(texts, self.ngram_range)
         return Rows(counts, list(matches), np.array([len(t) for t in texts], dtype=int))
 
-    def _design(self, rows: Rows, p_lex: np.ndarray | None = None):
-        """The feature matrix; ``p_lex`` (the lexicon's probabilities) when already known."""
+    def _ngram_tfidf(self, rows: Rows) -> Any:
+        """The rows' n-gram TF-IDF over the kept columns (None without n-grams): the linear
+        model's first block and what the neighbour index compares."""
+        return None if self.ngrams_ is None else self.ngrams_.transform(rows.counts)
+
+    def _design(self, rows: Rows, p_lex: np.ndarray | None = None, tfidf: Any = None):
+        """The feature matrix; ``p_lex`` (the lexicon's probabilities) and ``tfidf``
+        (:meth:`_ngram_tfidf`) when already known."""
         blocks = []
         if self.ngrams_ is not None:
-            blocks.append(self.ngrams_.transform(rows.counts))
+            blocks.append(self._ngram_tfidf(rows) if tfidf is None else tfidf)
         if self.lexicon_scale > 0:
             lex = lexicon_feature_matrix(
                 None,
@@ -538,7 +544,8 @@ class ProgramTypeClassifier(RecordsMixin, ClassifierMixin, BaseEstimator):
                 max_features=self.max_features,
                 min_df=min(int(self.min_df), max(1, len(vocab) // 2)),
             ).fit(vocab.counts)
-        design = self._design(rows)
+        tfidf = self._ngram_tfidf(rows)
+        design = self._design(rows, tfidf=tfidf)
         model = LogisticRegression(
             C=self.C,
             class_weight=class_weights(y, w, class_weight_power(self.class_weight)),
@@ -559,12 +566,11 @@ class ProgramTypeClassifier(RecordsMixin, ClassifierMixin, BaseEstimator):
         self.coef_ = coef
         self.intercept_ = intercept
         self.neighbours_ = None
-        if self.neighbour_weight > 0 and self.ngrams_ is not None:
-            tfidf = self.ngrams_.transform(rows.counts)
-            if min(tfidf.shape) > 1:  # an SVD needs two examples and two columns
-                self.neighbours_ = NeighbourIndex(
-                    len(CLASSES), int(self.neighbour_dims), int(self.seed)
-                ).fit(tfidf, np.array([CLASSES.index(c) for c in y]), w)
+        # an SVD needs two examples and two columns
+        if self.neighbour_weight > 0 and tfidf is not None and min(tfidf.shape) > 1:
+            self.neighbours_ = NeighbourIndex(
+                len(CLASSES), int(self.neighbour_dims), int(self.seed)
+            ).fit(tfidf, np.array([CLASSES.index(c) for c in y]), w)
 
     def _calibrate(self, pool: TrainingPool, labelled: list[int], groups: list[Any] | None) -> None:
         """Temperature from out-of-fold logits of the labelled texts (grouped folds)."""
@@ -616,14 +622,14 @@ class ProgramTypeClassifier(RecordsMixin, ClassifierMixin, BaseEstimator):
         neighbours favour the same type (both None without a neighbour index)."""
         if not len(rows):
             return np.zeros((0, len(CLASSES))), None, None
-        design = self._design(rows, p_lex)
-        logits = np.asarray(design @ self.coef_.T) + self.intercept_
+        tfidf = self._ngram_tfidf(rows)  # once, for the linear model and the neighbours
+        logits = np.asarray(self._design(rows, p_lex, tfidf) @ self.coef_.T) + self.intercept_
         index = getattr(self, "neighbours_", None)
         if index is None:
             return logits, None, None
         # the linear model's probabilities mixed with the nearest examples' class shares; the
         # mixture's log-probabilities are the logits the temperature then scales
-        near = index.proba(self.ngrams_.transform(rows.counts), int(self.neighbours))
+        near = index.proba(tfidf, int(self.neighbours))
         share = float(self.neighbour_weight)
         mixed = np.log((1 - share) * softmax(logits) + share * near)
         return mixed, near, logits.argmax(axis=1) == near.argmax(axis=1)

@@ -85,9 +85,10 @@ class NeighbourIndex:
             sims = embedded[start : start + _BLOCK] @ self.vectors_.T
             # the k largest, ties broken by example order (argsort is stable): deterministic
             nearest = np.argsort(-sims, axis=1, kind="stable")[:, :k]
-            for i, row in enumerate(nearest):
-                votes = np.clip(sims[i, row], 0.0, None) * self.weights_[row]
-                np.add.at(out[start + i], self.classes_[row], votes)
+            votes = np.clip(np.take_along_axis(sims, nearest, axis=1), 0.0, None)
+            votes = votes * self.weights_[nearest]
+            rows = np.repeat(np.arange(start, start + len(nearest)), k)
+            np.add.at(out, (rows, self.classes_[nearest].ravel()), votes.ravel())
         return out / out.sum(axis=1, keepdims=True)
 
     def to_arrays(self) -> dict[str, np.ndarray]:

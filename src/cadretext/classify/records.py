@@ -76,7 +76,10 @@ class RecordsMixin:
         ]
         return [main, *extra]
 
-    def _record(self, prep: Prepared, proba: np.ndarray, i: int, *, detail: bool):
+    def _record(
+        self, prep: Prepared, proba: np.ndarray, flags: np.ndarray, i: int, *, detail: bool
+    ):
+        """Record ``i`` of a batch; ``flags`` is :meth:`_uncertain` of the batch."""
         text = prep.texts[i]
         row = proba[i]
         label = argmax_label(row)
@@ -86,10 +89,7 @@ class RecordsMixin:
             "labels": self._labels(row),
             "scores": {c: round(float(row[j]), 4) for j, c in enumerate(CLASSES)},
             "probability": round(float(row.max()), 4),
-            "uncertain": bool(
-                float(row.max()) < self.uncertain_below
-                or (prep.agree is not None and not prep.agree[i])
-            ),
+            "uncertain": bool(flags[i]),
             "evidence": evidence_sentences(prep.rows.matches[i], spans, label),
         }
         if detail:
@@ -141,7 +141,10 @@ class RecordsMixin:
         """
         prep = self._prepare(X)
         proba = softmax(prep.logits / self.temperature_)
-        records = [self._record(prep, proba, i, detail=False) for i in range(len(prep.texts))]
+        flags = self._uncertain(prep, proba)
+        records = [
+            self._record(prep, proba, flags, i, detail=False) for i in range(len(prep.texts))
+        ]
         if matches:
             for record, found in zip(records, prep.rows.matches, strict=True):
                 record["matches"] = [match_record(m) for m in found]
@@ -175,7 +178,7 @@ class RecordsMixin:
             raise ParameterError("explain() takes one text string")
         prep = self._prepare([text])
         proba = softmax(prep.logits / self.temperature_)
-        return self._record(prep, proba, 0, detail=True)
+        return self._record(prep, proba, self._uncertain(prep, proba), 0, detail=True)
 
 
 def match_record(m: Any) -> dict[str, Any]:
