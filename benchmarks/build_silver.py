@@ -1,6 +1,8 @@
 """Build the packaged silver examples (``lexicons/program_silver.npz``) from labelled pages.
 
     python benchmarks/build_silver.py POOL.jsonl [--real ../shared/data/real_reports.jsonl]
+    python benchmarks/build_silver.py MORE.jsonl --append      # add pages to the packaged file
+    python benchmarks/build_silver.py MORE.jsonl --append --vet-only KEEP.jsonl  # before coding
 
 ``POOL.jsonl`` holds real web pages collected from stored pages with queries like those of
 the real reports, one JSON object per line: ``id``, ``url``, ``text`` (the page excerpt as
@@ -14,7 +16,11 @@ Before anything is kept, the script drops
    reserved for checking the project);
 2. every record sharing 15% or more of its 8-character shingles with a report of ``--real``,
    so that cross-validation on the real reports never trains on a copy of its test report;
-3. near-duplicates inside the pool (50% of shingles; the first is kept).
+3. near-duplicates inside the pool (50% of shingles; the first is kept);
+4. with ``--append``, pages already in the packaged file: the same URL, or 70% or more of the
+   distinct hashed n-grams of the smaller page shared with one of its pages (the file keeps
+   counts, not text). ``--vet-only`` writes the records that pass, so that only they are
+   labelled.
 
 It then writes hashed character n-gram counts, lexicon matches, lengths, ids, URLs and labels
 (:func:`cadretext.classify.silver.build_silver_arrays`); no text. Deterministic for the same
@@ -30,9 +36,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+from scipy import sparse
+
+from cadretext import clean_text
+from cadretext.classify.features import NGRAM_HASHING, hashed_ngram_counts
 from cadretext.classify.patterns import load_patterns
-from cadretext.classify.persist import save_arrays
-from cadretext.classify.silver import SILVER_FILE, build_silver_arrays
+from cadretext.classify.persist import load_arrays, save_arrays
+from cadretext.classify.silver import (
+    SILVER_FILE,
+    build_silver_arrays,
+    concat_silver_arrays,
+    ngram_containment,
+)
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parents[1] / "shared"
@@ -58,17 +73,20 @@ def reserved_lines(pool: Path) -> set[int]:
     return {int(line.split()[1]) for line in out.splitlines() if line.startswith("line ")}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("pool", help="labelled pool JSONL (not in the repository)")
-    parser.add_argument("--real", default=str(SHARED / "data" / "real_reports.jsonl"))
-    parser.add_argument("--out", default=str(OUT))
-    args = parser.parse_args(argv)
-    pool = Path(args.pool)
+def vet(
+    pool: Path, real_path: Path, existing: dict | None = None
+) -> tuple[list[dict], dict[str, int]]:
+    """The pool's records that may be kept, and how many were dropped for each reason.
+
+    With ``existing`` (the arrays of a silver file being extended), a record is also dropped
+    when its URL is already in the file or when it shares 70% or more of its distinct hashed
+    n-grams with a page of the file (:func:`ngram_containment`; the file keeps no text to
+    compare shingles with).
+    """
     reserved = reserved_lines(pool)
     real = [
         shingles(json.loads(line)["text"])
-        for line in Path(args.real).read_text("utf-8").splitlines()
+        for line in real_path.read_text("utf-8").splitlines()
         if line.strip()
     ]
     kept, kept_shingles = [], []
@@ -85,11 +103,53 @@ def main(argv: list[str] | None = None) -> int:
         else:
             kept.append(rec)
             kept_shingles.append(s)
+    if existing is not None and kept:
+        urls = set(existing["urls"].tolist())
+        old = sparse.csr_matrix(
+            (existing["count_data"], existing["count_indices"], existing["count_indptr"]),
+            shape=(len(existing["ids"]), NGRAM_HASHING["n_features"]),
+        )
+        new = hashed_ngram_counts([clean_text(r["text"]) for r in kept])
+        copy = ngram_containment(new, old).max(axis=1) >= 0.7
+        dropped["in_file_url"] = sum(r.get("url") in urls for r in kept)
+        dropped["in_file_copy"] = int(
+            sum(bool(c) and r.get("url") not in urls for r, c in zip(kept, copy, strict=True))
+        )
+        kept = [r for r, c in zip(kept, copy, strict=True) if not c and r.get("url") not in urls]
+    return kept, dropped
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pool", help="labelled pool JSONL (not in the repository)")
+    parser.add_argument("--real", default=str(SHARED / "data" / "real_reports.jsonl"))
+    parser.add_argument("--out", default=str(OUT))
+    parser.add_argument(
+        "--append",
+        action="store_true",
+        help="add the pool's pages to the pages already in --out instead of replacing them",
+    )
+    parser.add_argument(
+        "--vet-only",
+        metavar="FILE",
+        help="write the records that would be kept (before labelling) to FILE and stop",
+    )
+    args = parser.parse_args(argv)
+    existing = load_arrays(args.out) if args.append else None
+    kept, dropped = vet(Path(args.pool), Path(args.real), existing)
+    if args.vet_only:
+        with open(args.vet_only, "w", encoding="utf-8") as fh:
+            for rec in kept:
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        print(f"kept {len(kept)} pages; dropped {dropped}; wrote {args.vet_only}")
+        return 0
     arrays = build_silver_arrays(kept, load_patterns())
+    if existing is not None:
+        arrays = concat_silver_arrays(existing, arrays)
     path = save_arrays(arrays, args.out)
     meta = json.loads(str(arrays["meta"]))
     print(
-        f"kept {len(kept)} pages ({meta['labels']}); dropped {dropped}; "
+        f"kept {len(kept)} pages ({meta['labels']} in the file); dropped {dropped}; "
         f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)"
     )
     return 0

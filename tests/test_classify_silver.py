@@ -230,3 +230,45 @@ def test_silver_examples_change_the_model_and_need_trigrams():
     with pytest.raises(ParameterError, match="silver examples are stored as 1-3-gram"):
         ProgramTypeClassifier(ngram_range=(2, 4)).fit(x, y)
     ProgramTypeClassifier(ngram_range=(2, 4), silver_weight=0, calibrate=False).fit(x, y)
+
+
+def _records(frame, prefix: str) -> list[dict]:
+    return [
+        {
+            "id": f"{prefix}{r.id}",
+            "url": f"https://example.org/{prefix}{r.id}",
+            "text": r.text,
+            "label_a": r.label,
+            "label_b": r.label,
+            "confidence": "high",
+        }
+        for r in frame.itertuples()
+    ]
+
+
+def test_silver_arrays_concatenate_to_the_arrays_of_all_pages():
+    """Adding pages to a silver file gives the file built from all of them at once."""
+    from cadretext.classify.silver import concat_silver_arrays
+
+    ps = load_patterns()
+    ex = packaged_examples()
+    first, second = _records(ex.iloc[:12], "a-"), _records(ex.iloc[12:20], "b-")
+    joined = concat_silver_arrays(build_silver_arrays(first, ps), build_silver_arrays(second, ps))
+    whole = build_silver_arrays(first + second, ps)
+    assert joined.keys() == whole.keys()
+    for key in whole:
+        np.testing.assert_array_equal(joined[key], whole[key], err_msg=key)
+    with pytest.raises(ValueError, match="ids in both"):
+        concat_silver_arrays(joined, build_silver_arrays(second[:1], ps))
+
+
+def test_ngram_containment_finds_copies_not_neighbours():
+    from cadretext.classify.silver import ngram_containment
+
+    texts = packaged_examples()["text"].tolist()[:20]
+    copy = "网站首页 > 新闻\n" + texts[3] + "\n责任编辑：王"  # a repost with page furniture
+    share = ngram_containment(hashed_ngram_counts([copy, texts[5]]), hashed_ngram_counts(texts))
+    assert share.shape == (2, 20)
+    assert share[0, 3] > 0.9 and share[1, 5] == pytest.approx(1.0)
+    others = np.delete(share[0], 3)
+    assert others.max() < 0.7  # a different report on the same subject is no copy

@@ -42,7 +42,14 @@ from .features import NGRAM_HASHING, hashed_ngram_counts
 from .labels import CLASSES
 from .patterns import Match, PatternSet, find_matches
 
-__all__ = ["SilverExamples", "build_silver_arrays", "silver_examples", "silver_weight_of"]
+__all__ = [
+    "SilverExamples",
+    "build_silver_arrays",
+    "concat_silver_arrays",
+    "ngram_containment",
+    "silver_examples",
+    "silver_weight_of",
+]
 
 SILVER_FILE = "program_silver.npz"
 _FORMAT = "cadretext.silver"
@@ -145,6 +152,58 @@ def build_silver_arrays(
         "match_pattern": np.array(mpattern, dtype=str),
         "match_count": np.array(mcount, dtype=np.int32),
     }
+
+
+def concat_silver_arrays(
+    first: dict[str, np.ndarray], second: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """The arrays of a silver file holding the pages of ``first`` and then those of ``second``.
+
+    Both must come from :func:`build_silver_arrays` with the same hashing and the same pattern
+    file (the lexicon matches of one would otherwise miss patterns the other has), and no id may
+    occur in both. This is how new pages are added to the packaged file without the old pages'
+    text, which the repository does not keep.
+    """
+    meta_a, meta_b = (json.loads(str(a["meta"])) for a in (first, second))
+    for key in ("format", "format_version", "hashing", "clean", "patterns_sha256"):
+        if meta_a.get(key) != meta_b.get(key):
+            raise ValueError(
+                f"silver arrays differ in {key}: {meta_a.get(key)!r} != {meta_b.get(key)!r}"
+            )
+    common = set(first["ids"].tolist()) & set(second["ids"].tolist())
+    if common:
+        raise ValueError(f"ids in both silver arrays, e.g. {sorted(common)[0]!r}")
+    n_a = int(meta_a["n"])
+    out: dict[str, np.ndarray] = {}
+    for key in ("ids", "urls", "label_a", "label_b", "confidence", "match_type", "match_pattern"):
+        out[key] = np.concatenate([first[key], second[key]]).astype(str)
+    for key in ("n_chars", "count_data", "count_indices", "match_count"):
+        out[key] = np.concatenate([first[key], second[key]])
+    out["count_indptr"] = np.concatenate(
+        [first["count_indptr"], second["count_indptr"][1:] + first["count_indptr"][-1]]
+    )
+    out["match_doc"] = np.concatenate([first["match_doc"], second["match_doc"] + n_a])
+    labels = out["label_a"].tolist()
+    meta = {**meta_a, "n": len(labels), "labels": dict(sorted(Counter(labels).items()))}
+    out["meta"] = np.array(json.dumps(meta, ensure_ascii=False, sort_keys=True))
+    return {key: out[key] for key in first}
+
+
+def ngram_containment(a: sparse.spmatrix, b: sparse.spmatrix) -> np.ndarray:
+    """Share of the distinct hashed n-grams of the smaller page that the other page also has.
+
+    ``a`` (m pages) and ``b`` (n pages) are hashed n-gram counts
+    (:func:`~cadretext.classify.features.hashed_ngram_counts`); the result is m x n. It is the
+    near-duplicate test that works on the silver file, which keeps counts, not text: on the
+    packaged pages the nearest other page shares a median 0.22 of its n-grams, a copy 0.9-1.
+    """
+    a_bin = (sparse.csr_matrix(a) > 0).astype(np.float32)
+    b_bin = (sparse.csr_matrix(b) > 0).astype(np.float32)
+    size_a = np.asarray(a_bin.sum(axis=1)).ravel()
+    size_b = np.asarray(b_bin.sum(axis=1)).ravel()
+    shared = (a_bin @ b_bin.T).toarray()
+    smaller = np.maximum(np.minimum.outer(size_a, size_b), 1.0)
+    return shared / smaller
 
 
 @lru_cache(maxsize=1)
