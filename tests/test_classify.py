@@ -641,3 +641,42 @@ def test_terms_found_in_one_pass_match_a_search_per_pattern() -> None:
 
     check()
     assert "跟班学习" in terms and find_matches("跟班学习跟班学习", patterns)
+
+
+def test_required_literals_of_a_regex() -> None:
+    import re
+
+    from cadretext.classify.patterns import required_literals
+
+    assert required_literals(re.compile("挂职副?(?:县长|市长)")) == (
+        frozenset({"挂职"}),
+        frozenset({"县长", "市长"}),
+    )
+    # one string of each alternative (and with an alternative that requires nothing, none)
+    assert required_literals(re.compile("赴.{0,5}锻炼|实践锻炼")) == (
+        frozenset({"锻炼", "实践锻炼"}),
+    )
+    assert required_literals(re.compile("[疆藏]x+")) == (frozenset("x"), frozenset("疆藏"))
+    for free in ("a?", "(?i)abc", "[^a]b*", "党校|.{2}"):
+        assert required_literals(re.compile(free)) == ()
+
+
+def test_regex_patterns_screened_by_their_strings_match_a_search_per_pattern() -> None:
+    """find_matches skips a regex pattern whose required strings are absent; the matches must
+    be those of a search with every pattern, on texts made of the regexes' own pieces."""
+    import random
+
+    from cadretext.classify.patterns import find_matches, load_patterns, required_literals
+
+    ps = load_patterns()
+    pieces = sorted(
+        {w for p in ps.patterns if p.kind != "term" for g in required_literals(p.regex) for w in g}
+    )
+    pieces += ["，", "。", "\n", "干部", "学习", "赴上海", "到基层", "期间", "县长", "两年", "班"]
+    rng = random.Random(11)
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        assert find_matches(text, ps) == _matches_by_scan(text, ps), text
+    for text in packaged_examples()["text"]:
+        for para in [*text.split("\n"), text]:
+            assert find_matches(para, ps) == _matches_by_scan(para, ps), para

@@ -267,6 +267,103 @@ def _term_spans(text: str, patterns: PatternSet) -> dict[int, list[tuple[int, in
     return out
 
 
+def required_literals(regex: re.Pattern[str]) -> tuple[frozenset[str], ...]:
+    """Sets of strings such that every match of ``regex`` contains one string of each set.
+
+    ``挂职副?(?:县长|市长)`` gives ``({"挂职"}, {"县长", "市长"})``; a pattern that can match
+    the empty string, or one this cannot read (case-insensitive, or a syntax the parser of
+    this Python version spells differently), gives ``()``, which rules nothing out. Python's
+    ``re`` has no such analysis; it is read from the parse tree of the standard library's own
+    regex parser (``re._parser``, used read-only).
+    """
+    if regex.flags & re.IGNORECASE:
+        return ()
+    try:
+        from re import _constants as sre  # type: ignore[attr-defined]
+        from re import _parser
+
+        tree = _parser.parse(regex.pattern, regex.flags)
+        return tuple(
+            sorted(_literal_sets(tree, sre), key=lambda s: (-min(map(len, s)), len(s), sorted(s)))
+        )
+    except Exception:  # pragma: no cover - another Python's parse tree: no screen
+        return ()
+
+
+def _literal_sets(items: Any, sre: Any) -> list[frozenset[str]]:
+    """The required-string sets of a parsed sequence (see :func:`required_literals`)."""
+    sets: list[frozenset[str]] = []
+    run: list[str] = []
+    repeats = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)}
+    for op, av in [*items, (None, None)]:
+        if op is sre.LITERAL:
+            run.append(chr(av))  # consecutive literals are consecutive in every match
+            continue
+        if run:
+            sets.append(frozenset(["".join(run)]))
+            run = []
+        if op is sre.SUBPATTERN:
+            if av[1] & re.IGNORECASE:
+                continue
+            sets.extend(_literal_sets(av[-1], sre))
+        elif op is sre.BRANCH:  # one of the alternatives: the union of one set of each
+            best = [_best_set(_literal_sets(alt, sre)) for alt in av[1]]
+            if all(best):
+                sets.append(frozenset().union(*best))
+        elif op in repeats and av[0] >= 1:  # the body occurs at least once
+            sets.extend(_literal_sets(av[2], sre))
+        elif op is sre.IN and av and all(o is sre.LITERAL for o, _ in av):
+            sets.append(frozenset(chr(v) for _, v in av))  # [疆藏青]: one of the characters
+    return sets
+
+
+def _best_set(sets: list[frozenset[str]]) -> frozenset[str] | None:
+    """The most telling of required sets: longest shortest string, then fewest strings."""
+    return min(sets, key=lambda s: (-min(map(len, s)), len(s)), default=None)
+
+
+class _Screen:
+    """Which ``regex`` patterns of a set can match a text, from one scan for the strings they
+    require (:func:`required_literals`): a regex search per pattern per paragraph was half of
+    a paragraph-level classification, and most paragraphs contain the strings of a few."""
+
+    def __init__(self, patterns: PatternSet):
+        from ..rhetoric.base import automaton
+
+        self.always: set[int] = set()  # regex patterns that require nothing
+        self.needed: dict[int, int] = {}  # pattern -> number of its required sets
+        owners: dict[str, list[tuple[int, int]]] = {}  # string -> (pattern, set) it satisfies
+        for i, p in enumerate(patterns.patterns):
+            if p.kind == "term":
+                continue
+            sets = required_literals(p.regex)
+            if not sets:
+                self.always.add(i)
+            self.needed[i] = len(sets)
+            for j, group in enumerate(sets):
+                for word in group:
+                    owners.setdefault(word, []).append((i, j))
+        self.auto = automaton(owners.items())
+
+    def candidates(self, text: str) -> set[int]:
+        present = {id(v): v for _, _, v in self.auto.scan(text)}.values()
+        satisfied = {pair for owners in present for pair in owners}
+        count: dict[int, int] = {}
+        for i, _ in satisfied:
+            count[i] = count.get(i, 0) + 1
+        return self.always | {i for i, n in count.items() if n == self.needed[i]}
+
+
+_SCREENS: dict[str, _Screen] = {}
+
+
+def _screen(patterns: PatternSet) -> _Screen:
+    screen = _SCREENS.get(patterns.sha256)
+    if screen is None:
+        screen = _SCREENS[patterns.sha256] = _Screen(patterns)
+    return screen
+
+
 def find_matches(text: str, patterns: PatternSet) -> list[Match]:
     """All pattern matches in ``text``, in text order.
 
@@ -275,9 +372,12 @@ def find_matches(text: str, patterns: PatternSet) -> list[Match]:
     """
     found: list[Match] = []
     terms = _term_spans(text, patterns)
-    for i, p in enumerate(patterns.patterns):
+    rows = patterns.patterns
+    # only the patterns that can match, in the file's order (ties below keep that order)
+    for i in sorted(terms.keys() | _screen(patterns).candidates(text)):
+        p = rows[i]
         if p.kind == "term":
-            spans = terms.get(i, ())
+            spans = terms[i]
         else:
             spans = [(m.start(), m.end()) for m in p.regex.finditer(text) if m.end() > m.start()]
         for start, end in spans:
