@@ -680,3 +680,24 @@ def test_regex_patterns_screened_by_their_strings_match_a_search_per_pattern() -
     for text in packaged_examples()["text"]:
         for para in [*text.split("\n"), text]:
             assert find_matches(para, ps) == _matches_by_scan(para, ps), para
+
+
+def test_nearest_k_is_the_head_of_a_stable_sort() -> None:
+    """The neighbours' linear-time selection gives the columns (and order) a full stable sort
+    gives, ties included: an empty report's similarities are all 0."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from hypothesis.extra.numpy import arrays
+
+    from cadretext.classify.neighbours import nearest_k
+
+    values = st.sampled_from([0.0, 0.1, 0.5, 0.9, -0.2, 0.37])
+    shapes = st.tuples(st.integers(1, 12), st.integers(1, 40))
+
+    @settings(max_examples=200, deadline=None)
+    @given(shapes.flatmap(lambda s: arrays(np.float32, s, elements=values)), st.integers(1, 45))
+    def check(sims: np.ndarray, k: int) -> None:
+        expected = np.argsort(-sims, axis=1, kind="stable")[:, : min(k, sims.shape[1])]
+        np.testing.assert_array_equal(nearest_k(sims, k), expected)
+
+    check()
