@@ -677,9 +677,12 @@ def test_regex_patterns_screened_by_their_strings_match_a_search_per_pattern() -
     for _ in range(300):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
         assert find_matches(text, ps) == _matches_by_scan(text, ps), text
-    for text in packaged_examples()["text"]:
+    texts = packaged_examples()["text"].tolist()
+    for text in texts:
         for para in [*text.split("\n"), text]:
             assert find_matches(para, ps) == _matches_by_scan(para, ps), para
+    long = "\n".join(texts[:60])  # past the length above which every pattern is searched
+    assert len(long) > 10_000 and find_matches(long, ps) == _matches_by_scan(long, ps)
 
 
 def test_nearest_k_is_the_head_of_a_stable_sort() -> None:

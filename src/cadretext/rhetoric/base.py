@@ -193,6 +193,15 @@ class Automaton:
         found.sort(key=lambda m: (m[2], m[1]))
         return [(start, end, values[i]) for i, start, end in found]
 
+    def values_found(self, text: str) -> list[Any]:
+        """The values of the words that occur in ``text``, each once (no spans, no order:
+        cheaper than :meth:`scan` when only presence counts)."""
+        if self._finder is None:
+            return []
+        values = self.values
+        found = {i for i, _, _ in self._finder.find_matches_as_indexes(text, overlapping=True)}
+        return [values[i] for i in found]
+
 
 def automaton(words: Iterable[tuple[str, Any]]) -> Automaton:
     """An :class:`Automaton` of ``(word, value)`` pairs."""
