@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from ..errors import InputFileError
+from ..errors import InputFileError, ParameterError
 from .features import NGRAM_HASHING, hashed_ngram_counts
 from .labels import CLASSES
 from .patterns import Match, PatternSet, find_matches
@@ -167,12 +167,12 @@ def concat_silver_arrays(
     meta_a, meta_b = (json.loads(str(a["meta"])) for a in (first, second))
     for key in ("format", "format_version", "hashing", "clean", "patterns_sha256"):
         if meta_a.get(key) != meta_b.get(key):
-            raise ValueError(
+            raise ParameterError(
                 f"silver arrays differ in {key}: {meta_a.get(key)!r} != {meta_b.get(key)!r}"
             )
     common = set(first["ids"].tolist()) & set(second["ids"].tolist())
     if common:
-        raise ValueError(f"ids in both silver arrays, e.g. {sorted(common)[0]!r}")
+        raise ParameterError(f"ids in both silver arrays, e.g. {sorted(common)[0]!r}")
     n_a = int(meta_a["n"])
     out: dict[str, np.ndarray] = {}
     for key in ("ids", "urls", "label_a", "label_b", "confidence", "match_type", "match_pattern"):
