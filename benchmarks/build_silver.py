@@ -36,9 +36,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 from scipy import sparse
 
 from cadretext import clean_text
+from cadretext._io import atomic_write_text
 from cadretext.classify.features import NGRAM_HASHING, hashed_ngram_counts
 from cadretext.classify.patterns import load_patterns
 from cadretext.classify.persist import load_arrays, save_arrays
@@ -111,11 +113,10 @@ def vet(
         )
         new = hashed_ngram_counts([clean_text(r["text"]) for r in kept])
         copy = ngram_containment(new, old).max(axis=1) >= 0.7
-        dropped["in_file_url"] = sum(r.get("url") in urls for r in kept)
-        dropped["in_file_copy"] = int(
-            sum(bool(c) and r.get("url") not in urls for r, c in zip(kept, copy, strict=True))
-        )
-        kept = [r for r, c in zip(kept, copy, strict=True) if not c and r.get("url") not in urls]
+        known = np.array([r.get("url") in urls for r in kept], dtype=bool)
+        dropped["in_file_url"] = int(known.sum())
+        dropped["in_file_copy"] = int((copy & ~known).sum())
+        kept = [r for r, drop in zip(kept, copy | known, strict=True) if not drop]
     return kept, dropped
 
 
@@ -138,9 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     existing = load_arrays(args.out) if args.append else None
     kept, dropped = vet(Path(args.pool), Path(args.real), existing)
     if args.vet_only:
-        with open(args.vet_only, "w", encoding="utf-8") as fh:
-            for rec in kept:
-                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        atomic_write_text(
+            args.vet_only, "".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in kept)
+        )
         print(f"kept {len(kept)} pages; dropped {dropped}; wrote {args.vet_only}")
         return 0
     arrays = build_silver_arrays(kept, load_patterns())
