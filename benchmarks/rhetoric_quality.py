@@ -34,7 +34,20 @@ History (overlap P / R on the held-out split unless said otherwise):
   before that step: formulas 0.59 / 0.80, idioms 0.88 / 0.85, metaphors 0.73 / 0.60;
 * held-out with metaphor lexicon v4 (before v5 made 攻坚 inside 脱贫攻坚 literal again):
   metaphors 0.75 / 0.59;
-* after development on the dev split and the pool: see benchmarks/RHETORIC_QUALITY.txt.
+* a **second pool** of 145 further real pages (issue 15, session 21: collected from the search
+  tool's stored pages by queries on party-school classes, secondment and closed-format
+  training; reserved reports, copies of real_reports and pages of the first pool dropped),
+  each annotated blind by **two** annotators from the guide (ids, addresses, sites and both
+  annotators' items in ``benchmarks/rhetoric_pool3_annotations.jsonl``, no text), split by
+  site into ``poolA`` (91 pages, to develop on) and ``poolB`` (54 pages, held out: its misses
+  are never printed). First contact at commit f78cec5, both annotators' counts summed:
+  poolA formulas 0.80 / 0.88, idioms 0.95 / 0.89, metaphors 0.80 / 0.60; poolB formulas
+  0.85 / 0.86, idioms 0.89 / 0.85, metaphors 0.82 / 0.64. poolA then served as development
+  data (formula grammar: quotations that label nothing; formulas v4, idiom supplement v4,
+  metaphor lexicon v6, idioms before metaphors);
+* after development on the dev split and both pools' development halves: see
+  benchmarks/RHETORIC_QUALITY.txt (``--pool`` scores the second pool when its pages are at
+  hand).
 """
 
 from __future__ import annotations
@@ -47,11 +60,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ANNOTATIONS = HERE.parent / "tests" / "data" / "rhetoric_real.jsonl"
 SECOND = HERE.parent / "tests" / "data" / "rhetoric_real_second.jsonl"
+#: the second pool: item lists of two blind annotators per page, addresses, no text
+POOL3 = HERE / "rhetoric_pool3_annotations.jsonl"
 KINDS = {"formulas": "formula", "idioms": "idiom", "metaphors": "metaphor"}
 
 
-def score(reports: Path, annotations: Path = ANNOTATIONS) -> dict:
-    """``{(kind, split): {"tp", "fp", "fn", "misses", "false"}}`` over the annotated reports."""
+def score(reports: Path, annotations: Path | list[dict] = ANNOTATIONS) -> dict:
+    """``{(kind, split): {"tp", "fp", "fn", "misses", "false"}}`` over the annotated reports
+    (``annotations``: a JSONL file, or its records)."""
     from cadretext import clean_text, idioms, metaphors, numbered_formulas
 
     texts = {}
@@ -59,7 +75,10 @@ def score(reports: Path, annotations: Path = ANNOTATIONS) -> dict:
         for line in fh:
             record = json.loads(line)
             texts[record["id"]] = record["text"]
-    gold = [json.loads(line) for line in annotations.read_text(encoding="utf-8").splitlines()]
+    if isinstance(annotations, Path):
+        gold = [json.loads(line) for line in annotations.read_text(encoding="utf-8").splitlines()]
+    else:
+        gold = annotations
     missing = [g["id"] for g in gold if g["id"] not in texts]
     if missing:
         raise SystemExit(f"{reports}: no report with id {missing[0]} (and {len(missing) - 1} more)")
@@ -135,11 +154,75 @@ def agreement(annotations: Path = ANNOTATIONS, second: Path = SECOND) -> dict:
     return out
 
 
+def score_pool(pages: Path, annotations: Path = POOL3) -> dict:
+    """Scores on the second pool, against each of its two annotators and both together:
+    ``{(kind, split, coder): (tp, fp, hit, fn)}`` (overlap), ``coder`` ``a``, ``b`` or
+    ``both`` (their counts summed). Misses are not returned: ``poolB`` is held out."""
+    records = [json.loads(line) for line in annotations.read_text("utf-8").splitlines()]
+    out: dict = {}
+    for coder in ("a", "b"):
+        gold = [dict(r, unsure=r.get("unsure", [])) for r in records if r["coder"] == coder]
+        result = score(pages, gold)
+        for (kind, split, mode), c in result.items():
+            if mode != "overlap" or "/" in split:
+                continue
+            cell = (c["tp"], c["fp"], c["hit"], c["fn"])
+            out[(kind, split, coder)] = cell
+            both = out.get((kind, split, "both"), (0, 0, 0, 0))
+            out[(kind, split, "both")] = tuple(a + b for a, b in zip(both, cell, strict=True))
+    return out
+
+
+def pool_agreement(annotations: Path = POOL3) -> dict:
+    """``{kind: (precision, recall, n)}`` of coder ``b``'s items against coder ``a``'s on the
+    second pool (overlap, ``a``'s unsure items not counted against ``b``)."""
+    by = {}
+    for line in annotations.read_text("utf-8").splitlines():
+        r = json.loads(line)
+        by.setdefault(r["id"], {})[r["coder"]] = r
+    out = {}
+    for key in KINDS:
+        good = listed = found = annotated = 0
+        for pair in by.values():
+            if set(pair) != {"a", "b"}:
+                continue
+            a, b = pair["a"], pair["b"]
+            unsure = {u["item"] for u in a.get("unsure", [])}
+            mine, theirs = set(b[key]), set(a[key])
+            hits = {x for x in mine if any(_overlaps(x, y) for y in theirs)}
+            good += len(hits)
+            listed += len(hits) + len(mine - hits - unsure)
+            found += sum(any(_overlaps(x, y) for x in mine) for y in theirs)
+            annotated += len(theirs)
+        out[key] = (good / max(listed, 1), found / max(annotated, 1), annotated)
+    return out
+
+
+def print_pool(pages: Path) -> None:
+    result = score_pool(pages)
+    print(f"\nsecond pool ({pages.name}; annotations {POOL3.name}), overlap P / R (items):")
+    for key in KINDS:
+        for split in ("poolA", "poolB"):
+            line = f"  {key:<10} {split:<6}"
+            for coder in ("a", "b", "both"):
+                tp, fp, hit, fn = result.get((key, split, coder), (0, 0, 0, 0))
+                line += f"  {coder} {tp / max(tp + fp, 1):.2f} / {hit / max(hit + fn, 1):.2f} ({hit + fn})"
+            print(line)
+    print("  coder b against coder a (overlap):")
+    for key, (p, r, n) in pool_agreement().items():
+        print(f"    {key:<10} items {n:>4}  precision {p:.3f}  recall {r:.3f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("reports", type=Path, help="real_reports.jsonl")
     parser.add_argument(
         "--dev-only", action="store_true", help="print the dev split only (while developing)"
+    )
+    parser.add_argument(
+        "--pool",
+        type=Path,
+        help="the second pool's pages (id, text; kept outside the repository): score it too",
     )
     args = parser.parse_args(argv)
     result = score(args.reports)
@@ -182,6 +265,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{key}, dev: missed {len(c['misses'])}, false hits {len(c['false'])}")
         print("  missed:", ", ".join(item for _, item in c["misses"]))
         print("  false: ", ", ".join(item for _, item in c["false"]))
+    if args.pool is not None:
+        print_pool(args.pool)
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from cadretext import idioms, metaphors, numbered_formulas
 from cadretext.lexicons import available, load_wordlist
 from cadretext.rhetoric import base, formulas
 
@@ -95,3 +96,26 @@ def test_public_names_stay_importable():
         assert getattr(rhetoric, name) is not None
     assert rhetoric.places is locations.places is cadretext.places
     assert rhetoric.place_flow is locations.place_flow is cadretext.place_flow
+
+
+def test_quoted_numeral_phrases_that_label_nothing():
+    # a congress and what follows it, people counted, a bare count, a province's nickname and
+    # a metaphor of the lexicon are not formulas; real quoted labels still are
+    for text in [
+        "鞠院长作了“十七大精神解读”的报告。",
+        "感受了“三人军事小组”的高瞻远瞩。",
+        "三大政治学院在建制上已变成了「两大」。",
+        "2016年由“八闽首邑”来到了六盘山。",
+        "着力解决“二传手”“踢皮球”问题，我使出了“三板斧”。",
+        "在一家三口的生活里，故乡有了新的含义。",
+        "探索更新的两大典型路径。",
+    ]:
+        assert numbered_formulas(text).empty, text
+    got = numbered_formulas("坚持“三高四新”“双招双引”，实施“十大战略”，争做“四有”好老师。")
+    assert got["item"].tolist() == ["三高四新", "双招双引", "十大战略", "四有"]
+
+
+def test_a_metaphor_word_inside_an_idiom_is_left_to_the_idiom():
+    text = "干部要刀刃向内、滚石上山，在基层生根发芽，到党校充电。"
+    assert idioms(text)["item"].tolist() == ["刀刃向内", "滚石上山", "生根发芽"]
+    assert metaphors(text)["item"].tolist() == ["充电"]

@@ -45,6 +45,7 @@ class _Tables:
     policy_heads: tuple[str, ...]  # N条/项/件/招/张 + head, longest first: 20条措施, 八项规定
     counted_heads: frozenset[str]  # after N项 a count unless quoted: 三项措施 (八项规定 stays)
     re_productive: re.Pattern[str]  # numeral + productive ending: 五位一体, 三级联动
+    place_names: tuple[str, ...]  # numeral-led nicknames of provinces: 八闽, 三秦 (not labels)
 
 
 @lru_cache(maxsize=1)
@@ -63,6 +64,7 @@ def _tables() -> _Tables:
         policy_heads=tuple(sorted(policy.words, key=len, reverse=True)),
         counted_heads=frozenset(w for w, tag in policy.tags.items() if tag == "counted"),
         re_productive=re.compile(rf"([{_NUM1}]{{1,2}})(?:{'|'.join(map(re.escape, productive))})"),
+        place_names=words("formula_place_names"),
     )
 
 
@@ -83,10 +85,16 @@ _RE_QUOTED_DIGITS = re.compile(r"(?!(?:19|20)\d\d$)\d{4,5}[A-Z]?")  # “3815”
 
 
 _RE_QUOTED_LONG = re.compile(f"[{_NUM_PAIRED}][{base.CJK}]{{1,6}}")
-# “十七大” (a party congress), “七一讲话”, “五四精神” (a date): numeral-led, never a formula
+# “十七大” (a party congress), “十七大精神解读” (what follows a congress of two numerals is about
+# it), “七一讲话”, “五四精神” (a date): numeral-led, never a formula
 _RE_CONGRESS_OR_DATE = re.compile(
-    f"(?:[一二三四五六七八九十]{{1,3}}大$|(?:七一|八一|五一|五四|六一|十一|一二九)(?![{_NUM_PAIRED}]))"
+    f"(?:[一二三四五六七八九十]{{1,3}}大$|(?:十[一二三四五六七八九]|二十[一二]?)大"
+    f"|(?:七一|八一|五一|五四|六一|十一|一二九)(?![{_NUM_PAIRED}]))"
 )
+# a numeral and one of these, with no second numeral, counts people or households (“三人军事
+# 小组”, “一家人”), or the quotation is a bare count (“两大”, “三个”)
+_COUNTED_FIRST = set("人户家口")
+_BARE_COUNT = set("大个项条种类级批")
 
 
 def _quoted_numeral_phrase(inner: str) -> bool:
@@ -157,6 +165,8 @@ def _paired_candidates(text: str, freq: dict[str, int]) -> list[tuple[int, int, 
                 and freq.get(segs[0] + segs[1], 0) >= 100
             ):
                 continue  # 一来一回, 一问一答, 一上一下: a word split in two, not 一村一品
+            if len(segs) == 2 and len(segs[0]) == 1 and segs[1] in ("口", "人"):
+                continue  # 一家三口, 一户五人: people counted
             if all(seg in _DIRECTIONS for seg in segs):
                 continue  # 一北一南, 一东一西: a description of where things are
             out.append((i, end, len(segs)))
@@ -319,13 +329,30 @@ def rule_digits(ctx: Context) -> list[Span]:
     return out
 
 
+def _quoted_not_formula(inner: str) -> bool:
+    """A numeral-led quotation that labels nothing: a congress or a date (“十七大精神解读”,
+    “七一讲话”), a count of people or a bare count (“三人军事小组”, “两大”), a numeral-led
+    nickname of a province (“八闽首邑”, ``formula_place_names``), or a metaphor of the lexicon
+    (“二传手”, “三板斧”)."""
+    if _RE_CONGRESS_OR_DATE.match(inner):
+        return True
+    rest = inner.lstrip(_NUM_PAIRED)
+    second = any(c in _NUM_PAIRED for c in rest)
+    if rest and not second and (rest[0] in _COUNTED_FIRST or rest in _BARE_COUNT):
+        return True
+    if not second and any(inner.startswith(p) for p in _tables().place_names):
+        return True
+    auto, _tags, _ = base.metaphor_lexicon("metaphors")
+    return inner in auto
+
+
 def rule_quoted(ctx: Context) -> list[Span]:
     """A whole quotation led by a numeral: “两山”, “三引”, “双减”, “十强产业”, “百千万工程”."""
     out = []
     for qs, qe in ctx.quotes:
         inner = ctx.text[qs:qe]
-        if _RE_CONGRESS_OR_DATE.match(inner):
-            continue  # “十七大”, “七一讲话”
+        if _quoted_not_formula(inner):
+            continue
         short = _RE_QUOTED_SHORT.fullmatch(inner) and not any(c in _SEG_BAD for c in inner[1:])
         if short or _quoted_numeral_phrase(inner):
             out.append((qs, qe, "quoted"))

@@ -12,7 +12,7 @@ from ..errors import ParameterError
 from . import base
 from .formulas import is_formula
 
-__all__ = ["idioms"]
+__all__ = ["idiom_spans", "idioms"]
 
 
 @lru_cache(maxsize=1)
@@ -61,6 +61,13 @@ def _idiom_matches(doc: base.Doc, sources: tuple[str, ...]) -> list[tuple[int, i
             continue
         kept.append(m)
     return kept
+
+
+def idiom_spans(doc: base.Doc) -> list[tuple[int, int]]:
+    """The ``(start, end)`` spans of the idioms of one document (every dictionary), so that the
+    metaphor extractor leaves their words alone: an item counts under the first kind that fits
+    (formulas, idioms, metaphors), and 刀刃 inside 刀刃向内 belongs to the idiom."""
+    return [(s, e) for s, e, *_ in _idiom_matches(doc, _SOURCES)]
 
 
 def idioms(

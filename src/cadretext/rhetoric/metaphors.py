@@ -43,6 +43,7 @@ import pandas as pd
 from ..errors import ParameterError
 from . import base
 from .formulas import formula_spans
+from .idioms import idiom_spans
 
 __all__ = ["FAMILIES", "METAPHOR_RULES", "metaphors"]
 
@@ -290,12 +291,15 @@ def _doc_metaphors(doc: base.Doc, lex: _Lexicon, rules: frozenset[str]) -> list[
                     cands.append((s0 + a, s0 + b, (family, "head")))
     rows = []
     formulas = None
+    idiom_cover = idiom_spans(doc) if cands else []
     for s, e, (family, rule) in base.longest_first(cands):
         if any(c in base.NUMERALS for c in text[max(0, s - 3) : e]):
             if formulas is None:
                 formulas = formula_spans(doc)
             if any(fs <= s and e <= fe for fs, fe, _ in formulas):
                 continue  # 攻坚战 in 六大攻坚战, 双轮驱动: formulas first (one kind per item)
+        if any(i_s <= s and e <= i_e for i_s, i_e in idiom_cover):
+            continue  # 刀刃 in 刀刃向内: idioms before metaphors (one kind per item)
         if rule in rules:
             rows.append(base.row(doc, text[s:e], "metaphor", s, e, domain=family, rule=rule))
     return rows
@@ -310,7 +314,7 @@ def metaphors(
 ) -> pd.DataFrame:
     """Metaphors: lexicon entries by source-domain family, plus frames, quotes and heads.
 
-    The lexicon (``lexicons/metaphors.txt``, version 3) maps each metaphor to its family
+    The lexicon (``lexicons/metaphors.txt``, version 6) maps each metaphor to its family
     (:data:`FAMILIES`: war 出征/练兵/主战场, sport 接力棒/第一棒, theatre 舞台/拉开帷幕, school
     赶考/必修课, medicine 把脉/造血, building 基石/压舱石, journey 取经/新征程, energy
     充电/补钙, key 金钥匙, ice 破冰, agriculture 蹲苗/孵化, monument 丰碑/烙印, machine
@@ -319,7 +323,9 @@ def metaphors(
     ``rule`` column (see the module docstring): ``lexicon``, ``context``, ``quote``, ``frame``
     or ``head``; pass ``rules=`` to keep only some (``rules=("lexicon",)`` is the plain word
     list). Matching is leftmost-longest (取真经 rather than 真经); a match inside a longer
-    ordinary word is rejected using jieba's segmentation (充电 in 充电宝, 密码 in 密码锁).
+    ordinary word is rejected using jieba's segmentation (充电 in 充电宝, 密码 in 密码锁), and so
+    is a match inside a formula or an idiom (攻坚战 in 十大攻坚战, 刀刃 in 刀刃向内): an item counts
+    under the first kind that fits.
 
     Parameters
     ----------
