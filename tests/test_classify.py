@@ -420,15 +420,23 @@ def test_packaged_default_model_is_what_the_training_command_builds(tmp_path):
     np.testing.assert_array_equal(built["ngram_columns"], packaged["ngram_columns"])
     np.testing.assert_allclose(built["ngram_idf"], packaged["ngram_idf"], rtol=1e-12)
     meta_built, meta_packaged = json.loads(str(built["meta"])), json.loads(str(packaged["meta"]))
-    if meta_built["libraries"] == meta_packaged["libraries"]:  # same numerics: same bytes
+    if meta_built["libraries"] == meta_packaged["libraries"]:
+        # Same releases: the same solver path, up to the machine's floating point (BLAS kernels
+        # differ between CPUs: the same code moved the weights by 1.4e-4 and the temperature by
+        # 2e-4 from one machine to another), far below what changes a probability.
         for key in ("coef", "intercept"):
-            np.testing.assert_allclose(built[key], packaged[key], rtol=1e-6, atol=1e-9)
+            np.testing.assert_allclose(built[key], packaged[key], rtol=0, atol=1e-3)
         for key in ("neighbour_classes", "neighbour_weights"):
             np.testing.assert_array_equal(built[key], packaged[key])
         for key in ("neighbour_components", "neighbour_vectors"):  # up to an SVD's rounding
             np.testing.assert_allclose(
                 np.abs(built[key].astype(float)), np.abs(packaged[key].astype(float)), atol=2e-3
             )
+        t_built, t_packaged = meta_built.pop("temperature"), meta_packaged.pop("temperature")
+        assert abs(t_built - t_packaged) < 1e-3
+        cal_built, cal_packaged = meta_built.pop("calibration"), meta_packaged.pop("calibration")
+        for key in cal_built:
+            assert abs(cal_built[key] - cal_packaged[key]) < 1e-3, key
         assert meta_built == meta_packaged
     else:
         # Other releases of numpy/scipy/scikit-learn move the solver's weights in the third
