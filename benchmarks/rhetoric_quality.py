@@ -137,13 +137,19 @@ def agreement(annotations: Path = ANNOTATIONS, second: Path = SECOND) -> dict:
     for line in annotations.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
         first[record["id"]] = record
+    seconds = [json.loads(line) for line in second.read_text(encoding="utf-8").splitlines()]
+    return _pair_agreement([(first[b["id"]], b) for b in seconds])
+
+
+def _pair_agreement(pairs: list[tuple[dict, dict]]) -> dict:
+    """``{kind: (precision, recall, n_items)}`` of the second record's items of each pair
+    against the first's (overlap; the first's unsure items are not counted against the
+    second)."""
     out = {}
     for key in KINDS:
         good = listed = found = annotated = 0
-        for line in second.read_text(encoding="utf-8").splitlines():
-            b = json.loads(line)
-            a = first[b["id"]]
-            unsure = {u["item"] for u in a["unsure"]}
+        for a, b in pairs:
+            unsure = {u["item"] for u in a.get("unsure", [])}
             mine, theirs = set(b[key]), set(a[key])
             hits = {x for x in mine if any(_overlaps(x, y) for y in theirs)}
             good += len(hits)
@@ -176,26 +182,11 @@ def score_pool(pages: Path, annotations: Path = POOL3) -> dict:
 def pool_agreement(annotations: Path = POOL3) -> dict:
     """``{kind: (precision, recall, n)}`` of coder ``b``'s items against coder ``a``'s on the
     second pool (overlap, ``a``'s unsure items not counted against ``b``)."""
-    by = {}
+    by: dict[str, dict[str, dict]] = {}
     for line in annotations.read_text("utf-8").splitlines():
         r = json.loads(line)
         by.setdefault(r["id"], {})[r["coder"]] = r
-    out = {}
-    for key in KINDS:
-        good = listed = found = annotated = 0
-        for pair in by.values():
-            if set(pair) != {"a", "b"}:
-                continue
-            a, b = pair["a"], pair["b"]
-            unsure = {u["item"] for u in a.get("unsure", [])}
-            mine, theirs = set(b[key]), set(a[key])
-            hits = {x for x in mine if any(_overlaps(x, y) for y in theirs)}
-            good += len(hits)
-            listed += len(hits) + len(mine - hits - unsure)
-            found += sum(any(_overlaps(x, y) for x in mine) for y in theirs)
-            annotated += len(theirs)
-        out[key] = (good / max(listed, 1), found / max(annotated, 1), annotated)
-    return out
+    return _pair_agreement([(p["a"], p["b"]) for p in by.values() if set(p) == {"a", "b"}])
 
 
 def print_pool(pages: Path) -> None:
