@@ -119,3 +119,20 @@ def test_a_metaphor_word_inside_an_idiom_is_left_to_the_idiom():
     text = "干部要刀刃向内、滚石上山，在基层生根发芽，到党校充电。"
     assert idioms(text)["item"].tolist() == ["刀刃向内", "滚石上山", "生根发芽"]
     assert metaphors(text)["item"].tolist() == ["充电"]
+
+
+def test_quoted_paired_shapes_and_words_led_by_large_numerals():
+    # in quotes, N X N Y is a label whatever its segments; a reduplicated count (一垄一垄) and an
+    # ordinary word led by 万/百/千 with no second numeral are not
+    got = numbered_formulas("落实“一定三有”工作机制，推进“三治融合”，开启“第二个百年”新征程。")
+    assert got["item"].tolist() == ["一定三有", "三治融合", "第二个百年"]
+    for text in [
+        "我们七个人每人占一个垄，一垄一垄掰，一下子加快了收割的速度。",
+        "让“万事好通”成为企业和群众有感可及的金字招牌。",
+        "每天服药“一天两次”。",
+    ]:
+        assert numbered_formulas(text).empty, text
+    assert numbered_formulas("推进一村一品，实现三高四新")["item"].tolist() == [
+        "一村一品",
+        "三高四新",
+    ]

@@ -85,6 +85,8 @@ _RE_QUOTED_DIGITS = re.compile(r"(?!(?:19|20)\d\d$)\d{4,5}[A-Z]?")  # “3815”
 
 
 _RE_QUOTED_LONG = re.compile(f"[{_NUM_PAIRED}][{base.CJK}]{{1,6}}")
+_PAIRED_SEG = f"([^{_NUM_PAIRED}\\W\\d]{{1,2}})"
+_RE_QUOTED_PAIRED = re.compile(f"[{_NUM_PAIRED}]{_PAIRED_SEG}[{_NUM_PAIRED}]{_PAIRED_SEG}")
 # “十七大” (a party congress), “十七大精神解读” (what follows a congress of two numerals is about
 # it), “七一讲话”, “五四精神” (a date): numeral-led, never a formula
 _RE_CONGRESS_OR_DATE = re.compile(
@@ -152,6 +154,8 @@ def _paired_candidates(text: str, freq: dict[str, int]) -> list[tuple[int, int, 
         for end, segs in spans:
             if segs[0] == "对" or segs[0] == segs[1]:
                 continue  # 一对一, 一审二审
+            if text[i + 1 + len(segs[0])] == text[i] and segs[1].startswith(segs[0]):
+                continue  # 一垄一垄掰, 一步一步走: one by one, not 一村一品
             if segs[0][0] == "要":
                 continue  # 一要统一思想、二要…: an enumeration of demands, not 三严三实
             if segs[0] in _QUANT_PAIR and segs[1] in _QUANT_PAIR:
@@ -327,11 +331,30 @@ def rule_digits(ctx: Context) -> list[Span]:
     return out
 
 
+def _ordinary_word(word: str) -> bool:
+    """jieba's dictionary knows ``word`` as a common word (frequency 100 or more: 万事, 百姓,
+    千年; not 百强, 千村)."""
+    tk, _ = base.segmenter()
+    return tk.FREQ.get(word, 0) >= 100
+
+
+def _quoted_paired(inner: str) -> bool:
+    """A whole quotation of the paired shape N X N Y, whatever its segments (“一定三有”: 定 and
+    有 are function characters the unquoted grammar refuses, but in quotes the shape labels a
+    list), unless the segments are equal or both quantities (“一天两次”)."""
+    m = _RE_QUOTED_PAIRED.fullmatch(inner)
+    if m is None:
+        return False
+    x, y = m.group(1), m.group(2)
+    return x != y and not (x in _QUANT_PAIR and y in _QUANT_PAIR)
+
+
 def _quoted_not_formula(inner: str) -> bool:
     """A numeral-led quotation that labels nothing: a congress or a date (“十七大精神解读”,
     “七一讲话”), a count of people or a bare count (“三人军事小组”, “两大”), a numeral-led
-    nickname of a province (“八闽首邑”, ``formula_place_names``), or a metaphor of the lexicon
-    (“二传手”, “三板斧”)."""
+    nickname of a province (“八闽首邑”, ``formula_place_names``), an ordinary word led by
+    百/千/万 with no second numeral (“万事好通”), or a metaphor of the lexicon (“二传手”,
+    “三板斧”)."""
     if _RE_CONGRESS_OR_DATE.match(inner):
         return True
     rest = inner.lstrip(_NUM_PAIRED)
@@ -340,6 +363,8 @@ def _quoted_not_formula(inner: str) -> bool:
         return True
     if not second and any(inner.startswith(p) for p in _tables().place_names):
         return True
+    if not second and inner[0] in "百千万" and _ordinary_word(inner[:2]):
+        return True  # “万事好通”, “百姓”: 万事 and 百姓 are words, their 万 and 百 count nothing
     auto, _tags, _ = base.metaphor_lexicon("metaphors")
     return inner in auto
 
@@ -352,7 +377,7 @@ def rule_quoted(ctx: Context) -> list[Span]:
         if _quoted_not_formula(inner):
             continue
         short = _RE_QUOTED_SHORT.fullmatch(inner) and not any(c in _SEG_BAD for c in inner[1:])
-        if short or _quoted_numeral_phrase(inner):
+        if short or _quoted_numeral_phrase(inner) or _quoted_paired(inner):
             out.append((qs, qe, "quoted"))
     return out
 
