@@ -62,19 +62,32 @@ ANNOTATIONS = HERE.parent / "tests" / "data" / "rhetoric_real.jsonl"
 SECOND = HERE.parent / "tests" / "data" / "rhetoric_real_second.jsonl"
 #: the second pool: item lists of two blind annotators per page, addresses, no text
 POOL3 = HERE / "rhetoric_pool3_annotations.jsonl"
+#: the third pool (session 22): the same, all of it held out (split ``poolC``)
+POOL4 = HERE / "rhetoric_pool4_annotations.jsonl"
+POOLS = {"second pool": POOL3, "third pool": POOL4}
 KINDS = {"formulas": "formula", "idioms": "idiom", "metaphors": "metaphor"}
 
 
-def score(reports: Path, annotations: Path | list[dict] = ANNOTATIONS) -> dict:
-    """``{(kind, split): {"tp", "fp", "fn", "misses", "false"}}`` over the annotated reports
-    (``annotations``: a JSONL file, or its records)."""
+def read_texts(*paths: Path) -> dict[str, str]:
+    """``{id: text}`` of one or more JSONL files of reports or pages."""
+    texts = {}
+    for path in paths:
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    record = json.loads(line)
+                    texts[record["id"]] = record["text"]
+    return texts
+
+
+def score(reports: Path | dict[str, str], annotations: Path | list[dict] = ANNOTATIONS) -> dict:
+    """``{(kind, split, mode): {"tp", "fp", "hit", "fn", "misses", "false", "rules", "docs"}}``
+    over the annotated reports (``reports``: a JSONL file or ``{id: text}``; ``annotations``:
+    a JSONL file, or its records). ``docs`` holds ``(id, tp, fp, hit, fn)`` per report, for
+    confidence intervals (:func:`bootstrap_ci`)."""
     from cadretext import clean_text, idioms, metaphors, numbered_formulas
 
-    texts = {}
-    with reports.open(encoding="utf-8") as fh:
-        for line in fh:
-            record = json.loads(line)
-            texts[record["id"]] = record["text"]
+    texts = read_texts(reports) if isinstance(reports, Path) else reports
     if isinstance(annotations, Path):
         gold = [json.loads(line) for line in annotations.read_text(encoding="utf-8").splitlines()]
     else:
@@ -99,7 +112,16 @@ def score(reports: Path, annotations: Path | list[dict] = ANNOTATIONS) -> dict:
                 match = _same if mode == "strict" else _overlaps
                 cell = out.setdefault(
                     (key, split, mode),
-                    {"tp": 0, "fp": 0, "fn": 0, "hit": 0, "misses": [], "false": [], "rules": {}},
+                    {
+                        "tp": 0,
+                        "fp": 0,
+                        "fn": 0,
+                        "hit": 0,
+                        "misses": [],
+                        "false": [],
+                        "rules": {},
+                        "docs": [],
+                    },
                 )
                 # an item the annotator was unsure of counts neither way, unless it also
                 # matches an annotated item (双城经济圈 unsure, 成渝地区双城经济圈 annotated)
@@ -110,6 +132,9 @@ def score(reports: Path, annotations: Path | list[dict] = ANNOTATIONS) -> dict:
                 cell["fp"] += len(bad)
                 cell["hit"] += len(found_gold)
                 cell["fn"] += len(want - found_gold)
+                cell["docs"].append(
+                    (g["id"], len(good), len(bad), len(found_gold), len(want - found_gold))
+                )
                 cell["misses"] += [(g["id"], item) for item in sorted(want - found_gold)]
                 cell["false"] += [(g["id"], item) for item in sorted(bad)]
                 for p in good | bad:
@@ -160,47 +185,88 @@ def _pair_agreement(pairs: list[tuple[dict, dict]]) -> dict:
     return out
 
 
-def score_pool(pages: Path, annotations: Path = POOL3) -> dict:
-    """Scores on the second pool, against each of its two annotators and both together:
-    ``{(kind, split, coder): (tp, fp, hit, fn)}`` (overlap), ``coder`` ``a``, ``b`` or
-    ``both`` (their counts summed). Misses are not returned: ``poolB`` is held out."""
-    records = [json.loads(line) for line in annotations.read_text("utf-8").splitlines()]
+def bootstrap_ci(
+    docs: list[tuple], *, n: int = 2000, seed: int = 0, level: float = 0.95
+) -> tuple[float, float, float, float]:
+    """Percentile bootstrap interval of precision and recall, resampling reports (or pages)
+    with replacement: ``(p_low, p_high, r_low, r_high)``. ``docs`` holds ``(id, tp, fp, hit,
+    fn)`` per report; rows with the same id (two annotators of one page) are resampled
+    together. The items of one report are not independent (one annotator's habits, one
+    writer's figures), which is why reports, not items, are resampled. Deterministic."""
+    import numpy as np
+
+    by_id: dict[str, list[int]] = {}
+    for doc_id, *counts in docs:
+        row = by_id.setdefault(doc_id, [0, 0, 0, 0])
+        for i, c in enumerate(counts):
+            row[i] += c
+    table = np.array(list(by_id.values()), dtype=float)
+    rng = np.random.default_rng(seed)
+    draws = table[rng.integers(0, len(table), size=(n, len(table)))].sum(axis=1)
+    tp, fp, hit, fn = draws.T
+    prec = tp / np.maximum(tp + fp, 1)
+    rec = hit / np.maximum(hit + fn, 1)
+    q = [(1 - level) / 2 * 100, (1 + level) / 2 * 100]
+    p_lo, p_hi = np.percentile(prec, q)
+    r_lo, r_hi = np.percentile(rec, q)
+    return float(p_lo), float(p_hi), float(r_lo), float(r_hi)
+
+
+def _records(annotations: Path) -> list[dict]:
+    return [json.loads(line) for line in annotations.read_text("utf-8").splitlines() if line]
+
+
+def score_pool(pages: Path | dict[str, str], annotations: Path = POOL3) -> dict:
+    """Scores on a pool of pages annotated by two annotators, against each of them and both
+    together: ``{(kind, split, coder): (tp, fp, hit, fn, docs)}`` (overlap), ``coder`` ``a``,
+    ``b`` or ``both`` (their counts summed; ``docs`` as in :func:`score`). Misses are not
+    returned: a pool's held-out split is held out."""
+    records = _records(annotations)
+    texts = read_texts(pages) if isinstance(pages, Path) else pages
     out: dict = {}
     for coder in ("a", "b"):
         gold = [dict(r, unsure=r.get("unsure", [])) for r in records if r["coder"] == coder]
-        result = score(pages, gold)
+        result = score(texts, gold)
         for (kind, split, mode), c in result.items():
             if mode != "overlap" or "/" in split:
                 continue
-            cell = (c["tp"], c["fp"], c["hit"], c["fn"])
+            cell = (c["tp"], c["fp"], c["hit"], c["fn"], c["docs"])
             out[(kind, split, coder)] = cell
-            both = out.get((kind, split, "both"), (0, 0, 0, 0))
-            out[(kind, split, "both")] = tuple(a + b for a, b in zip(both, cell, strict=True))
+            both = out.get((kind, split, "both"), (0, 0, 0, 0, []))
+            out[(kind, split, "both")] = (
+                *(a + b for a, b in zip(both[:4], cell[:4], strict=True)),
+                both[4] + cell[4],
+            )
     return out
 
 
 def pool_agreement(annotations: Path = POOL3) -> dict:
-    """``{kind: (precision, recall, n)}`` of coder ``b``'s items against coder ``a``'s on the
-    second pool (overlap, ``a``'s unsure items not counted against ``b``)."""
+    """``{kind: (precision, recall, n)}`` of coder ``b``'s items against coder ``a``'s on a
+    pool (overlap, ``a``'s unsure items not counted against ``b``)."""
     by: dict[str, dict[str, dict]] = {}
-    for line in annotations.read_text("utf-8").splitlines():
-        r = json.loads(line)
+    for r in _records(annotations):
         by.setdefault(r["id"], {})[r["coder"]] = r
     return _pair_agreement([(p["a"], p["b"]) for p in by.values() if set(p) == {"a", "b"}])
 
 
-def print_pool(pages: Path) -> None:
-    result = score_pool(pages)
-    print(f"\nsecond pool ({pages.name}; annotations {POOL3.name}), overlap P / R (items):")
+def print_pool(texts: dict[str, str], annotations: Path, name: str) -> None:
+    result = score_pool(texts, annotations)
+    splits = sorted({split for _, split, _ in result})
+    print(
+        f"\n{name} ({annotations.name}), overlap P / R (items); 95% interval over pages "
+        "(bootstrap) for both annotators:"
+    )
     for key in KINDS:
-        for split in ("poolA", "poolB"):
+        for split in splits:
             line = f"  {key:<10} {split:<6}"
             for coder in ("a", "b", "both"):
-                tp, fp, hit, fn = result.get((key, split, coder), (0, 0, 0, 0))
+                tp, fp, hit, fn, _ = result.get((key, split, coder), (0, 0, 0, 0, []))
                 line += f"  {coder} {tp / max(tp + fp, 1):.2f} / {hit / max(hit + fn, 1):.2f} ({hit + fn})"
+            p_lo, p_hi, r_lo, r_hi = bootstrap_ci(result[(key, split, "both")][4])
+            line += f"  [P {p_lo:.2f}-{p_hi:.2f}, R {r_lo:.2f}-{r_hi:.2f}]"
             print(line)
     print("  coder b against coder a (overlap):")
-    for key, (p, r, n) in pool_agreement().items():
+    for key, (p, r, n) in pool_agreement(annotations).items():
         print(f"    {key:<10} items {n:>4}  precision {p:.3f}  recall {r:.3f}")
 
 
@@ -213,7 +279,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--pool",
         type=Path,
-        help="the second pool's pages (id, text; kept outside the repository): score it too",
+        action="append",
+        default=[],
+        help="pages of the annotated pools (id, text; kept outside the repository), one file "
+        "or several: each pool whose pages are all at hand is scored too",
     )
     args = parser.parse_args(argv)
     result = score(args.reports)
@@ -222,8 +291,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"# python benchmarks/rhetoric_quality.py {args.reports}")
     print("# strict: an item counts when it equals an annotated item; overlap: when one contains")
     print("# the other (真经 / 取真经). Precision counts found items, recall annotated items.")
+    print("# interval: 95% bootstrap interval of the overlap scores, resampling reports.")
     print(
         f"{'kind':<10} {'split':<8} {'items':>5}  {'strict P':>8} {'R':>6}  {'overlap P':>9} {'R':>6}"
+        "  interval"
     )
     for key, split in sorted({(k, s) for k, s, _ in result if "/" not in s}):
         cells = [result[(key, split, mode)] for mode in ("strict", "overlap")]
@@ -232,7 +303,8 @@ def main(argv: list[str] | None = None) -> int:
             p = c["tp"] / max(c["tp"] + c["fp"], 1)
             r = c["hit"] / max(c["hit"] + c["fn"], 1)
             line += f"  {p:>8.3f} {r:>6.3f}" if c is cells[0] else f"  {p:>9.3f} {r:>6.3f}"
-        print(line)
+        p_lo, p_hi, r_lo, r_hi = bootstrap_ci(cells[1]["docs"])
+        print(f"{line}  P {p_lo:.2f}-{p_hi:.2f}, R {r_lo:.2f}-{r_hi:.2f}")
     print("\nby annotation batch (each batch one blind annotator; overlap P / R, items):")
     for split in sorted({s for _, s, _ in result if "/" in s}):
         line = f"  {split:<16}"
@@ -256,8 +328,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{key}, dev: missed {len(c['misses'])}, false hits {len(c['false'])}")
         print("  missed:", ", ".join(item for _, item in c["misses"]))
         print("  false: ", ", ".join(item for _, item in c["false"]))
-    if args.pool is not None:
-        print_pool(args.pool)
+    if args.pool:
+        texts = read_texts(*args.pool)
+        for name, annotations in POOLS.items():
+            if not annotations.is_file():
+                continue
+            ids = {r["id"] for r in _records(annotations)}
+            if ids <= texts.keys():
+                print_pool(texts, annotations, name)
+            else:
+                print(f"\n{name}: {len(ids - texts.keys())} of its pages are not in --pool")
     return 0
 
 

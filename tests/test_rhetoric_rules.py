@@ -136,3 +136,9 @@ def test_quoted_paired_shapes_and_words_led_by_large_numerals():
         "一村一品",
         "三高四新",
     ]
+
+
+def test_idiom_supplement_version_5():
+    text = "千家万户辞旧迎新之际，这是为数不多的新鲜事物，他深有感触，倡导合作共赢。"
+    assert idioms(text)["item"].tolist() == ["千家万户", "辞旧迎新", "为数不多", "合作共赢"]
+    assert load_wordlist("idioms_supplement").version == "5"
