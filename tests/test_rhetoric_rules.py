@@ -142,3 +142,14 @@ def test_idiom_supplement_version_5():
     text = "千家万户辞旧迎新之际，这是为数不多的新鲜事物，他深有感触，倡导合作共赢。"
     assert idioms(text)["item"].tolist() == ["千家万户", "辞旧迎新", "为数不多", "合作共赢"]
     assert load_wordlist("idioms_supplement").version == "5"
+
+
+def test_a_literal_cue_inside_a_figure_is_no_evidence():
+    # 部队 and 战士 are literal cues of the war family, unless they are figures themselves
+    # (quoted, after a simile marker, in 有一种…的感觉): then 一线 stays a metaphor
+    for text in [
+        "第一书记们如同“特种部队”，带着政策、项目、资金下沉一线，解决了燃眉之急。",
+        "从省直机关到农村一线工作，忽然间有一种战士要奔赴沙场的感觉。",
+    ]:
+        assert metaphors(text)["item"].tolist() == ["一线"], text
+    assert metaphors("部队官兵奋战在抗洪一线。").empty

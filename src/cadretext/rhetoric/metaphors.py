@@ -161,9 +161,36 @@ def _lexicon(name: str) -> _Lexicon:
     )
 
 
+# where a cue word is itself figurative, so no evidence of a literal topic: inside quotation
+# marks (如同“特种部队”), after a simile marker (犹如战场上), or in 有一种…的感觉 (有一种战士要奔赴
+# 沙场的感觉)
+_RE_FIGURATIVE_CUE = re.compile(
+    rf"“[^”]{{1,12}}”|\"[^\"]{{1,12}}\"|「[^」]{{1,12}}」"
+    rf"|(?:如同|犹如|宛如|好比|仿佛|好像|就像)[“\"「]?[{base.CJK}]{{1,8}}"
+    rf"|有一种[{base.CJK}]{{1,12}}的感觉"
+)
+
+
+def _without_figures(text: str) -> str:
+    """``text`` with the stretches where a cue would be figurative blanked out."""
+    if (
+        "“" not in text
+        and '"' not in text
+        and "「" not in text
+        and not _RE_FIGURATIVE_CUE.search(text)
+    ):
+        return text
+    return _RE_FIGURATIVE_CUE.sub(lambda m: " " * len(m.group()), text)
+
+
 def _literal(lex: _Lexicon, sentence: str, family: str) -> bool:
-    """True if the sentence holds a literal cue of ``family`` (练兵 next to 部队)."""
-    return any(cue in sentence for cue in lex.cues.get(family, ()))
+    """True if the sentence holds a literal cue of ``family`` (练兵 next to 部队), outside the
+    stretches where the cue would itself be a figure (:func:`_without_figures`)."""
+    cues = lex.cues.get(family, ())
+    if not any(cue in sentence for cue in cues):
+        return False
+    sentence = _without_figures(sentence)
+    return any(cue in sentence for cue in cues)
 
 
 def _literal_families(lex: _Lexicon, text: str, least: int = 3) -> frozenset[str]:
