@@ -63,8 +63,8 @@ History (overlap P / R on the held-out split unless said otherwise):
 * now: benchmarks/RHETORIC_QUALITY.txt (``--pool`` scores each pool whose pages are at
   hand; pass the second and the third pool's pages).
 
-Every row with a 95% interval is a percentile bootstrap over reports (:func:`bootstrap_ci`):
-the 62 held-out reports give metaphor precision 0.75 within 0.66-0.84, formulas 0.60 within
+Every row with a 95% interval is a percentile bootstrap over reports
+(:func:`cadretext.rhetoric.evaluate.bootstrap_interval`): the 62 held-out reports give metaphor precision 0.75 within 0.66-0.84, formulas 0.60 within
 0.37-0.82 (20 items): read a held-out score with its interval.
 """
 
@@ -74,6 +74,8 @@ import argparse
 import json
 import sys
 from pathlib import Path
+
+from cadretext.rhetoric.evaluate import bootstrap_interval, compare_items
 
 HERE = Path(__file__).resolve().parent
 ANNOTATIONS = HERE.parent / "tests" / "data" / "rhetoric_real.jsonl"
@@ -102,7 +104,7 @@ def score(reports: Path | dict[str, str], annotations: Path | list[dict] = ANNOT
     """``{(kind, split, mode): {"tp", "fp", "hit", "fn", "misses", "false", "rules", "docs"}}``
     over the annotated reports (``reports``: a JSONL file or ``{id: text}``; ``annotations``:
     a JSONL file, or its records). ``docs`` holds ``(id, tp, fp, hit, fn)`` per report, for
-    confidence intervals (:func:`bootstrap_ci`)."""
+    confidence intervals (:func:`cadretext.rhetoric.evaluate.bootstrap_interval`)."""
     from cadretext import clean_text, idioms, metaphors, numbered_formulas
 
     texts = read_texts(reports) if isinstance(reports, Path) else reports
@@ -127,7 +129,6 @@ def score(reports: Path | dict[str, str], annotations: Path | list[dict] = ANNOT
             cells = [(g["split"], mode) for mode in ("strict", "overlap")]
             cells.append((f"{g['split']}/batch {g.get('batch', '?')}", "overlap"))
             for split, mode in cells:
-                match = _same if mode == "strict" else _overlaps
                 cell = out.setdefault(
                     (key, split, mode),
                     {
@@ -143,9 +144,7 @@ def score(reports: Path | dict[str, str], annotations: Path | list[dict] = ANNOT
                 )
                 # an item the annotator was unsure of counts neither way, unless it also
                 # matches an annotated item (双城经济圈 unsure, 成渝地区双城经济圈 annotated)
-                good = {p for p in pred if any(match(p, w) for w in want)}
-                bad = pred - good - unsure
-                found_gold = {w for w in want if any(match(p, w) for p in pred)}
+                good, bad, found_gold, _ = compare_items(pred, want, unsure, mode)
                 cell["tp"] += len(good)
                 cell["fp"] += len(bad)
                 cell["hit"] += len(found_gold)
@@ -160,16 +159,6 @@ def score(reports: Path | dict[str, str], annotations: Path | list[dict] = ANNOT
                     tally[0] += p in good
                     tally[1] += 1
     return out
-
-
-def _same(pred: str, gold: str) -> bool:
-    return pred == gold
-
-
-def _overlaps(pred: str, gold: str) -> bool:
-    """One item contains the other (真经 / 取真经, 征程 / 新征程): the same figure with a
-    boundary drawn differently, which the guide's "shortest phrase" leaves to judgement."""
-    return pred in gold or gold in pred
 
 
 def agreement(annotations: Path = ANNOTATIONS, second: Path = SECOND) -> dict:
@@ -193,41 +182,13 @@ def _pair_agreement(pairs: list[tuple[dict, dict]]) -> dict:
         good = listed = found = annotated = 0
         for a, b in pairs:
             unsure = {u["item"] for u in a.get("unsure", [])}
-            mine, theirs = set(b[key]), set(a[key])
-            hits = {x for x in mine if any(_overlaps(x, y) for y in theirs)}
-            good += len(hits)
-            listed += len(hits) + len(mine - hits - unsure)
-            found += sum(any(_overlaps(x, y) for x in mine) for y in theirs)
-            annotated += len(theirs)
+            right, false, hit, missed = compare_items(b[key], a[key], unsure)
+            good += len(right)
+            listed += len(right) + len(false)
+            found += len(hit)
+            annotated += len(hit) + len(missed)
         out[key] = (good / max(listed, 1), found / max(annotated, 1), annotated)
     return out
-
-
-def bootstrap_ci(
-    docs: list[tuple], *, n: int = 2000, seed: int = 0, level: float = 0.95
-) -> tuple[float, float, float, float]:
-    """Percentile bootstrap interval of precision and recall, resampling reports (or pages)
-    with replacement: ``(p_low, p_high, r_low, r_high)``. ``docs`` holds ``(id, tp, fp, hit,
-    fn)`` per report; rows with the same id (two annotators of one page) are resampled
-    together. The items of one report are not independent (one annotator's habits, one
-    writer's figures), which is why reports, not items, are resampled. Deterministic."""
-    import numpy as np
-
-    by_id: dict[str, list[int]] = {}
-    for doc_id, *counts in docs:
-        row = by_id.setdefault(doc_id, [0, 0, 0, 0])
-        for i, c in enumerate(counts):
-            row[i] += c
-    table = np.array(list(by_id.values()), dtype=float)
-    rng = np.random.default_rng(seed)
-    draws = table[rng.integers(0, len(table), size=(n, len(table)))].sum(axis=1)
-    tp, fp, hit, fn = draws.T
-    prec = tp / np.maximum(tp + fp, 1)
-    rec = hit / np.maximum(hit + fn, 1)
-    q = [(1 - level) / 2 * 100, (1 + level) / 2 * 100]
-    p_lo, p_hi = np.percentile(prec, q)
-    r_lo, r_hi = np.percentile(rec, q)
-    return float(p_lo), float(p_hi), float(r_lo), float(r_hi)
 
 
 def _records(annotations: Path) -> list[dict]:
@@ -280,7 +241,7 @@ def print_pool(texts: dict[str, str], annotations: Path, name: str) -> None:
             for coder in ("a", "b", "both"):
                 tp, fp, hit, fn, _ = result.get((key, split, coder), (0, 0, 0, 0, []))
                 line += f"  {coder} {tp / max(tp + fp, 1):.2f} / {hit / max(hit + fn, 1):.2f} ({hit + fn})"
-            p_lo, p_hi, r_lo, r_hi = bootstrap_ci(result[(key, split, "both")][4])
+            p_lo, p_hi, r_lo, r_hi = bootstrap_interval(result[(key, split, "both")][4])
             line += f"  [P {p_lo:.2f}-{p_hi:.2f}, R {r_lo:.2f}-{r_hi:.2f}]"
             print(line)
     print("  coder b against coder a (overlap):")
@@ -322,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
             p = c["tp"] / max(c["tp"] + c["fp"], 1)
             r = c["hit"] / max(c["hit"] + c["fn"], 1)
             line += f"  {p:>8.3f} {r:>6.3f}" if c is cells[0] else f"  {p:>9.3f} {r:>6.3f}"
-        p_lo, p_hi, r_lo, r_hi = bootstrap_ci(cells[1]["docs"])
+        p_lo, p_hi, r_lo, r_hi = bootstrap_interval(cells[1]["docs"])
         print(f"{line}  P {p_lo:.2f}-{p_hi:.2f}, R {r_lo:.2f}-{r_hi:.2f}")
     print("\nby annotation batch (each batch one blind annotator; overlap P / R, items):")
     for split in sorted({s for _, s, _ in result if "/" in s}):

@@ -619,24 +619,3 @@ def test_lexicons_follow_the_annotators_of_real_pages():
     assert found.loc[found["doc_id"] == 2, "item"].tolist() == ["攻坚", "攻坚战"]
     items = idioms("决战决胜脱贫攻坚，不忘初心，牢记使命，解放思想，时光荏苒。")["item"].tolist()
     assert items == ["决战决胜", "不忘初心", "时光荏苒"]
-
-
-def _benchmark_module(name: str):
-    import importlib.util
-
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_bootstrap_interval_resamples_reports_and_keeps_a_page_whole():
-    ci = _benchmark_module("rhetoric_quality").bootstrap_ci
-    docs = [("r1", 3, 1, 2, 2), ("r2", 5, 0, 5, 0), ("r3", 0, 4, 1, 3), ("r4", 2, 2, 2, 0)]
-    p_lo, p_hi, r_lo, r_hi = ci(docs)
-    assert ci(docs) == (p_lo, p_hi, r_lo, r_hi)  # deterministic
-    assert 0 <= p_lo < 10 / 17 < p_hi <= 1 and 0 <= r_lo < 10 / 15 < r_hi <= 1
-    # two annotators' rows of one page move together: one page is one draw, no spread
-    assert ci([("p", 1, 0, 1, 0), ("p", 0, 1, 0, 1)]) == (0.5, 0.5, 0.5, 0.5)
-    assert ci([("p", 1, 0, 1, 0), ("q", 0, 1, 0, 1)])[:2] == (0.0, 1.0)

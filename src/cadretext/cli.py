@@ -5,7 +5,8 @@
 ``cadretext tokens PATH``    tokens per document (or paragraph/sentence), as JSON Lines.
 ``cadretext topics PATH``    LDA topics: top words, doc-topic table, offline pyLDAvis page.
 ``cadretext keyness PATH``   words that distinguish one program type from the others.
-``cadretext rhetoric PATH``  numbered formulas, idioms, quoted slogans, metaphors; what types share.
+``cadretext rhetoric PATH``  numbered formulas, idioms, quoted slogans, metaphors; what types share;
+                            ``--check ANNOTATIONS`` scores them against your hand annotation.
 ``cadretext discover PATH``  propose new lexicon entries (terms, formulas) as an editable CSV.
 ``cadretext export PATH OUT`` the tokenized corpus for R (quanteda, stm, tidy).
 ``cadretext classify PATH``  program type of each report, with probabilities and evidence.
@@ -329,6 +330,21 @@ def register_rhetoric(sub: Any) -> None:
     p.add_argument(
         "--flow", action="store_true", help="output sending -> host places, one row per report"
     )
+    p.add_argument(
+        "--check",
+        metavar="ANNOTATIONS",
+        help="score the extractors against your hand annotation of some of the reports "
+        "(JSON Lines in the annotation guide's format, ids = doc_id): print precision and "
+        "recall per kind with 95%% intervals; with -o, also write every item's outcome "
+        "(hit, missed, false, unsure)",
+    )
+    p.add_argument(
+        "--match",
+        choices=["overlap", "strict"],
+        default="overlap",
+        help="with --check: an item counts when one contains the other (default) or only "
+        "when equal",
+    )
     p.add_argument("--format", choices=["jsonl", "csv"], default="jsonl", help="output format")
     p.set_defaults(func=cmd_rhetoric)
 
@@ -340,8 +356,21 @@ def cmd_rhetoric(args: argparse.Namespace) -> int:
     bad = [k for k in kinds if k not in KINDS]
     if bad or not kinds:
         raise ParameterError(f"--kinds: choose from {', '.join(KINDS)}, not {args.kinds!r}")
-    if args.flow and args.by:
-        raise ParameterError("--flow and --by produce different tables: use one of them")
+    if sum(map(bool, (args.flow, args.by, args.check))) > 1:
+        raise ParameterError("--flow, --by and --check produce different tables: use one of them")
+    if args.check:
+        from .rhetoric.evaluate import check_rhetoric, read_rhetoric_annotations
+
+        annotations = read_rhetoric_annotations(args.check)  # bad input fails before loading
+        result = check_rhetoric(_load(args), annotations, match=args.match)
+        sys.stdout.write(result.summary())
+        if args.output:
+            items = result.items
+            if args.format == "csv":
+                _emit(args, items.to_csv(index=False).splitlines())
+            else:
+                _emit(args, (_dumps(r) for r in items.to_dict("records")))
+        return 0
     corpus = _load(args)
     if args.by and args.by not in corpus.columns:
         shown = ", ".join(c for c in corpus.columns if c not in ("text", "raw_text", "removed"))

@@ -34,8 +34,9 @@ knows Chinese political formulations.
 Layout: one module per extractor (:mod:`~cadretext.rhetoric.formulas`,
 :mod:`~cadretext.rhetoric.idioms`, :mod:`~cadretext.rhetoric.metaphors`,
 :mod:`~cadretext.rhetoric.quotes`), one for comparison across groups
-(:mod:`~cadretext.rhetoric.compare`) and the helpers they share
-(:mod:`~cadretext.rhetoric.base`). Places and sending/host flows live in
+(:mod:`~cadretext.rhetoric.compare`), one that scores the extractors against a hand annotation
+of your own reports (:mod:`~cadretext.rhetoric.evaluate`: :func:`check_rhetoric`) and the
+helpers they share (:mod:`~cadretext.rhetoric.base`). Places and sending/host flows live in
 :mod:`cadretext.locations`; ``places`` and ``place_flow`` stay importable from here.
 """
 
@@ -50,6 +51,7 @@ from .compare import (
     rhetoric_overlap,
     shared_rhetoric,
 )
+from .evaluate import check_rhetoric, read_rhetoric_annotations
 from .formulas import numbered_formulas
 from .idioms import idioms
 from .metaphors import metaphors
@@ -57,6 +59,7 @@ from .quotes import quoted_phrases
 
 __all__ = [
     "KINDS",
+    "check_rhetoric",
     "cooccurrence_graph",
     "describe_overlap",
     "describe_shared",
@@ -67,6 +70,7 @@ __all__ = [
     "place_flow",
     "places",
     "quoted_phrases",
+    "read_rhetoric_annotations",
     "rhetoric_overlap",
     "shared_rhetoric",
 ]
