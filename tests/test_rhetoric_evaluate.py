@@ -156,8 +156,17 @@ def test_cli_check_prints_scores_and_writes_item_outcomes(tmp_path, capsys):
     assert "000_7551554dd2caaf7c,,metaphor,金钥匙,hit" in table
     assert main(["rhetoric", str(SEEDS), "--check", str(ann), "--by", "program_type"]) == 2
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"id": 3}\n', "utf-8")
+    bad.write_text('{"id": "x", "formulas": "四有"}\n', "utf-8")
     assert main(["rhetoric", str(SEEDS), "--check", str(bad)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 or err[-1].startswith("cadretext: error:")
     assert f"{bad}, line 1" in err[-1]
+
+
+def test_annotation_file_with_a_bom_crlf_and_numeric_ids_reads(tmp_path):
+    path = tmp_path / "ann.jsonl"
+    text = '{"id": 12, "formulas": ["四有"]}\r\n{"id": "a", "metaphors": ["充电"]}\r\n'
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    records = read_rhetoric_annotations(path)
+    assert [r["id"] for r in records] == ["12", "a"]
+    assert records[0]["idioms"] == [] and records[1]["unsure"] == []

@@ -72,7 +72,7 @@ def read_rhetoric_annotations(path: str | Path) -> list[dict]:
     if not path.is_file():
         raise InputFileError(path, "annotation file not found")
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8-sig").splitlines()  # a BOM is not JSON
     except UnicodeDecodeError:
         raise InputFileError(path, "not UTF-8 text") from None
     records: list[dict] = []
@@ -88,6 +88,8 @@ def read_rhetoric_annotations(path: str | Path) -> list[dict]:
         if not isinstance(record, dict):
             raise InputFileError(path, "each line must be one JSON object", line=number)
         doc_id = record.get("id")
+        if isinstance(doc_id, int) and not isinstance(doc_id, bool):
+            doc_id = record["id"] = str(doc_id)  # {"id": 12} for the report whose doc_id is "12"
         if not isinstance(doc_id, str) or not doc_id:
             raise InputFileError(path, 'no "id" (the report\'s doc_id, a string)', line=number)
         for key in ANNOTATED_KINDS:
