@@ -1,11 +1,12 @@
-"""Small I/O helpers shared by the modules: atomic writes and content hashes."""
+"""Small I/O helpers shared by the modules: atomic writes, content hashes, JSON Lines."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -94,3 +95,23 @@ def import_jionlp() -> Any:
     with contextlib.redirect_stdout(io.StringIO()):
         import jionlp
     return jionlp
+
+
+def json_objects(path: str | Path, text: str) -> Iterator[tuple[int, dict]]:
+    """``(line number, object)`` of each non-blank line of a JSON Lines file's ``text``.
+
+    A line that is not JSON, or not a JSON object, raises a one-line
+    :class:`~cadretext.errors.InputFileError` naming ``path`` and the line.
+    """
+    from .errors import InputFileError
+
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputFileError(path, f"not valid JSON ({exc.msg})", line=number) from None
+        if not isinstance(record, dict):
+            raise InputFileError(path, "each line must be one JSON object", line=number)
+        yield number, record

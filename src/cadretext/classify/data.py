@@ -24,7 +24,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
-from .._io import sha256_of
+from .._io import json_objects, sha256_of
 from ..clean import clean_text
 from ..errors import InputFileError, MissingColumnError, ParameterError
 from .labels import normalise_label
@@ -104,15 +104,7 @@ def read_labelled_jsonl(path: str | os.PathLike[str]) -> pd.DataFrame:
         raise ParameterError(f"labelled file not found: {path}")
     data = path.read_bytes()
     records = []
-    for lineno, line in enumerate(data.decode("utf-8-sig", errors="strict").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputFileError(path, f"not JSON ({exc.msg})", line=lineno) from None
-        if not isinstance(rec, dict):
-            raise InputFileError(path, "a record must be a JSON object", line=lineno)
+    for lineno, rec in json_objects(path, data.decode("utf-8-sig", errors="strict")):
         if not isinstance(rec.get("text"), str) or not rec["text"].strip():
             raise MissingColumnError(path, "the record has no 'text'", line=lineno)
         try:

@@ -35,7 +35,6 @@ the intervals are wide; that width is the honest answer.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._io import json_objects
 from ..errors import InputFileError, ParameterError
 
 __all__ = [
@@ -72,21 +72,13 @@ def read_rhetoric_annotations(path: str | Path) -> list[dict]:
     if not path.is_file():
         raise InputFileError(path, "annotation file not found")
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()  # a BOM is not JSON
+        text = path.read_text(encoding="utf-8-sig")  # a BOM is not JSON
     except UnicodeDecodeError:
         raise InputFileError(path, "not UTF-8 text") from None
     records: list[dict] = []
     seen: dict[tuple[str, str], int] = {}
     kinds = set(ANNOTATED_KINDS.values())
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputFileError(path, f"not valid JSON ({exc.msg})", line=number) from None
-        if not isinstance(record, dict):
-            raise InputFileError(path, "each line must be one JSON object", line=number)
+    for number, record in json_objects(path, text):
         doc_id = record.get("id")
         if isinstance(doc_id, int) and not isinstance(doc_id, bool):
             doc_id = record["id"] = str(doc_id)  # {"id": 12} for the report whose doc_id is "12"
