@@ -57,9 +57,9 @@ History (overlap P / R on the held-out split unless said otherwise):
   each annotated blind by two annotators from the guide (``rhetoric_pool4_annotations.jsonl``,
   split ``poolC``, **all held out**). First contact, at commit 07f526c (before session 22's
   development): formulas 0.90 / 0.91, idioms 0.93 / 0.88, metaphors 0.82 / 0.57; measured
-  twice more (after the figurative-cue rule, and after metaphor lexicon v8), no decision
-  taken on it: the same to two decimals but metaphor recall 0.58 (both annotators' counts
-  summed);
+  three times more (after the poolB development, after the figurative-cue rule, after
+  metaphor lexicon v8), no decision taken on it: the same to two decimals but metaphor recall
+  0.58 (both annotators' counts summed);
 * now: benchmarks/RHETORIC_QUALITY.txt (``--pool`` scores each pool whose pages are at
   hand; pass the second and the third pool's pages).
 
