@@ -3,6 +3,7 @@
     python benchmarks/build_silver.py POOL.jsonl [--real ../shared/data/real_reports.jsonl]
     python benchmarks/build_silver.py MORE.jsonl --append      # add pages to the packaged file
     python benchmarks/build_silver.py MORE.jsonl --append --vet-only KEEP.jsonl  # before coding
+    python benchmarks/build_silver.py --prune-real-copies     # drop copies of real reports
 
 ``POOL.jsonl`` holds real web pages collected from stored pages with queries like those of
 the real reports, one JSON object per line: ``id``, ``url``, ``text`` (the page excerpt as
@@ -16,7 +17,10 @@ Before anything is kept, the script drops
    reserved for checking the project);
 2. every record sharing 15% or more of its 8-character shingles with a report of ``--real``,
    so that cross-validation on the real reports never trains on a copy of its test report;
-3. near-duplicates inside the pool (50% of shingles; the first is kept);
+   the shingles are taken from the cleaned text (simplified script, no glosses), so a copy in
+   the other script is caught too;
+3. near-duplicates inside the pool (50% of shingles, also of the cleaned text; the first is
+   kept);
 4. with ``--append``, pages already in the packaged file: the same URL, or 70% or more of the
    distinct hashed n-grams of the smaller page shared with one of its pages (the file keeps
    counts, not text). ``--vet-only`` writes the records that pass, so that only they are
@@ -25,6 +29,14 @@ Before anything is kept, the script drops
 It then writes hashed character n-gram counts, lexicon matches, lengths, ids, URLs and labels
 (:func:`cadretext.classify.silver.build_silver_arrays`); no text. Deterministic for the same
 pool, pattern file and versions.
+
+``--prune-real-copies`` checks a silver file already built against ``--real``: a page sharing
+70% or more of its distinct hashed n-grams with a real report (the test the file's counts
+allow, :func:`~cadretext.classify.silver.ngram_containment`, on cleaned text) is a copy and is
+dropped (:func:`~cadretext.classify.silver.subset_silver_arrays`). Until session 22 the
+shingle test compared raw text, and two pages of the packaged file were copies of real
+reports in the other script (a big5 mirror of a gov.cn policy page, a traditional-script
+repost); this removed them.
 """
 
 from __future__ import annotations
@@ -49,6 +61,7 @@ from cadretext.classify.silver import (
     build_silver_arrays,
     concat_silver_arrays,
     ngram_containment,
+    subset_silver_arrays,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -87,7 +100,7 @@ def vet(
     """
     reserved = reserved_lines(pool)
     real = [
-        shingles(json.loads(line)["text"])
+        shingles(clean_text(json.loads(line)["text"]))
         for line in real_path.read_text("utf-8").splitlines()
         if line.strip()
     ]
@@ -97,7 +110,7 @@ def vet(
         if not line.strip() or lineno in reserved:
             continue
         rec = json.loads(line)
-        s = shingles(rec["text"])
+        s = shingles(clean_text(rec["text"]))
         if any(overlap(s, r) >= 0.15 for r in real):
             dropped["real"] += 1
         elif any(overlap(s, k) >= 0.5 for k in kept_shingles):
@@ -120,9 +133,20 @@ def vet(
     return kept, dropped
 
 
+def real_copies(arrays: dict, real_path: Path, threshold: float = 0.7) -> np.ndarray:
+    """Flags of the silver file's pages that are copies of a report of ``real_path``."""
+    counts = sparse.csr_matrix(
+        (arrays["count_data"], arrays["count_indices"], arrays["count_indptr"]),
+        shape=(len(arrays["ids"]), NGRAM_HASHING["n_features"]),
+    )
+    real = [json.loads(line) for line in real_path.read_text("utf-8").splitlines() if line.strip()]
+    real_counts = hashed_ngram_counts([clean_text(r["text"]) for r in real])
+    return ngram_containment(counts, real_counts).max(axis=1) >= threshold
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("pool", help="labelled pool JSONL (not in the repository)")
+    parser.add_argument("pool", nargs="?", help="labelled pool JSONL (not in the repository)")
     parser.add_argument("--real", default=str(SHARED / "data" / "real_reports.jsonl"))
     parser.add_argument("--out", default=str(OUT))
     parser.add_argument(
@@ -135,7 +159,22 @@ def main(argv: list[str] | None = None) -> int:
         metavar="FILE",
         help="write the records that would be kept (before labelling) to FILE and stop",
     )
+    parser.add_argument(
+        "--prune-real-copies",
+        action="store_true",
+        help="drop the pages of --out that copy a report of --real, and stop",
+    )
     args = parser.parse_args(argv)
+    if args.prune_real_copies:
+        arrays = load_arrays(args.out)
+        copies = real_copies(arrays, Path(args.real))
+        for i in np.flatnonzero(copies):
+            print(f"dropped {arrays['ids'][i]} {arrays['urls'][i]}")
+        path = save_arrays(subset_silver_arrays(arrays, ~copies), args.out)
+        print(f"kept {int((~copies).sum())} of {len(copies)} pages; wrote {path}")
+        return 0
+    if args.pool is None:
+        parser.error("a pool file is needed (or --prune-real-copies)")
     existing = load_arrays(args.out) if args.append else None
     kept, dropped = vet(Path(args.pool), Path(args.real), existing)
     if args.vet_only:

@@ -202,21 +202,19 @@ def test_packaged_silver_file_holds_features_not_text():
 
 @pytest.mark.skipif(not REAL.is_file(), reason="../shared/data is not here")
 def test_silver_pages_do_not_overlap_the_real_reports():
-    """Cross-validation on the real reports must never train on a copy of a test report: the
-    silver pages share no 8-character shingle run of 15% with any of them. Checked on the
-    n-gram counts: a page copied from a real report would share most of its trigrams."""
+    """Cross-validation on the real reports must never train on a copy of a test report, in
+    either script: no silver page shares 70% of its distinct hashed n-grams (of the cleaned,
+    simplified text) with a real report, the test ``build_silver.py --prune-real-copies``
+    applies. Before session 22 two pages did (0.93 and 0.79: copies in the other script), and
+    the older form of this test, trigrams over all of a page's n-gram columns, let them pass."""
+    from cadretext import clean_text
+    from cadretext.classify.silver import ngram_containment
+
     silver = silver_examples(load_patterns())
     texts = [json.loads(line)["text"] for line in REAL.read_text("utf-8").splitlines() if line]
-    from cadretext import clean_text
-
-    real = hashed_ngram_counts([clean_text(t) for t in texts], (3, 3))
-    real.data[:] = 1
-    grams = silver.counts.copy()
-    grams.data[:] = 1
-    shared = (grams @ real.T).toarray()
-    size = np.asarray(grams.sum(axis=1)).ravel()[:, None]
-    # trigram sets include unigram/bigram columns on the silver side: a loose upper bound
-    assert (shared / np.maximum(size, 1)).max() < 0.6
+    real = hashed_ngram_counts([clean_text(t) for t in texts])
+    share = ngram_containment(silver.counts, real)
+    assert share.max() < 0.7, share.max()
 
 
 def test_silver_examples_change_the_model_and_need_trigrams():
@@ -272,3 +270,25 @@ def test_ngram_containment_finds_copies_not_neighbours():
     assert share[0, 3] > 0.9 and share[1, 5] == pytest.approx(1.0)
     others = np.delete(share[0], 3)
     assert others.max() < 0.7  # a different report on the same subject is no copy
+
+
+def test_silver_arrays_subset_is_the_inverse_of_concatenation():
+    from cadretext.classify.silver import concat_silver_arrays, subset_silver_arrays
+
+    ps = load_patterns()
+    ex = packaged_examples()
+    first, second = _records(ex.iloc[:12], "a-"), _records(ex.iloc[12:20], "b-")
+    whole = build_silver_arrays(first + second, ps)
+    keep = np.arange(20) < 12
+    parts = subset_silver_arrays(whole, keep), subset_silver_arrays(whole, ~keep)
+    for part, records in zip(parts, (first, second), strict=True):
+        built = build_silver_arrays(records, ps)
+        for key in built:
+            np.testing.assert_array_equal(part[key], built[key], err_msg=key)
+    joined = concat_silver_arrays(*parts)
+    for key in whole:
+        np.testing.assert_array_equal(joined[key], whole[key], err_msg=key)
+    dropped = subset_silver_arrays(whole, np.arange(20) != 4)
+    assert "a-" + str(ex.iloc[4].id) not in dropped["ids"].tolist() and len(dropped["ids"]) == 19
+    with pytest.raises(ParameterError, match="one flag per page"):
+        subset_silver_arrays(whole, keep[:5])

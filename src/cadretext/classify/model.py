@@ -14,7 +14,7 @@ blocks of features:
 
 It is trained on your labelled reports plus three kinds of examples it always has:
 
-* the **silver examples** (:mod:`cadretext.classify.silver`): 1,151 real web pages labelled
+* the **silver examples** (:mod:`cadretext.classify.silver`): 1,149 real web pages labelled
   twice, blind, from the labelling guide, shipped as hashed n-gram counts and lexicon matches
   (no text), weighted ``silver_weight``. They give the n-grams enough real text to learn from;
 * the **packaged examples** (the five seeds and 174 short reports written for this project,
@@ -154,8 +154,8 @@ class ProgramTypeClassifier(RecordsMixin, ClassifierMixin, BaseEstimator):
     neighbour_weight : float, default 0.2
         Share of the neighbours' class distribution in the probabilities (the linear model has
         the rest); 0 = the linear model alone. On the real reports, grouped by site, 0.2 with
-        10 neighbours raised macro-F1 from 0.783 to 0.814 and ``other`` recall from 0.78 to
-        0.85 (``benchmarks/quality.py``).
+        10 neighbours raised macro-F1 from 0.783 to 0.812 and ``other`` recall from 0.78 to
+        0.85 (``benchmarks/quality.py``, 1,149 silver pages).
     neighbour_dims : int, default 100
         Dimensions of the reduced space.
     calibrate : bool, default True

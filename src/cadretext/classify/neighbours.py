@@ -11,7 +11,8 @@ mixes it with the linear model's probabilities (``neighbour_weight``).
 
 Why the reduction: on the real reports, grouped by site, neighbours in the reduced space did
 better than neighbours on the raw n-grams (macro-F1 0.814 against 0.808, five folds by site x
-3 shuffles) and the stored vectors are not the texts' n-grams, so a model trained on reports
+3 shuffles, with the 1,151 silver pages of the time, two of them copies of real reports since
+removed) and the stored vectors are not the texts' n-grams, so a model trained on reports
 that may not be copied can ship its neighbours. What is stored: the SVD's components over the
 kept n-gram columns (float16, to keep the model file small) and each example's vector, class
 and weight.

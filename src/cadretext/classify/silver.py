@@ -49,6 +49,7 @@ __all__ = [
     "ngram_containment",
     "silver_examples",
     "silver_weight_of",
+    "subset_silver_arrays",
 ]
 
 SILVER_FILE = "program_silver.npz"
@@ -187,6 +188,40 @@ def concat_silver_arrays(
     meta = {**meta_a, "n": len(labels), "labels": dict(sorted(Counter(labels).items()))}
     out["meta"] = np.array(json.dumps(meta, ensure_ascii=False, sort_keys=True))
     return {key: out[key] for key in first}
+
+
+def subset_silver_arrays(
+    arrays: dict[str, np.ndarray], keep: Sequence[bool]
+) -> dict[str, np.ndarray]:
+    """The arrays of a silver file holding only the pages where ``keep`` is true (in order).
+
+    The complement of :func:`concat_silver_arrays`: it drops pages from the packaged file
+    without their text (a copy of a real report found after the file was built).
+    """
+    keep = np.asarray(keep, dtype=bool)
+    n = len(arrays["ids"])
+    if keep.shape != (n,):
+        raise ParameterError(f"keep must hold one flag per page ({n}), not {keep.shape[0]}")
+    meta = json.loads(str(arrays["meta"]))
+    out: dict[str, np.ndarray] = {}
+    for key in ("ids", "urls", "label_a", "label_b", "confidence", "n_chars"):
+        out[key] = arrays[key][keep]
+    counts = sparse.csr_matrix(
+        (arrays["count_data"], arrays["count_indices"], arrays["count_indptr"]),
+        shape=(n, int(NGRAM_HASHING["n_features"])),
+    )[np.flatnonzero(keep)]
+    out["count_data"] = counts.data.astype(arrays["count_data"].dtype)
+    out["count_indices"] = counts.indices.astype(arrays["count_indices"].dtype)
+    out["count_indptr"] = counts.indptr.astype(arrays["count_indptr"].dtype)
+    new_index = np.cumsum(keep) - 1  # old page -> new page, where kept
+    rows = keep[arrays["match_doc"]]
+    for key in ("match_type", "match_pattern", "match_count"):
+        out[key] = arrays[key][rows]
+    out["match_doc"] = new_index[arrays["match_doc"][rows]].astype(arrays["match_doc"].dtype)
+    labels = out["label_a"].tolist()
+    meta = {**meta, "n": len(labels), "labels": dict(sorted(Counter(labels).items()))}
+    out["meta"] = np.array(json.dumps(meta, ensure_ascii=False, sort_keys=True))
+    return {key: out[key] for key in arrays}
 
 
 def ngram_containment(a: sparse.spmatrix, b: sparse.spmatrix) -> np.ndarray:
