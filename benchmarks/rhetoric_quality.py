@@ -88,16 +88,21 @@ POOLS = {"second pool": POOL3, "third pool": POOL4}
 KINDS = {"formulas": "formula", "idioms": "idiom", "metaphors": "metaphor"}
 
 
-def read_texts(*paths: Path) -> dict[str, str]:
-    """``{id: text}`` of one or more JSONL files of reports or pages."""
-    texts = {}
+def read_records(*paths: Path) -> dict[str, dict]:
+    """``{id: record}`` of one or more JSONL files of reports or pages."""
+    records = {}
     for path in paths:
         with path.open(encoding="utf-8") as fh:
             for line in fh:
                 if line.strip():
                     record = json.loads(line)
-                    texts[record["id"]] = record["text"]
-    return texts
+                    records[record["id"]] = record
+    return records
+
+
+def read_texts(*paths: Path) -> dict[str, str]:
+    """``{id: text}`` of one or more JSONL files of reports or pages."""
+    return {doc_id: record["text"] for doc_id, record in read_records(*paths).items()}
 
 
 def score(reports: Path | dict[str, str], annotations: Path | list[dict] = ANNOTATIONS) -> dict:
