@@ -49,11 +49,10 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
 
 from cadretext import clean_text
 from cadretext._io import atomic_write_text
-from cadretext.classify.features import NGRAM_HASHING, hashed_ngram_counts
+from cadretext.classify.features import hashed_ngram_counts
 from cadretext.classify.patterns import load_patterns
 from cadretext.classify.persist import load_arrays, save_arrays
 from cadretext.classify.silver import (
@@ -61,6 +60,7 @@ from cadretext.classify.silver import (
     build_silver_arrays,
     concat_silver_arrays,
     ngram_containment,
+    silver_counts,
     subset_silver_arrays,
 )
 
@@ -120,10 +120,7 @@ def vet(
             kept_shingles.append(s)
     if existing is not None and kept:
         urls = set(existing["urls"].tolist())
-        old = sparse.csr_matrix(
-            (existing["count_data"], existing["count_indices"], existing["count_indptr"]),
-            shape=(len(existing["ids"]), NGRAM_HASHING["n_features"]),
-        )
+        old = silver_counts(existing)
         new = hashed_ngram_counts([clean_text(r["text"]) for r in kept])
         copy = ngram_containment(new, old).max(axis=1) >= 0.7
         known = np.array([r.get("url") in urls for r in kept], dtype=bool)
@@ -135,13 +132,9 @@ def vet(
 
 def real_copies(arrays: dict, real_path: Path, threshold: float = 0.7) -> np.ndarray:
     """Flags of the silver file's pages that are copies of a report of ``real_path``."""
-    counts = sparse.csr_matrix(
-        (arrays["count_data"], arrays["count_indices"], arrays["count_indptr"]),
-        shape=(len(arrays["ids"]), NGRAM_HASHING["n_features"]),
-    )
     real = [json.loads(line) for line in real_path.read_text("utf-8").splitlines() if line.strip()]
     real_counts = hashed_ngram_counts([clean_text(r["text"]) for r in real])
-    return ngram_containment(counts, real_counts).max(axis=1) >= threshold
+    return ngram_containment(silver_counts(arrays), real_counts).max(axis=1) >= threshold
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -47,6 +47,7 @@ __all__ = [
     "build_silver_arrays",
     "concat_silver_arrays",
     "ngram_containment",
+    "silver_counts",
     "silver_examples",
     "silver_weight_of",
     "subset_silver_arrays",
@@ -190,6 +191,14 @@ def concat_silver_arrays(
     return {key: out[key] for key in first}
 
 
+def silver_counts(arrays: dict[str, np.ndarray]) -> sparse.csr_matrix:
+    """The hashed n-gram counts of a silver file's pages, one row per page (from its arrays)."""
+    return sparse.csr_matrix(
+        (arrays["count_data"], arrays["count_indices"], arrays["count_indptr"]),
+        shape=(len(arrays["ids"]), int(NGRAM_HASHING["n_features"])),
+    )
+
+
 def subset_silver_arrays(
     arrays: dict[str, np.ndarray], keep: Sequence[bool]
 ) -> dict[str, np.ndarray]:
@@ -206,10 +215,7 @@ def subset_silver_arrays(
     out: dict[str, np.ndarray] = {}
     for key in ("ids", "urls", "label_a", "label_b", "confidence", "n_chars"):
         out[key] = arrays[key][keep]
-    counts = sparse.csr_matrix(
-        (arrays["count_data"], arrays["count_indices"], arrays["count_indptr"]),
-        shape=(n, int(NGRAM_HASHING["n_features"])),
-    )[np.flatnonzero(keep)]
+    counts = silver_counts(arrays)[np.flatnonzero(keep)]
     out["count_data"] = counts.data.astype(arrays["count_data"].dtype)
     out["count_indices"] = counts.indices.astype(arrays["count_indices"].dtype)
     out["count_indptr"] = counts.indptr.astype(arrays["count_indptr"].dtype)
@@ -263,14 +269,7 @@ def silver_examples(patterns: PatternSet) -> SilverExamples:
     if meta.get("format") != _FORMAT or meta.get("format_version") != _FORMAT_VERSION:
         raise InputFileError(SILVER_FILE, "not a silver-example file of this cadretext version")
     n = int(meta["n"])
-    counts = sparse.csr_matrix(
-        (
-            arrays["count_data"].astype(np.float64),
-            arrays["count_indices"],
-            arrays["count_indptr"],
-        ),
-        shape=(n, NGRAM_HASHING["n_features"]),
-    )
+    counts = silver_counts(arrays).astype(np.float64)
     weight_of = {}
     for p in patterns.patterns:
         for t in p.types:

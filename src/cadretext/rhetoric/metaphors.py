@@ -173,13 +173,6 @@ _RE_FIGURATIVE_CUE = re.compile(
 
 def _without_figures(text: str) -> str:
     """``text`` with the stretches where a cue would be figurative blanked out."""
-    if (
-        "“" not in text
-        and '"' not in text
-        and "「" not in text
-        and not _RE_FIGURATIVE_CUE.search(text)
-    ):
-        return text
     return _RE_FIGURATIVE_CUE.sub(lambda m: " " * len(m.group()), text)
 
 
