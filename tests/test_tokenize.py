@@ -128,7 +128,7 @@ def test_cache_hit_does_not_resegment(tmp_path: Path, seed_corpus, monkeypatch) 
     def boom(self, text):
         raise AssertionError("segmented although cached")
 
-    monkeypatch.setattr(_Segmenter, "__call__", boom)
+    monkeypatch.setattr(_Segmenter, "_segment", boom)
     warm = TokenCache(tmp_path)
     assert tokenize(texts, cache=warm) == first
     assert (warm.hits, warm.misses) == (5, 0)
@@ -287,3 +287,32 @@ def test_cache_folder_that_cannot_be_used_means_a_run_without_cache(tmp_path: Pa
     assert store.disabled is not None
     if kind == "file":
         assert target.read_text() == "not a folder"
+
+
+def test_cleaning_runs_a_batch_ahead_of_segmenting(seed_corpus, monkeypatch) -> None:
+    """Texts are cleaned a batch at a time before the batch is segmented (alternating the two
+    per text cost the rjieba pipeline a fifth of its time), and the tokens are the same as one
+    text at a time, across batch boundaries."""
+    import importlib
+
+    clean_module = importlib.import_module("cadretext.clean")
+    tokenize_module = importlib.import_module("cadretext.tokenize")  # the name is the function's
+    seeds = seed_corpus["text"].tolist()
+    texts = seeds + [t + "\n再次刊发。" for t in seeds]  # 10 texts: batches of 4, 4 and 2
+    one_by_one = [tokenize([t], clean=True)[0] for t in texts]
+    events: list[str] = []
+    real_clean, real_segment = clean_module.clean_text, _Segmenter._segment
+
+    def clean(text: str, **kwargs) -> str:
+        events.append("c")
+        return real_clean(text, **kwargs)
+
+    def segment(self, text: str) -> list[str]:
+        events.append("s")
+        return real_segment(self, text)
+
+    monkeypatch.setattr(tokenize_module, "_CLEAN_BATCH", 4)
+    monkeypatch.setattr(clean_module, "clean_text", clean)
+    monkeypatch.setattr(_Segmenter, "_segment", segment)
+    assert tokenize(texts, clean=True) == one_by_one
+    assert "".join(events) == "ccccssss" * 2 + "ccss"
