@@ -561,3 +561,56 @@ def test_near_duplicates_ignore_whitespace_and_handle_short_texts() -> None:
         None,
     ]
     assert flag_near_duplicates(["短文", "长文"], ["a", "b"]) == [None, None]
+
+
+# Header layouts of scraped pages (written here; the shapes are those of the real reports):
+# the title is the first header line that is not furniture, and None when the header has none.
+TITLE_LAYOUTS = [
+    (
+        ["当前位置: 首页 > 教学工作 > 教学动态", "某县举办中青年干部培训班", "来源:教务处"],
+        "某县举办中青年干部培训班",
+    ),
+    (
+        ["国产在线观看,一区二区精品视频,成人影院", "首页 > 文章 > 三农", "基层减负的几点思考?"],
+        "基层减负的几点思考?",
+    ),
+    (
+        ["打开APP", "某某网", "要闻 人事 政情 图片", "某市百名干部赴沿海挂职"],
+        "某市百名干部赴沿海挂职",
+    ),
+    (
+        ["某某网|党建频道|资料库", "首页 > 正文", "某市选派年轻干部跟班学习"],
+        "某市选派年轻干部跟班学习",
+    ),
+    (["文、图/张三(本刊记者)", "高原上的援藏工作队"], "高原上的援藏工作队"),
+    (["● 张三", "干部交流制度的历史考察"], "干部交流制度的历史考察"),
+    (
+        ["学员在党旗前重温入党誓词。(张三 摄)", "某省乡镇党委书记示范培训班开班"],
+        "某省乡镇党委书记示范培训班开班",
+    ),
+    (
+        ["原标题:这趟沉浸式学习有何深意?", "近日，某市选派干部赴外地跟班学习。"],
+        "这趟沉浸式学习有何深意?",
+    ),
+    (["新华社某地4月7日电 题:田间地头成为干部培训新课堂"], "田间地头成为干部培训新课堂"),
+    (
+        ["• 发布日期:2013-07-04", "• 本条信息已被查看了155次", "党校青年干部培训班开班"],
+        "党校青年干部培训班开班",
+    ),
+    # no title in the excerpt: a byline, a date line or a salutation, then the body
+    (["某某新闻记者 张三 通讯员 李四", "5月10日，记者走进某市科级干部培训班的课堂。"], None),
+    (["新华社 2024年10月24日", "近日，两地干部人才交流活动举行，双方签订协议。"], None),
+    (["市直各单位管理员:", "干部网络学院开通以来，各单位积极组织学习。"], None),
+    (["引言", "近年来，干部交流已成为推动区域协同发展的重要方式。"], None),
+    # a section heading after the first paragraph is not a title
+    (["早上7点，天刚蒙蒙亮，学员们已经在操场上集合。", "在细节上做足功夫"], None),
+    (["我们正处于一个信息爆炸的时代,每天都有大量新闻!", "某地干部培训综述"], None),
+]
+
+
+@pytest.mark.parametrize(("lines", "title"), TITLE_LAYOUTS)
+def test_title_passes_over_page_furniture(lines: list[str], title: str | None) -> None:
+    from cadretext.corpus.metadata import find_title
+
+    assert find_title(lines) == title
+    assert extract_metadata("\n".join(lines))["title"] == title
