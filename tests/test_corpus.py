@@ -614,3 +614,26 @@ def test_title_passes_over_page_furniture(lines: list[str], title: str | None) -
 
     assert find_title(lines) == title
     assert extract_metadata("\n".join(lines))["title"] == title
+
+
+def test_source_stops_at_a_label_glued_to_it() -> None:
+    raw = "某市举办干部培训班\n来源:某某军网综合作者:张三 李四责任编辑:王五\n正文。"
+    assert extract_metadata(raw)["source"] == "某某军网综合"
+    assert extract_metadata("正文。\n来源:某某网")["source"] == "某某网"
+
+
+def test_removal_examples_are_distinct_and_from_several_reports(tmp_path: Path) -> None:
+    from cadretext.corpus import removal_examples
+
+    rows = [
+        {"id": "a", "text": "區(qū)區(qū)區(qū)委黨校舉辦培訓班。\n責任編輯:張三"},
+        {"id": "b", "text": "縣(xiàn)委黨校舉辦培訓班。\n責任編輯:李四"},
+    ]
+    (tmp_path / "c.jsonl").write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8"
+    )
+    examples = removal_examples(load_corpus(tmp_path / "c.jsonl"))
+    glosses = examples[examples["kind"] == "pinyin_gloss"]
+    assert glosses["text"].tolist() == ["(qū)", "(xiàn)"]  # no second "(qū)"
+    assert glosses["doc_id"].tolist() == ["a", "b"]
+    assert examples[examples["kind"] == "editor_source_line"]["doc_id"].tolist() == ["a", "b"]

@@ -13,7 +13,11 @@ DATE_PATTERN = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
 )
 _DATE_LABEL = re.compile(r"(?:发布|发表|更新|发稿)?(?:时间|日期)\s*[:：]\s*")
-_SOURCE = re.compile(r"(?:文章来源|稿件来源|信息来源|来源)\s*[:：]\s*(?P<src>[^\s|,，;；]{2,30})")
+# the name runs to a space or separator, or to the next label glued to it (来源:中国军网作者:…)
+_SOURCE = re.compile(
+    r"(?:文章来源|稿件来源|信息来源|来源)\s*[:：]\s*"
+    r"(?P<src>(?:(?!作者|责任编辑|编辑|记者|通讯员|时间|日期|发布|浏览|点击)[^\s|,，;；]){2,30})"
+)
 _LABEL_LINE = re.compile(
     r"^(?:文章来源|稿件来源|信息来源|来源|本文转自|转自|时间|日期|发布时间|发布日期|发表时间|"
     r"发表日期|更新时间|编辑|责任编辑|作者|浏览次数|点击数|阅读量|字号|评论)\s*[:：]"

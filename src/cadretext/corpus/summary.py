@@ -55,6 +55,8 @@ def removal_summary(corpus: pd.DataFrame) -> pd.DataFrame:
 def removal_examples(corpus: pd.DataFrame, *, per_kind: int = 3, width: int = 60) -> pd.DataFrame:
     """Examples of what cleaning removed: up to ``per_kind`` per kind of removal, truncated.
 
+    The examples of a kind are distinct texts, from as many different reports as there are
+    (a glossed report removes the same "(qū)" a hundred times; three copies of it show nothing).
     Returns doc_id, kind, line and text (shortened to ``width`` characters with an ellipsis).
     """
     _require_audit(corpus, "removal_examples")
@@ -73,6 +75,10 @@ def removal_examples(corpus: pd.DataFrame, *, per_kind: int = 3, width: int = 60
                 }
             )
     table = pd.DataFrame(rows, columns=["doc_id", "kind", "line", "text"])
+    table = table.drop_duplicates(["kind", "text"])
+    # each report's first example of a kind before any report's second one (stable order)
+    table = table.assign(_nth=table.groupby(["kind", "doc_id"]).cumcount())
+    table = table.sort_values(["kind", "_nth"], kind="stable").drop(columns="_nth")
     return table.groupby("kind", sort=True, group_keys=False).head(per_kind).reset_index(drop=True)
 
 
