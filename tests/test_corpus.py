@@ -637,3 +637,47 @@ def test_removal_examples_are_distinct_and_from_several_reports(tmp_path: Path) 
     assert glosses["text"].tolist() == ["(qū)", "(xiàn)"]  # no second "(qū)"
     assert glosses["doc_id"].tolist() == ["a", "b"]
     assert examples[examples["kind"] == "editor_source_line"]["doc_id"].tolist() == ["a", "b"]
+
+
+def test_json_file_of_records(tmp_path: Path) -> None:
+    """A .json file holding a list of records (a scraper's export) or one record object."""
+    records = [
+        {"id": "j1", "text": PARAGRAPH, "title": "标题一", "date": "2023-03-05"},
+        {"id": "j2", "text": "中央党校专题培训班开班。" * 5},
+        {"text": "某市选派干部赴外地跟班学习。" * 5},
+    ]
+    (tmp_path / "list.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    df = load_corpus(tmp_path / "list.json")
+    assert list(df["doc_id"]) == ["j1", "j2", "list:3"]
+    assert df.iloc[0]["title"] == "标题一" and df.iloc[0]["date"] == "2023-03-05"
+    one = tmp_path / "one.json"
+    one.write_bytes(json.dumps(records[0], ensure_ascii=False).encode("gb18030"))  # detected
+    assert load_corpus(one)["doc_id"].tolist() == ["j1"]
+
+
+def test_malformed_json_file_named(tmp_path: Path) -> None:
+    good = {"text": PARAGRAPH}
+    bad = tmp_path / "bad.json"
+    bad.write_text('[\n  {"text": "x"},\n  {not json}\n]', encoding="utf-8")
+    with pytest.raises(MalformedRecordError, match=r"bad\.json, line 3: invalid JSON"):
+        load_corpus(bad, errors="raise")
+    scalar = tmp_path / "scalar.json"
+    scalar.write_text('"just a string"', encoding="utf-8")
+    with pytest.raises(MalformedRecordError, match=r"scalar\.json: a \.json file must hold"):
+        load_corpus(scalar, errors="raise")
+    mixed = tmp_path / "mixed.json"
+    mixed.write_text(json.dumps([good, 7, {"text": ""}, good]), encoding="utf-8")
+    with pytest.raises(MalformedRecordError, match=r"mixed\.json: item 2 of the list: not a JSON"):
+        load_corpus(mixed, errors="raise")
+    with pytest.warns(SkippedInputWarning):
+        df = load_corpus(mixed)
+    assert df["doc_id"].tolist() == ["mixed:1", "mixed:4"]
+    assert [s["problem"] for s in df.attrs["skipped"]] == [
+        "item 2 of the list: not a JSON object",
+        "item 3 of the list: record has no text in column 'text'",
+    ]
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps([{"body": PARAGRAPH}]), encoding="utf-8")
+    with pytest.raises(MissingColumnError, match=r"no 'text' field in any record"):
+        load_corpus(other, errors="raise")
+    assert load_corpus(other, text_column="body")["doc_id"].tolist() == ["other:1"]

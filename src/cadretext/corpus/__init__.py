@@ -1,7 +1,7 @@
 """Files -> corpus DataFrame: formats, encodings, manifest, header metadata, near-duplicates.
 
-:func:`load_corpus` reads plain text/Markdown, HTML (main text via trafilatura), JSON Lines and
-CSV, detects the encoding of each file (UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK,
+:func:`load_corpus` reads plain text/Markdown, HTML (main text via trafilatura), JSON Lines, JSON
+and CSV, detects the encoding of each file (UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK,
 Big5) with charset-normalizer, cleans the text with :func:`cadretext.clean_text`, joins a
 manifest of metadata, fills missing title/date/source from the report's own header and footer
 lines, and flags near-duplicates (the same story syndicated on several sites) without dropping
@@ -22,6 +22,7 @@ from .load import (
     CORPUS_COLUMNS,
     CSV_SUFFIXES,
     HTML_SUFFIXES,
+    JSON_SUFFIXES,
     JSONL_SUFFIXES,
     MANIFEST_NAME,
     SUPPORTED,
@@ -29,7 +30,7 @@ from .load import (
     expand_paths,
     load_corpus,
 )
-from .metadata import extract_metadata
+from .metadata import extract_metadata, find_title
 from .summary import corpus_hash, place_flows, removal_examples, removal_summary
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "CSV_SUFFIXES",
     "HTML_SUFFIXES",
     "JSONL_SUFFIXES",
+    "JSON_SUFFIXES",
     "MANIFEST_NAME",
     "SUPPORTED",
     "TEXT_SUFFIXES",
@@ -45,6 +47,7 @@ __all__ = [
     "decode_bytes",
     "expand_paths",
     "extract_metadata",
+    "find_title",
     "flag_near_duplicates",
     "load_corpus",
     "place_flows",

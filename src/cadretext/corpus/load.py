@@ -27,7 +27,7 @@ from .base import Doc, Sink, missing, skip
 from .decode import read_text_file
 from .duplicates import flag_near_duplicates
 from .metadata import extract_metadata, normalise_date
-from .readers import read_csv, read_html, read_jsonl, read_plain
+from .readers import read_csv, read_html, read_json, read_jsonl, read_plain
 
 CORPUS_COLUMNS = ["doc_id", "title", "date", "source", "program_type", "text", "raw_text", "path"]
 # columns load_corpus computes; an input field of the same name is kept as meta_<name>
@@ -37,8 +37,9 @@ _COMPUTED = frozenset(
 TEXT_SUFFIXES = {".txt", ".md", ".text", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+JSON_SUFFIXES = {".json"}
 CSV_SUFFIXES = {".csv"}
-SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | CSV_SUFFIXES
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES | CSV_SUFFIXES
 MANIFEST_NAME = "manifest.csv"
 
 
@@ -161,15 +162,16 @@ def load_corpus(
     path_or_paths : path or list of paths
         Files and/or folders (searched recursively; hidden files ignored). Formats by
         extension: ``.txt``/``.md`` (one report per file), ``.html``/``.htm`` (main text
-        extracted with trafilatura), ``.jsonl`` and ``.csv`` (one report per record, text in
-        ``text_column``; ``doc_id``/``id``, ``title``, ``date``, ... columns become metadata).
+        extracted with trafilatura), ``.jsonl``, ``.json`` (a record object or a list of them)
+        and ``.csv`` (one report per record, text in ``text_column``; ``doc_id``/``id``,
+        ``title``, ``date``, ... columns become metadata).
     manifest : path, DataFrame, False or None
         Table with a ``file`` column (file name relative to the manifest's folder) and any
         metadata columns (title, date, source, program_type, send_place, ...). ``None`` uses a
         ``manifest.csv`` found in a folder being loaded (or beside a file named explicitly);
         ``False`` uses none. Manifest values win; blanks are filled from the report's header.
     text_column : str
-        Text field of JSONL/CSV records.
+        Text field of JSONL/JSON/CSV records.
     clean : bool
         Run :func:`cadretext.clean_text` (``text`` is then the cleaned text, ``raw_text`` the
         decoded original, ``removed`` the audit of what cleaning removed).
@@ -235,6 +237,8 @@ def load_corpus(
                 docs.extend(read_html(f, encoding))
             elif suffix in JSONL_SUFFIXES:
                 docs.extend(read_jsonl(f, encoding, text_column, Sink(skipped, errors)))
+            elif suffix in JSON_SUFFIXES:
+                docs.extend(read_json(f, encoding, text_column, Sink(skipped, errors)))
             elif suffix in CSV_SUFFIXES:
                 docs.extend(read_csv(f, encoding, text_column, Sink(skipped, errors)))
             else:

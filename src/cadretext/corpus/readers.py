@@ -1,4 +1,4 @@
-"""One reader per file format: plain text, HTML, JSON Lines and CSV, record by record."""
+"""One reader per file format: plain text, HTML, JSON Lines, JSON and CSV, record by record."""
 
 from __future__ import annotations
 
@@ -245,48 +245,101 @@ def _parse_records(
     return docs
 
 
+class _RecordDocs:
+    """Documents from the JSON records of one file, in order (JSON Lines or a JSON list).
+
+    A record without the text field may be one bad record or a sign that ``text_column`` names
+    the wrong field: that is known only at the end (:meth:`finish`)."""
+
+    def __init__(self, path: Path, text_column: str, used: str, problems: _Problems, unit: str):
+        self.path, self.text_column, self.used = path, text_column, used
+        self.problems, self.unit = problems, unit
+        self.docs: list[Doc] = []
+        self.missing: list[MalformedRecordError] = []
+        self.has_column = False
+
+    def _error(self, problem: str, n: int) -> MalformedRecordError:
+        if self.unit == "line":
+            return MalformedRecordError(self.path, problem, line=n)
+        return MalformedRecordError(self.path, f"item {n} of the list: {problem}")
+
+    def add(self, record: Any, n: int) -> None:
+        if not isinstance(record, dict):
+            what = "each line must be a JSON object" if self.unit == "line" else "not a JSON object"
+            self.problems(self._error(what, n))
+            return
+        if self.text_column not in record:
+            self.missing.append(
+                self._error(f"record has no text in column {self.text_column!r}", n)
+            )
+            return
+        self.has_column = True
+        value = record.get(self.text_column)
+        if not isinstance(value, str) or not value.strip():
+            self.problems(self._error(f"record has no text in column {self.text_column!r}", n))
+            return
+        self.docs.append(_record_doc(record, self.path, n, self.text_column, self.used))
+
+    def finish(self) -> list[Doc]:
+        if self.missing and not self.has_column:
+            raise MissingColumnError(
+                self.path,
+                f"no {self.text_column!r} field in any record; pass text_column=... to name it",
+            )
+        for exc in self.missing:
+            self.problems(exc)
+        return self.docs
+
+
+def _json_problem(exc: Exception) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"invalid JSON ({exc.msg})"
+    reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
+    return f"unreadable JSON ({reason})"  # a 5,000-digit number, [[[[...
+
+
 def read_jsonl(path: Path, encoding: str | None, text_column: str, sink: Sink) -> list[Doc]:
     def parse(stream: Any, used: str, problems: _Problems) -> list[Doc]:
-        docs: list[Doc] = []
-        missing: list[MalformedRecordError] = []
-        has_column = False
+        records = _RecordDocs(path, text_column, used, problems, "line")
         for lineno, line in enumerate(stream, start=1):
             if not line.strip():
                 continue
             try:
                 record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                problems(MalformedRecordError(path, f"invalid JSON ({exc.msg})", line=lineno))
+            except (ValueError, RecursionError) as exc:
+                problems(MalformedRecordError(path, _json_problem(exc), line=lineno))
                 continue
-            except (ValueError, RecursionError) as exc:  # a 5,000-digit number, [[[[...
-                reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
-                problems(MalformedRecordError(path, f"unreadable JSON ({reason})", line=lineno))
-                continue
-            if not isinstance(record, dict):
-                problems(MalformedRecordError(path, "each line must be a JSON object", line=lineno))
-                continue
-            if text_column not in record:
-                # whether this is one bad record or the wrong text_column is known at the end
-                missing.append(
-                    MalformedRecordError(
-                        path, f"record has no text in column {text_column!r}", line=lineno
-                    )
-                )
-                continue
-            has_column = True
-            try:
-                docs.append(_record_doc(record, path, lineno, text_column, used))
-            except MalformedRecordError as exc:
-                problems(exc)
-        if missing and not has_column:
-            raise MissingColumnError(
-                path, f"no {text_column!r} field in any record; pass text_column=... to name it"
-            )
-        for exc in missing:
-            problems(exc)
-        return docs
+            records.add(record, lineno)
+        return records.finish()
 
     return _parse_records(path, encoding, sink, parse, by_line=True)
+
+
+def read_json(path: Path, encoding: str | None, text_column: str, sink: Sink) -> list[Doc]:
+    """A ``.json`` file: one record object, or a list of them (what scrapers export, e.g.
+    Scrapy's ``-o items.json``). The whole file is parsed at once: for very large exports,
+    JSON Lines (one record a line) are read as a stream instead."""
+    text, used = read_text_file(path, encoding=encoding)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        problem = f"invalid JSON ({exc.msg}, column {exc.colno})"
+        raise MalformedRecordError(path, problem, line=exc.lineno) from None
+    except (ValueError, RecursionError) as exc:
+        raise MalformedRecordError(path, _json_problem(exc)) from None
+    del text
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list):
+        raise MalformedRecordError(path, "a .json file must hold a record object or a list of them")
+    problems = _Problems(sink.errors)
+    records = _RecordDocs(path, text_column, used, problems, "item")
+    for n, record in enumerate(data, start=1):
+        records.add(record, n)
+    docs = records.finish()
+    for exc in problems.found:
+        skip(sink, exc)
+    return docs
 
 
 def read_csv(path: Path, encoding: str | None, text_column: str, sink: Sink) -> list[Doc]:
