@@ -681,3 +681,12 @@ def test_malformed_json_file_named(tmp_path: Path) -> None:
     with pytest.raises(MissingColumnError, match=r"no 'text' field in any record"):
         load_corpus(other, errors="raise")
     assert load_corpus(other, text_column="body")["doc_id"].tolist() == ["other:1"]
+
+
+@pytest.mark.parametrize(
+    "headline", ["青年干部读书分享会举行", "注册会计师继续教育培训班开班", "点亮党徽学习活动启动"]
+)
+def test_short_headlines_with_furniture_words_are_titles(headline: str) -> None:
+    from cadretext.corpus.metadata import find_title
+
+    assert find_title([headline, "正文第一段，写得很长。"]) == headline
