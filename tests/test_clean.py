@@ -378,3 +378,16 @@ def test_clean_text_fast_path_equals_the_full_steps(text: str) -> None:
         _normalize_chars(replace_surrogates(text)), remove_boilerplate=False, to_simplified=False
     )
     assert clean_text(text, remove_boilerplate=False, to_simplified=False) == slow
+
+
+def test_spam_header_removed_prose_that_names_its_words_kept() -> None:
+    spam = "国产在线观看,久久精品视频,一区二区三区免费看"
+    body = "近日，某市选派干部赴亚洲、欧美等地学习考察，成人教育和精品课程也在其中。"
+    text, removed = clean_text(f"{spam}\n{body}", return_removed=True)
+    assert text == body
+    assert [(r["kind"], r["line"], r["text"]) for r in removed] == [("spam_header", 1, spam)]
+    assert clean_text("某市赛车pk10单吊\n" + body) == body  # short and dense: two words suffice
+    # below the header, or in a sentence, such words are the article's
+    lower = "\n".join([body, body, body, spam])
+    assert clean_text(lower) == lower
+    assert clean_text(spam + "。\n" + body).startswith(spam)

@@ -350,8 +350,27 @@ def _is_pagination(line: str) -> bool:
     return "页" in line and bool(_NAV_WORD.search(line)) and bool(_NAV_LINE.fullmatch(line))
 
 
+# SEO spam injected above a reposted article (国产…在线观看,…一区二区…): only the first lines of
+# a page are tested, which is where every such header in the real reports sits, and a line
+# counts only when it is dense with these words and holds no sentence, so prose that names one
+# of them (亚洲, 欧美) is never removed.
+_SPAM_WORD = re.compile(
+    r"在线观看|视频在线|一区二区|二区三区|久久|[Aa][Vv]|成人|波多野|无码|人妻|少妇|熟女|午夜|三级|"
+    r"国产|精品|亚洲|欧美|日韩|赛车|[Pp][Kk]10|彩票|娱乐城|博彩"
+)
+
+
+def _is_spam_header(line: str) -> bool:
+    if len(line) > 300 or "。" in line:
+        return False
+    found = set(_SPAM_WORD.findall(line))
+    return len(found) >= 3 or (len(found) >= 2 and len(line) <= 20)
+
+
 def _classify_line(line: str, index: int, n_lines: int, offset_share: float) -> str | None:
     """Return the boilerplate kind of one stripped line, or None for article text."""
+    if index < 3 and _is_spam_header(line):
+        return "spam_header"
     if len(line) > 120 and "|" not in line and "｜" not in line:
         return None  # a long paragraph: no rule below applies to it
     short = len(line) <= 40
@@ -487,8 +506,9 @@ def clean_text(
     Steps, in order: full-width digits/letters to ASCII and odd spaces to plain ones; pinyin
     glosses removed (``學(xué)習(xí)`` -> ``學習``, real parentheses kept); traditional ->
     simplified with OpenCC; boilerplate lines removed (site footers, editor/source lines,
-    header metadata lines, share-group numbers, SEO place-name lists, pagination, and
-    everything from a "相关信息/下一篇/MORE" marker in the latter part of the page to the end);
+    header metadata lines, SEO spam headers, share-group numbers, SEO place-name lists,
+    pagination, and everything from a "相关信息/下一篇/MORE" marker in the latter part of the
+    page to the end);
     whitespace normalised (one paragraph per line, no spaces between Chinese characters).
     Chinese punctuation is kept.
 
@@ -501,7 +521,8 @@ def clean_text(
     return_removed : bool
         If True, return ``(text, removed)`` where ``removed`` lists dicts with ``kind``
         (``pinyin_gloss``, ``site_footer``, ``editor_source_line``, ``metadata``,
-        ``share_group``, ``seo_place_list``, ``pagination``, ``related_block``, and one
+        ``spam_header``, ``share_group``, ``seo_place_list``, ``pagination``,
+        ``related_block``, and one
         ``t2s_converted`` summary), ``text`` (the removed line as it stands in ``raw``) and
         ``line`` (1-based line number in ``raw``).
 
