@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "clean_text",
+    "is_spam_header",
     "normalize_script",
     "normalize_whitespace",
     "remove_pinyin_glosses",
@@ -360,7 +361,19 @@ _SPAM_WORD = re.compile(
 )
 
 
-def _is_spam_header(line: str) -> bool:
+def is_spam_header(line: str) -> bool:
+    """True if ``line`` reads as an injected SEO spam header: three or more distinct spam words
+    (two in a line of 20 characters or less) and no sentence. :func:`clean_text` removes such
+    lines among a page's first three; the title finder of :mod:`cadretext.corpus` passes over
+    them.
+
+    Examples
+    --------
+    >>> is_spam_header("国产在线观看,久久精品视频,一区二区三区")
+    True
+    >>> is_spam_header("某市选派干部赴亚洲、欧美等地学习考察，成人教育和精品课程也在其中。")
+    False
+    """
     if len(line) > 300 or "。" in line:
         return False
     found = set(_SPAM_WORD.findall(line))
@@ -369,7 +382,7 @@ def _is_spam_header(line: str) -> bool:
 
 def _classify_line(line: str, index: int, n_lines: int, offset_share: float) -> str | None:
     """Return the boilerplate kind of one stripped line, or None for article text."""
-    if index < 3 and _is_spam_header(line):
+    if index < 3 and is_spam_header(line):
         return "spam_header"
     if len(line) > 120 and "|" not in line and "｜" not in line:
         return None  # a long paragraph: no rule below applies to it

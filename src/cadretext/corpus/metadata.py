@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..clean import normalize_script
+from ..clean import is_spam_header, normalize_script
 from .base import missing
 
 # --------------------------------------------------------------------------- header metadata
@@ -50,10 +50,6 @@ _BYLINE = re.compile(r"记者|通讯员|摄影|作者|^文\s*[、|/／·_]|^图\
 _BYLINE_BREAK = re.compile(r"[。，,！？!?：:]")
 _BULLET_BYLINE = re.compile(r"^[◎●□■▲△★☆]")
 _CAPTION = re.compile(r"(?:摄|供图|摄影)\s*[)）]?\s*\|?$|[(（][^()（）]{0,16}摄[)）]")
-_SPAM = re.compile(
-    r"在线观看|国产|一区二区|久久|[Aa][Vv]|成人|波多野|赛车|[Pp][Kk]10|彩票|娱乐城|博彩|人妻|无码|"
-    r"视频在线|精品"
-)
 _TITLE_PREFIX = re.compile(r"^(?:原标题\s*[:：]\s*|.{0,20}?电\s*题\s*[:：]\s*)")
 _LEADING_BULLET = re.compile(r"^[-•·]\s*")
 
@@ -71,7 +67,7 @@ def _is_furniture(line: str) -> bool:
         return True  # 清华主页 - 清华新闻 - 正文
     if re.match(r"^(?:当前位置|您的位置|您当前的位置|您现在的位置|本页位置)", line):
         return True
-    if len(set(_SPAM.findall(line))) >= 2:
+    if is_spam_header(line):
         return True  # an SEO spam header injected above the article
     if len(line) <= 20 and _FURNITURE.search(line):
         return True
