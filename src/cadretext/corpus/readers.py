@@ -274,11 +274,10 @@ class _RecordDocs:
             )
             return
         self.has_column = True
-        value = record.get(self.text_column)
-        if not isinstance(value, str) or not value.strip():
-            self.problems(self._error(f"record has no text in column {self.text_column!r}", n))
-            return
-        self.docs.append(_record_doc(record, self.path, n, self.text_column, self.used))
+        try:
+            self.docs.append(_record_doc(record, self.path, n, self.text_column, self.used))
+        except MalformedRecordError as exc:  # the field is there but holds no text
+            self.problems(self._error(exc.problem, n))
 
     def finish(self) -> list[Doc]:
         if self.missing and not self.has_column:
