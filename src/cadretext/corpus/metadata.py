@@ -153,7 +153,9 @@ def extract_metadata(raw: str) -> dict[str, str | None]:
                 meta["date"] = iso_date(found)
                 if bare and i + 1 < len(lines):
                     nxt = lines[i + 1]
-                    if len(nxt) <= 15 and not re.search(r"[，。:：,]", nxt):
+                    # a site's name is one word: not authors' names (周某 李某) nor a
+                    # journal's issue (某某研究 2024年5期)
+                    if len(nxt) <= 15 and not re.search(r"[，。:：,\s]|\d+期", nxt):
                         meta["site"] = nxt
     # Source: a labelled line in the header, else the last short labelled line of the page
     # (footers sit above related-article blocks, so the whole page is searched from the end).
