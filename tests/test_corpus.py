@@ -694,6 +694,10 @@ def test_short_headlines_with_furniture_words_are_titles(headline: str) -> None:
 
 def test_site_under_the_date_is_one_name_not_authors_or_an_issue() -> None:
     body = "正文第一段，写得很长很长。"
-    assert extract_metadata(f"标题一二三四五\n2021-07-28\n某某产业网\n{body}")["site"] == "某某产业网"
+    assert (
+        extract_metadata(f"标题一二三四五\n2021-07-28\n某某产业网\n{body}")["site"] == "某某产业网"
+    )
     assert extract_metadata(f"标题一二三四五\n2023-04-18\n张三 李 四\n{body}")["site"] is None
-    assert extract_metadata(f"标题一二三四五\n2024-11-27\n某某研究 2024年5期\n{body}")["site"] is None
+    assert (
+        extract_metadata(f"标题一二三四五\n2024-11-27\n某某研究 2024年5期\n{body}")["site"] is None
+    )
