@@ -152,14 +152,12 @@ def _paired_candidates(text: str, freq: dict[str, int]) -> list[tuple[int, int, 
                     spans.append((pos, segs))
             ends = nxt
         for end, segs in spans:
-            if segs[0] == "对" or segs[0] == segs[1]:
-                continue  # 一对一, 一审二审
+            if segs[0] == "对" or _lists_nothing(segs[0], segs[1]):
+                continue  # 一对一; 一审二审, 三天两夜, 两地三方
             if text[i + 1 + len(segs[0])] == text[i] and segs[1].startswith(segs[0]):
                 continue  # 一垄一垄掰, 一步一步走: one by one, not 一村一品
             if segs[0][0] == "要":
                 continue  # 一要统一思想、二要…: an enumeration of demands, not 三严三实
-            if segs[0] in _QUANT_PAIR and segs[1] in _QUANT_PAIR:
-                continue  # 三天两夜, 两地三方: quantities
             if (
                 text[i] == "一"
                 and len(segs) == 2
@@ -343,10 +341,13 @@ def _quoted_paired(inner: str) -> bool:
     有 are function characters the unquoted grammar refuses, but in quotes the shape labels a
     list), unless the segments are equal or both quantities (“一天两次”)."""
     m = _RE_QUOTED_PAIRED.fullmatch(inner)
-    if m is None:
-        return False
-    x, y = m.group(1), m.group(2)
-    return x != y and not (x in _QUANT_PAIR and y in _QUANT_PAIR)
+    return m is not None and not _lists_nothing(m.group(1), m.group(2))
+
+
+def _lists_nothing(x: str, y: str) -> bool:
+    """N x N y whose segments list nothing: the same segment twice (一审二审) or two
+    quantities (三天两夜, 两地三方, “一天两次”). Shared by the unquoted and the quoted shape."""
+    return x == y or (x in _QUANT_PAIR and y in _QUANT_PAIR)
 
 
 def _quoted_not_formula(inner: str) -> bool:
