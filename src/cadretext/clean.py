@@ -521,9 +521,8 @@ def clean_text(
     simplified with OpenCC; boilerplate lines removed (site footers, editor/source lines,
     header metadata lines, SEO spam headers, share-group numbers, SEO place-name lists,
     pagination, and everything from a "相关信息/下一篇/MORE" marker in the latter part of the
-    page to the end);
-    whitespace normalised (one paragraph per line, no spaces between Chinese characters).
-    Chinese punctuation is kept.
+    page to the end); whitespace normalised (one paragraph per line, no spaces between Chinese
+    characters). Chinese punctuation is kept.
 
     Parameters
     ----------
@@ -535,9 +534,8 @@ def clean_text(
         If True, return ``(text, removed)`` where ``removed`` lists dicts with ``kind``
         (``pinyin_gloss``, ``site_footer``, ``editor_source_line``, ``metadata``,
         ``spam_header``, ``share_group``, ``seo_place_list``, ``pagination``,
-        ``related_block``, and one
-        ``t2s_converted`` summary), ``text`` (the removed line as it stands in ``raw``) and
-        ``line`` (1-based line number in ``raw``).
+        ``related_block``, and one ``t2s_converted`` summary), ``text`` (the removed line as
+        it stands in ``raw``) and ``line`` (1-based line number in ``raw``).
 
     Returns
     -------
