@@ -164,7 +164,10 @@ def _precision_recall(path: Path, key: str, extractor) -> tuple[float, float]:
 # Metaphor lexicon v3 (families, ~950 entries) finds figures these older sets did not annotate
 # but the guide counts (一线 for the front line of work, 舞台, 筑牢, 锚定): their metaphor floors
 # fell from 0.95-0.97 to the values now measured (eval 0.89/0.95, heldout 0.79/0.83, blind2
-# 0.95/0.97); the blind real-report annotation below is the measure of record.
+# 0.95/0.97); the blind real-report annotation below is the measure of record. Lexicon v9
+# follows the blind annotators of the real pages where these sentences, written here, disagree
+# with them: 蹚出 added (both annotators of a pool page): heldout metaphors 0.79/0.83 ->
+# 0.75/0.83.
 # The floors sit just under the measured values, so a regression fails.
 @pytest.mark.parametrize(
     "key, extractor, floors",
@@ -182,7 +185,7 @@ def _precision_recall(path: Path, key: str, extractor) -> tuple[float, float]:
         (
             "metaphors",
             metaphors,
-            {"eval": (0.87, 0.93), "heldout": (0.77, 0.8), "blind2": (0.93, 0.95)},
+            {"eval": (0.87, 0.93), "heldout": (0.73, 0.8), "blind2": (0.93, 0.95)},
         ),
     ],
 )
@@ -238,7 +241,7 @@ def test_idioms_sources_parameter():
 # --------------------------------------------------------------------------- metaphors
 def test_every_metaphor_is_one_token_and_found_in_context():
     lexicon = load_wordlist("metaphors")
-    assert lexicon.version == "8" and len(lexicon) >= 900
+    assert lexicon.version == "9" and len(lexicon) >= 900
     families = {lexicon.tags[w].partition(":")[0] for w in lexicon.words}  # every entry has one
     assert families <= {*FAMILIES, "not_metaphor"}
     entries = {w for w in lexicon.words if lexicon.tags[w] != "not_metaphor"}
