@@ -170,3 +170,33 @@ def test_annotation_file_with_a_bom_crlf_and_numeric_ids_reads(tmp_path):
     records = read_rhetoric_annotations(path)
     assert [r["id"] for r in records] == ["12", "a"]
     assert records[0]["idioms"] == [] and records[1]["unsure"] == []
+
+
+def test_committed_pool_annotations_hold_item_lists_only_two_coders_per_page():
+    """The pools' pages are other people's words: the committed files keep addresses and item
+    lists, never text; each page has both blind annotators, and a held-out pool shares no site
+    with the pools before it (benchmarks/rhetoric_quality.py reads them)."""
+    from collections import Counter
+
+    bench = Path(__file__).resolve().parents[1] / "benchmarks"
+    keys = {"id", "url", "site", "split", "batch", "coder", "formulas", "idioms", "metaphors",
+            "unsure"}  # fmt: skip
+    sites: dict[str, set[str]] = {}
+    for name in ("rhetoric_pool3_annotations", "rhetoric_pool4_annotations",
+                 "rhetoric_pool5_annotations"):  # fmt: skip
+        rows = [
+            json.loads(line) for line in (bench / f"{name}.jsonl").read_text("utf-8").splitlines()
+        ]
+        assert rows and all(set(r) == keys for r in rows), name
+        assert all(len(item) <= 30 for r in rows for k in ("formulas", "idioms", "metaphors")
+                   for item in r[k]), name  # fmt: skip
+        assert set(Counter(r["id"] for r in rows).values()) == {2}, name
+        assert all(
+            {r["coder"] for r in rows if r["id"] == i} == {"a", "b"}
+            for i in {r["id"] for r in rows}
+        )
+        sites[name] = {r["site"] for r in rows}
+    assert not sites["rhetoric_pool5_annotations"] & (
+        sites["rhetoric_pool3_annotations"] | sites["rhetoric_pool4_annotations"]
+    )
+    assert not sites["rhetoric_pool4_annotations"] & sites["rhetoric_pool3_annotations"]
