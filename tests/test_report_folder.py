@@ -15,6 +15,7 @@ import pytest
 
 from cadretext.errors import OutputError, ParameterError
 from cadretext.report import NOTEBOOKS, REPORT_MANIFEST, NotebookError, render_reports
+from cadretext.webfont import REPORT_FONT
 
 from .conftest import SEEDS
 
@@ -29,10 +30,12 @@ OUT_DIR = "../reports"
 """
 
 
-def _notebooks(folder: Path, *, marker: str = "RUN1", fail: str | None = None) -> Path:
+def _notebooks(
+    folder: Path, *, marker: str = "RUN1", fail: str | None = None, word: str = ""
+) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for spec in NOTEBOOKS:
-        body = f'# %%\nprint("{spec.stem} {marker}")\n'
+        body = f'# %%\nprint("{spec.stem} {marker}{word}")\n'
         if spec.stem == "03_topics":  # writes a page of its own beside the report
             body += (
                 "# %%\nfrom pathlib import Path\n"
@@ -52,7 +55,11 @@ def _corpus(tmp_path: Path) -> Path:
 
 
 def _pages(out: Path) -> dict[str, str]:
-    return {p.name: p.read_text(encoding="utf-8") for p in sorted(out.iterdir()) if p.is_file()}
+    return {
+        p.name: p.read_text(encoding="utf-8")
+        for p in sorted(out.iterdir())
+        if p.is_file() and p.name != REPORT_FONT
+    }
 
 
 def test_a_new_run_replaces_the_whole_old_report(tmp_path: Path) -> None:
@@ -97,6 +104,28 @@ def test_only_keeps_the_other_pages_and_the_index_lists_them_all(tmp_path: Path)
     assert "more than one run" in after["index.html"]
     stems = [p["stem"] for p in json.loads(after[REPORT_MANIFEST])["pages"]]
     assert stems == [s.stem for s in NOTEBOOKS]
+
+
+def test_the_folder_carries_a_font_for_the_chinese_of_every_page(tmp_path: Path) -> None:
+    from fontTools.ttLib import TTFont
+
+    def covered() -> set[str]:
+        with TTFont(out / REPORT_FONT) as font:
+            return {chr(c) for c in font.getBestCmap()}
+
+    corpus, out = _corpus(tmp_path), tmp_path / "out"
+    render_reports(corpus, out, notebooks=_notebooks(tmp_path / "nb1", word="党校"), progress=False)
+    assert {"党", "校"} <= covered() and "挂" not in covered()
+    render_reports(
+        corpus,
+        out,
+        notebooks=_notebooks(tmp_path / "nb2", marker="RUN2", word="挂职"),
+        only=["02_keywords"],
+        progress=False,
+    )
+    # the kept pages still say 党校, the new one 挂职: the new font covers both
+    assert {"党", "校", "挂", "职"} <= covered()
+    assert REPORT_FONT not in json.loads((out / REPORT_MANIFEST).read_text())["pages"][0]["files"]
 
 
 def test_a_failed_run_leaves_the_previous_report_untouched(tmp_path: Path) -> None:

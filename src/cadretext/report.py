@@ -48,6 +48,7 @@ from .site import (
     without_topic_map,
 )
 from .store import producing
+from .webfont import REPORT_FONT, write_report_font
 
 __all__ = [
     "NOTEBOOKS",
@@ -316,6 +317,9 @@ def render_reports(
                                     encoding="utf-8",
                                 )
                 (staging / "index.html").write_text(index, encoding="utf-8")
+                # the font the pages fall back on where the reader has no Chinese font, cut to
+                # the characters of every page here (pages kept by --only included)
+                write_report_font(staging)
                 _swap_in(staging, out_dir, str(out))
             except BaseException:
                 if overlap:
@@ -665,7 +669,7 @@ def _carry_over(
     kept = [p for p in previous["pages"] if keep_pages and p.get("stem") not in new]
     kept = [p for p in kept if all((out_dir / f).exists() for f in p.get("files", []))]
     superseded = {f for p in previous["pages"] for f in p.get("files", [])}
-    foreign = set(previous["files"]) - superseded - {"index.html", REPORT_MANIFEST}
+    foreign = set(previous["files"]) - superseded - {"index.html", REPORT_MANIFEST, REPORT_FONT}
     carried = {f for p in kept for f in p["files"]} | foreign
     try:
         for name in sorted(carried):

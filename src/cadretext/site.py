@@ -18,6 +18,7 @@ from typing import Any
 
 from .errors import CadretextError
 from .pages import corpus_caveat
+from .webfont import FONT_FACE_CSS, FONT_STACK
 
 __all__ = [
     "FONT_STACK",
@@ -186,15 +187,10 @@ def to_html(nb: Any, show_code: bool) -> str:
     return body
 
 
-#: Fonts for Chinese first (Chromium picks Japanese glyphs for Han characters on a page that
-#: does not say it is Chinese), then the system's; the pages declare ``lang="zh-Hans"``.
-FONT_STACK = (
-    '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", '
-    '"Microsoft YaHei", "WenQuanYi Micro Hei", system-ui, sans-serif'
-)
 LDAVIS_PAGE = "03_topics_ldavis.html"
 
 _CSS = f"""
+{FONT_FACE_CSS}
 body, .jp-RenderedHTMLCommon, .jp-Notebook {{ font-family: {FONT_STACK}; }}
 nav.ct-nav {{ position: sticky; top: 0; z-index: 10; background: #f6f6f6;
   border-bottom: 1px solid #ddd; padding: 0.4rem 1rem; font-size: 0.9rem; }}

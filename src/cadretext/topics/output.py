@@ -11,6 +11,7 @@ import pandas as pd
 
 from .._io import atomic_write_text
 from ..errors import CadretextError, ParameterError
+from ..webfont import FONT_FACE_CSS, FONT_STACK
 from .fit import LdaResult
 
 
@@ -64,7 +65,9 @@ def to_pyldavis_html(
     pyLDAvis' own HTML loads d3 and LDAvis from CDNs; here the data are prepared with
     ``pyLDAvis.prepare`` (topic order kept, topics numbered from 0 as in ``doc_topics``), and the
     page inlines the d3 and LDAvis files shipped inside the installed pyLDAvis package. Above the
-    chart, a list maps topic numbers to their top five words (and seeded names).
+    chart, a list maps topic numbers to their top five words (and seeded names). Its labels use
+    the reader's Chinese fonts, or the font ``cadretext report`` writes beside it
+    (:mod:`cadretext.webfont`).
 
     Parameters
     ----------
@@ -127,13 +130,15 @@ def to_pyldavis_html(
         f"<li>{html_lib.escape(lab)}</li>" for lab in result.topic_labels(5).values()
     )
     page = f"""<!DOCTYPE html>
-<html lang="zh">
+<html lang="zh-Hans">
 <head>
 <meta charset="utf-8">
 <title>{html_lib.escape(title)}</title>
 <style>
 {_inline(read(files.LDAVIS_CSS_LOCAL))}
-body {{ font-family: sans-serif; background: white; }}
+{FONT_FACE_CSS}
+body, text {{ font-family: {FONT_STACK}; }}
+body {{ background: white; }}
 </style>
 <script>
 {_inline(read(files.D3_LOCAL))}
