@@ -65,8 +65,10 @@ def _is_furniture(line: str) -> bool:
         return True
     if " - " in line and _CRUMB_WORD.search(line):
         return True  # 清华主页 - 清华新闻 - 正文
-    if re.match(r"^(?:当前位置|您的位置|您当前的位置|您现在的位置|本页位置)", line):
-        return True
+    if re.match(r"^(?:您|当前|本页|所在)[^:：>]{0,6}位置", line):
+        return True  # 当前位置, 您现在所在的位置, 本页位置
+    if len(line) <= 15 and line.endswith(("首页", "主页")):
+        return True  # 德育素材网 首页
     if is_spam_header(line):
         return True  # an SEO spam header injected above the article
     if len(line) <= 20 and _FURNITURE.search(line):
@@ -88,9 +90,10 @@ def _is_furniture(line: str) -> bool:
 def find_title(lines: list[str]) -> str | None:
     """The headline among the first lines of a report (stripped, non-empty), or None.
 
-    Furniture above the headline is passed over; scanning stops at the first line that reads
-    as body text, so a report whose excerpt starts mid-article has no title rather than a
-    wrong one.
+    Furniture above the headline is passed over, and so is a page's first line when a longer
+    headline and its date line follow it (a banner no list of furniture knows); scanning stops
+    at the first line that reads as body text, so a report whose excerpt starts mid-article has
+    no title rather than a wrong one.
 
     Examples
     --------
@@ -101,10 +104,9 @@ def find_title(lines: list[str]) -> str | None:
     >>> find_title(["某某新闻记者 张三 李四", "从甲地到乙地，一场跨越千里的学习之旅。"]) is None
     True
     """
-    for raw in lines[:_HEADER_LINES]:
-        line = _LEADING_BULLET.sub("", raw)
-        if not line:
-            continue
+    header = [_LEADING_BULLET.sub("", raw) for raw in lines[:_HEADER_LINES]]
+    header = [line for line in header if line]
+    for i, line in enumerate(header):
         exclaimed = line[-1] in "！!" and ("，" in line or "," in line)  # 每天都能…资讯!
         if len(line) > _TITLE_MAX or _BODY_END.search(line) or exclaimed:
             if _CAPTION.search(line) or (DATE_PATTERN.search(line) and len(line) <= 40):
@@ -112,9 +114,32 @@ def find_title(lines: list[str]) -> str | None:
             return None  # body text: the header had no title
         if _is_furniture(line):
             continue
+        if i == 0 and _banner_above_headline(line, header[1:3]):
+            line = header[1]
         title = _TITLE_PREFIX.sub("", line)
         return re.sub(r"\s+", " ", title) or None
     return None
+
+
+def _banner_above_headline(first: str, below: list[str]) -> bool:
+    """True when the page's first line sits over a longer headline and its date line: the first
+    line is then a banner or site name the furniture list does not know (新疆自驾游价格联盟 over
+    三年援疆路…载誉返沪 over 上海援疆2019-06-24). A title under a breadcrumb is not second-guessed
+    (its next line is a subtitle: 山东烟台市选派年轻干部跟班锻炼 over 补齐自身短板 提升专业能力),
+    nor is one over a subtitle (——…), over its own second line (暨…), or over a line that is not
+    a headline."""
+    if len(below) < 2:
+        return False
+    headline, dated = below
+    return (
+        len(first) < len(headline) <= _TITLE_MAX
+        and not _BODY_END.search(headline)
+        and not headline.startswith(("—", "-", "－", "暨", "及"))  # a subtitle, a title's 2nd line
+        and not _is_furniture(headline)
+        and not DATE_PATTERN.search(headline)
+        and DATE_PATTERN.search(dated) is not None
+        and len(dated) <= 40
+    )
 
 
 def iso_date(match: re.Match[str]) -> str | None:
