@@ -85,24 +85,24 @@ said = describe_rates(rates)
 if said:
     page.say(said[0], key=True)
     page.say(*said[1:])
-page.table(
-    rates[["period", "item", "n_reports", "reports_with", "share", "share_low", "share_high"]],
-    "item_rates", "Share of reports using each item per period, with 95% intervals.",
+page.table(  # the periods with the most dated reports first: single-report years say little
+    rates.sort_values(["n_reports", "period", "item"], ascending=[False, True, True])[
+        ["period", "item", "n_reports", "reports_with", "share", "share_low", "share_high"]
+    ],
+    "item_rates",
+    "Share of reports using each item per period, with 95% intervals; the periods with the "
+    "most dated reports first.",
 )
 
 # %%
 if rates["period"].nunique() > 1:
     page.figure(
-        plots.prevalence(
-            rates.drop(columns="group").rename(
-                columns={"item": "topic", "period": "group", "share": "mean",
-                         "share_low": "ci_low", "share_high": "ci_high"}
-            ),
-            title="Share of reports using each item, by period",
+        plots.rates_over_time(
+            rates, title="Share of reports using each item, by period",
             ylabel="share of reports (95% interval)",
         ),
         "Share of reports using each of the most common items per period, with 95% intervals "
-        "that resample whole reports.",
+        "that resample whole reports; one panel per item.",
     )
 
 # %% [markdown]

@@ -142,3 +142,30 @@ def test_reliability_diagram_draws_one_line_per_kind() -> None:
     assert not _render(fig)
     with pytest.raises(ParameterError, match="confidence"):
         plots.reliability(pd.DataFrame({"n": [1]}))
+
+
+def test_time_axes_label_at_most_ten_periods_and_count_places_whole():
+    years = [str(y) for y in range(1994, 2027)]  # 33 periods, as on a real corpus
+    wide = pd.DataFrame({"双城经济圈": [0] * 30 + [1, 2, 2]}, index=years)
+    fig = plots.adoption(wide)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    shown = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert 2 <= len(shown) <= plots.MAX_PERIOD_LABELS and shown[-1] == "2026"
+    assert all(float(v).is_integer() for v in ax.get_yticks())
+    rates = pd.DataFrame(
+        {
+            "period": years * 2,
+            "item": ["锤炼"] * 33 + ["一线"] * 33,
+            "share": [0.1] * 66,
+            "share_low": [0.0] * 66,
+            "share_high": [0.3] * 66,
+        }
+    )
+    fig = plots.rates_over_time(rates, title="t")
+    visible = [a for a in fig.axes if a.get_visible()]
+    assert [a.get_title() for a in visible] == ["锤炼", "一线"]
+    assert all(len([t for t in a.get_xticklabels() if t.get_text()]) <= 10 for a in visible)
+    assert not fig.axes[0].get_legend()  # periods are an axis, not a legend of 33 entries
+    with pytest.raises(ParameterError):
+        plots.rates_over_time(rates.iloc[:0])

@@ -152,6 +152,22 @@ def histogram(
     return fig
 
 
+#: At most this many period labels on a time axis; the others are left unlabelled.
+MAX_PERIOD_LABELS = 10
+
+
+def _period_axis(ax: Any, periods: Sequence[Any]) -> None:
+    """Categorical periods along x, every k-th one labelled so that at most
+    :data:`MAX_PERIOD_LABELS` labels show (24 years in a row would run into each other); the
+    last period is always labelled."""
+    labels = [str(p) for p in periods]
+    step = max(1, -(-len(labels) // MAX_PERIOD_LABELS))
+    shown = {i for i in range(len(labels) - 1, -1, -step)}
+    ax.set_xticks(range(len(labels)), [lab if i in shown else "" for i, lab in enumerate(labels)])
+    if len(labels) > 4:
+        ax.tick_params(axis="x", labelrotation=45)
+
+
 def adoption(wide: pd.DataFrame, *, title: str | None = None) -> Figure:
     """Step lines of a periods x items table of cumulative counts (places that have used each
     formula by each period), as :func:`cadretext.trends.adoption` pivoted wide.
@@ -164,15 +180,14 @@ def adoption(wide: pd.DataFrame, *, title: str | None = None) -> Figure:
     """
     if wide.empty:
         raise ParameterError("nothing to draw: the table is empty")
+    from matplotlib.ticker import MaxNLocator
+
     fig, ax = _new(None, (6.5, 3.2))
+    xs = np.arange(len(wide.index))
     for column in wide.columns:
-        ax.plot(
-            [str(p) for p in wide.index],
-            wide[column],
-            drawstyle="steps-post",
-            marker="o",
-            label=str(column),
-        )
+        ax.plot(xs, wide[column], drawstyle="steps-post", marker="o", label=str(column))
+    _period_axis(ax, list(wide.index))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # places are counted whole
     ax.set_ylabel("places that have used it")
     ax.set_xlabel("period")
     ax.legend(fontsize=8, frameon=False)
@@ -396,6 +411,65 @@ def prevalence(
     ax.legend(frameon=False, fontsize=8)
     if title:
         ax.set_title(title)
+    return fig
+
+
+def rates_over_time(
+    table: pd.DataFrame,
+    *,
+    period: str = "period",
+    item: str = "item",
+    share: str = "share",
+    low: str = "share_low",
+    high: str = "share_high",
+    ncols: int = 3,
+    title: str | None = None,
+    ylabel: str = "share of reports",
+) -> Figure:
+    """One small panel per item: its share of reports per period along a time axis, with the
+    interval as an error bar (as :func:`cadretext.trends.item_rates` returns them). Periods run
+    left to right in their table order; with many periods only some are labelled.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"period": ["2021", "2022"] * 2, "item": ["充电", "充电", "取经", "取经"],
+    ...                   "share": [0.2, 0.4, 0.1, 0.0], "share_low": [0.0, 0.1, 0.0, 0.0],
+    ...                   "share_high": [0.5, 0.7, 0.3, 0.0]})
+    >>> fig = rates_over_time(t)
+    >>> [ax.get_title() for ax in fig.axes if ax.get_visible()]
+    ['充电', '取经']
+    """
+    check_columns(table, [period, item, share, low, high])
+    items = list(dict.fromkeys(table[item]))
+    periods = list(dict.fromkeys(table[period]))
+    if not items:
+        raise ParameterError("nothing to draw: the table is empty")
+    cols = max(1, min(int(ncols), len(items)))
+    rows = -(-len(items) // cols)
+    fig, axes = plt.subplots(
+        rows,
+        cols,
+        figsize=(3.2 * cols, 2.4 * rows + 0.4),
+        sharey=True,
+        squeeze=False,
+        layout="constrained",
+    )
+    position = {p: i for i, p in enumerate(periods)}
+    for k, ax in enumerate(axes.flat):
+        if k >= len(items):
+            ax.set_visible(False)
+            continue
+        sub = table[table[item] == items[k]]
+        xs = sub[period].map(position).to_numpy(dtype=float)
+        err = np.vstack([sub[share] - sub[low], sub[high] - sub[share]]).clip(min=0)
+        ax.errorbar(xs, sub[share], yerr=err, fmt="o", markersize=3, capsize=2, color="#1a4f8b")
+        ax.set_title(str(items[k]), fontsize=10)
+        _period_axis(ax, periods)
+        ax.tick_params(axis="x", labelsize=7)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(ylabel)
+    if title:
+        fig.suptitle(title)
     return fig
 
 
