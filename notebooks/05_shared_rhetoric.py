@@ -168,11 +168,13 @@ if len(by_domain):
     page.figure(
         plots.bar_terms(
             by_domain.assign(
-                label=by_domain["domain"] + " (" + by_domain["examples"].str[:12] + ")"),
+                # the two most frequent items, whole (a cut at a fixed width left 第三梯队 as 第三)
+                label=by_domain["domain"] + " ("
+                + by_domain["examples"].str.split("、").str[:2].str.join("、") + ")"),
             term="label", value="count", n=min(len(by_domain), 20),
             title="Metaphors by source-domain family", xlabel="occurrences",
         ),
-        "Metaphor occurrences per source-domain family (most frequent items in brackets).",
+        "Metaphor occurrences per source-domain family (its two most frequent items in brackets).",
     )
 
 # %% [markdown]
