@@ -87,6 +87,27 @@ def _new(ax: Any | None, size: tuple[float, float]) -> tuple[Figure, Any]:
     return fig, ax
 
 
+def _panel_grid(
+    count: int, ncols: int, *, width: float, row_height: float, extra: float = 0.0, **kw: Any
+) -> tuple[Figure, np.ndarray]:
+    """A figure of ``count`` panels, ``ncols`` to a row (fewer when there are fewer panels),
+    each ``width`` wide and ``row_height`` high plus ``extra`` for the whole figure; the cells
+    past ``count`` are hidden. Returns the figure and the axes as a rows x columns array."""
+    cols = max(1, min(int(ncols), count))
+    rows = math.ceil(count / cols)
+    fig, axes = plt.subplots(
+        rows,
+        cols,
+        figsize=(width * cols, row_height * rows + extra),
+        squeeze=False,
+        layout="constrained",
+        **kw,
+    )
+    for ax in axes.flat[count:]:
+        ax.set_visible(False)
+    return fig, axes
+
+
 def _display_width(text: str) -> int:
     """Width of a label in Latin-character units: a CJK (wide) character counts two."""
     import unicodedata
@@ -162,7 +183,7 @@ def _period_axis(ax: Any, periods: Sequence[Any]) -> None:
     last period is always labelled."""
     labels = [str(p) for p in periods]
     step = max(1, -(-len(labels) // MAX_PERIOD_LABELS))
-    shown = {i for i in range(len(labels) - 1, -1, -step)}
+    shown = set(range(len(labels) - 1, -1, -step))
     ax.set_xticks(range(len(labels)), [lab if i in shown else "" for i, lab in enumerate(labels)])
     if len(labels) > 4:
         ax.tick_params(axis="x", labelrotation=45)
@@ -214,14 +235,9 @@ def facet_bars(
     groups = list(dict.fromkeys(df[group]))
     if not groups:
         raise ParameterError("nothing to plot: the table is empty")
-    ncols = min(ncols, len(groups))
-    nrows = math.ceil(len(groups) / ncols)
-    fig, axes = plt.subplots(
-        nrows, ncols, figsize=(4.2 * ncols, 0.3 * n * nrows + 1.2 * nrows), layout="constrained"
-    )
-    flat = np.atleast_1d(axes).ravel()
+    fig, axes = _panel_grid(len(groups), ncols, width=4.2, row_height=0.3 * n + 1.2)
     palette = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    for i, (ax, g) in enumerate(zip(flat, groups, strict=False)):
+    for i, (ax, g) in enumerate(zip(axes.flat, groups, strict=False)):
         sub = df[df[group] == g]
         color = (colors or PROGRAM_COLORS).get(str(g), palette[i % len(palette)])
         bar_terms(
@@ -234,8 +250,6 @@ def facet_bars(
             color=color,
             ax=ax,
         )
-    for ax in flat[len(groups) :]:
-        ax.set_visible(False)
     if title:
         fig.suptitle(title)
     return fig
@@ -444,21 +458,9 @@ def rates_over_time(
     periods = list(dict.fromkeys(table[period]))
     if not items:
         raise ParameterError("nothing to draw: the table is empty")
-    cols = max(1, min(int(ncols), len(items)))
-    rows = -(-len(items) // cols)
-    fig, axes = plt.subplots(
-        rows,
-        cols,
-        figsize=(3.2 * cols, 2.4 * rows + 0.4),
-        sharey=True,
-        squeeze=False,
-        layout="constrained",
-    )
+    fig, axes = _panel_grid(len(items), ncols, width=3.2, row_height=2.4, extra=0.4, sharey=True)
     position = {p: i for i, p in enumerate(periods)}
-    for k, ax in enumerate(axes.flat):
-        if k >= len(items):
-            ax.set_visible(False)
-            continue
+    for k, ax in enumerate(axes.flat[: len(items)]):
         sub = table[table[item] == items[k]]
         xs = sub[period].map(position).to_numpy(dtype=float)
         err = np.vstack([sub[share] - sub[low], sub[high] - sub[share]]).clip(min=0)
