@@ -52,6 +52,7 @@ _BULLET_BYLINE = re.compile(r"^[◎●□■▲△★☆]")
 _CAPTION = re.compile(r"(?:摄|供图|摄影)\s*[)）]?\s*\|?$|[(（][^()（）]{0,16}摄[)）]")
 _TITLE_PREFIX = re.compile(r"^(?:原标题\s*[:：]\s*|.{0,20}?电\s*题\s*[:：]\s*)")
 _LEADING_BULLET = re.compile(r"^[-•·]\s*")
+_LOCATION = re.compile(r"^(?:您|当前|本页|所在)[^:：>]{0,6}位置")
 
 
 def _is_furniture(line: str) -> bool:
@@ -65,7 +66,7 @@ def _is_furniture(line: str) -> bool:
         return True
     if " - " in line and _CRUMB_WORD.search(line):
         return True  # 清华主页 - 清华新闻 - 正文
-    if re.match(r"^(?:您|当前|本页|所在)[^:：>]{0,6}位置", line):
+    if _LOCATION.match(line):
         return True  # 当前位置, 您现在所在的位置, 本页位置
     if len(line) <= 15 and line.endswith(("首页", "主页")):
         return True  # 德育素材网 首页
@@ -84,7 +85,7 @@ def _is_furniture(line: str) -> bool:
         return True  # a menu: 要闻 人事 政情 本网 旅游 图片
     if len(line) <= 40 and _BYLINE.search(line) and not _BYLINE_BREAK.search(line):
         return True  # 川观新闻记者 杨艺茂; 文、图/张国宁(本刊赴藏记者)
-    return len(line) <= 40 and DATE_PATTERN.search(line) is not None  # 新华社 2024年10月24日
+    return _is_date_line(line)  # 新华社 2024年10月24日
 
 
 def find_title(lines: list[str]) -> str | None:
@@ -107,9 +108,8 @@ def find_title(lines: list[str]) -> str | None:
     header = [_LEADING_BULLET.sub("", raw) for raw in lines[:_HEADER_LINES]]
     header = [line for line in header if line]
     for i, line in enumerate(header):
-        exclaimed = line[-1] in "！!" and ("，" in line or "," in line)  # 每天都能…资讯!
-        if len(line) > _TITLE_MAX or _BODY_END.search(line) or exclaimed:
-            if _CAPTION.search(line) or (DATE_PATTERN.search(line) and len(line) <= 40):
+        if _reads_as_body(line):
+            if _CAPTION.search(line) or _is_date_line(line):
                 continue  # a photo caption or a date line ending in a colon: still header
             return None  # body text: the header had no title
         if _is_furniture(line):
@@ -119,6 +119,18 @@ def find_title(lines: list[str]) -> str | None:
         title = _TITLE_PREFIX.sub("", line)
         return re.sub(r"\s+", " ", title) or None
     return None
+
+
+def _reads_as_body(line: str) -> bool:
+    """Too long for a headline, or ending like a sentence (a headline may end in ？ or ！, but
+    not in an exclamation after a comma: 每天都能…资讯!)."""
+    exclaimed = line[-1] in "！!" and ("，" in line or "," in line)
+    return len(line) > _TITLE_MAX or _BODY_END.search(line) is not None or exclaimed
+
+
+def _is_date_line(line: str) -> bool:
+    """A short line holding a date (新华社 2024年10月24日, 上海援疆2019-06-24 15:10:26)."""
+    return len(line) <= 40 and DATE_PATTERN.search(line) is not None
 
 
 def _banner_above_headline(first: str, below: list[str]) -> bool:
@@ -132,13 +144,12 @@ def _banner_above_headline(first: str, below: list[str]) -> bool:
         return False
     headline, dated = below
     return (
-        len(first) < len(headline) <= _TITLE_MAX
-        and not _BODY_END.search(headline)
+        len(first) < len(headline)
+        and not _reads_as_body(headline)
         and not headline.startswith(("—", "-", "－", "暨", "及"))  # a subtitle, a title's 2nd line
         and not _is_furniture(headline)
         and not DATE_PATTERN.search(headline)
-        and DATE_PATTERN.search(dated) is not None
-        and len(dated) <= 40
+        and _is_date_line(dated)
     )
 
 
