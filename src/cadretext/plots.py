@@ -18,8 +18,9 @@ import pandas as pd
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from .errors import CadretextError, ParameterError
+from .errors import ParameterError
 from .validation import check_columns
+from .webfont import cjk_font_path
 
 __all__ = [
     "CJK_FONT",
@@ -53,13 +54,7 @@ def setup_cjk_font() -> str:
     str
         The font family name (``"Noto Sans SC"``).
     """
-    try:
-        import pylopdf_fonts_zh_cn
-    except ImportError as exc:  # pragma: no cover - it is a hard dependency
-        raise CadretextError(
-            "the CJK font package is missing: pip install pylopdf-fonts-zh-cn"
-        ) from exc
-    path = str(pylopdf_fonts_zh_cn.sans_path())
+    path = cjk_font_path()
     font_manager.fontManager.addfont(path)
     name = font_manager.FontProperties(fname=path).get_name()
     sans = [name, *[f for f in plt.rcParams["font.sans-serif"] if f != name]]

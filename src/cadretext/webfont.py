@@ -34,6 +34,8 @@ __all__ = [
     "FONT_STACK",
     "REPORT_FONT",
     "cjk_characters",
+    "cjk_font_path",
+    "subset_font",
     "write_report_font",
 ]
 
@@ -85,7 +87,9 @@ def cjk_characters(texts: Iterable[str]) -> set[str]:
     return found
 
 
-def _source_font() -> str:
+def cjk_font_path() -> str:
+    """The packaged Noto Sans SC (``pylopdf-fonts-zh-cn``): the figures' font and the source of
+    the report font."""
     try:
         import pylopdf_fonts_zh_cn
     except ImportError as exc:  # pragma: no cover - it is a hard dependency
@@ -105,7 +109,7 @@ def subset_font(characters: Iterable[str]) -> bytes:
     options.layout_features = ["*"]  # vertical forms and the like stay with their glyphs
     options.notdef_outline = True
     options.recalc_timestamp = False
-    font = subset.load_font(_source_font(), options)
+    font = subset.load_font(cjk_font_path(), options)
     try:
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=sorted({ord(c) for c in characters}))
