@@ -81,7 +81,13 @@ _RE_DIGIT_RUN = re.compile(
     r"(?<![0-9A-Za-z.])12(?:3(?:4(?:5(?:6)?)?)?)?(?:[NX]|[+＋][NX])(?![0-9A-Za-z.])"
 )
 _RE_QUOTED_SHORT = re.compile(rf"[{_NUM1[1:]}][{base.CJK}]{{1,2}}")
-_RE_QUOTED_DIGITS = re.compile(r"(?!(?:19|20)\d\d$)\d{4,5}[A-Z]?")  # “3815”, not “2035”, “618”
+# “3815”, “5加2”; not a year (“2035”), a short number (“618”) or a 12xxx service hotline (“12388”)
+_RE_QUOTED_DIGITS = re.compile(r"(?!(?:19|20)\d\d$|12\d{3}$)\d{4,5}[A-Z]?|\d{1,2}加\d{1,2}")
+# a numeral inside a short quotation, after a word it counts for: “以案四说”, “清四乱”, “村两委”
+_INNER_NUMERALS = "二三四五六七八九十两双百千万"
+_RE_QUOTED_INNER = re.compile(f"[{base.CJK}]{{1,3}}[{_INNER_NUMERALS}][{base.CJK}]{{1,2}}")
+_NOT_BEFORE_INNER = set("第期周初高大星礼拜每这那几各")  # 第三方, 星期五, 初三, 高三
+_PLACE_UNITS = set("省市区县州镇乡村国")
 
 
 _RE_QUOTED_LONG = re.compile(f"[{_NUM_PAIRED}][{base.CJK}]{{1,6}}")
@@ -115,6 +121,23 @@ def _quoted_numeral_phrase(inner: str) -> bool:
     if rest[0] in _SEG_BAD:
         return False
     return not (inner[0] == "一" and not any(c in _NUM_PAIRED or c == "多" for c in inner[1:]))
+
+
+def _quoted_inner_numeral(inner: str) -> bool:
+    """A quotation of 3-5 characters with one numeral inside, neither first nor last, that is
+    not part of an ordinary word: a label that counts what it names (“以案四说”, “清四乱”,
+    “村两委”, “招商十条”), not an ordinal or a date (“第三方”, “星期五”), a count of places
+    (“内五区”) nor a word that merely holds a numeral (“老百姓”, “金三角”: 百姓 and 三角 are
+    words)."""
+    if not _RE_QUOTED_INNER.fullmatch(inner):
+        return False
+    at = [i for i, c in enumerate(inner) if c in _NUM_PAIRED]
+    if len(at) != 1:
+        return False
+    i = at[0]
+    if inner[i - 1] in _NOT_BEFORE_INNER or inner[i + 1 :] in _PLACE_UNITS:
+        return False  # 第三方, 星期五; “内五区”: five districts counted
+    return not (_ordinary_word(inner[i - 1 : i + 1]) or _ordinary_word(inner[i : i + 2]))
 
 
 def _numeral_start_ok(text: str, i: int) -> bool:
@@ -156,6 +179,8 @@ def _paired_candidates(text: str, freq: dict[str, int]) -> list[tuple[int, int, 
                 continue  # 一对一; 一审二审, 三天两夜, 两地三方
             if text[i + 1 + len(segs[0])] == text[i] and segs[1].startswith(segs[0]):
                 continue  # 一垄一垄掰, 一步一步走: one by one, not 一村一品
+            if text[i + 1 + len(segs[0])] == text[i] and segs[0][0] == segs[1][0]:
+                continue  # 一级抓一级, 一环扣一环: the same unit passed along, not a list
             if segs[0][0] == "要":
                 continue  # 一要统一思想、二要…: an enumeration of demands, not 三严三实
             if (
@@ -256,6 +281,8 @@ def rule_ge(ctx: Context) -> list[Span]:
         if head:
             out.append((s, m.end() + len(head), "N个+head"))
             continue
+        if m.group(1) == "一":
+            continue  # “一个信号”, “一个一个过”: one of something, not a label like “六个新高地”
         for qs, qe in ctx.quotes:
             inner = text[m.end() : qe]
             if qs == s and qe - s <= 8 and base.CJK_WORD.fullmatch(inner):
@@ -371,16 +398,34 @@ def _quoted_not_formula(inner: str) -> bool:
 
 
 def rule_quoted(ctx: Context) -> list[Span]:
-    """A whole quotation led by a numeral: “两山”, “三引”, “双减”, “十强产业”, “百千万工程”."""
+    """A whole quotation led by a numeral (“两山”, “三引”, “双减”, “十强产业”, “百千万工程”) or
+    holding one inside (“以案四说”, “清四乱”), and each part of a quoted list of them
+    (“两手硬、两战赢”)."""
     out = []
     for qs, qe in ctx.quotes:
-        inner = ctx.text[qs:qe]
-        if _quoted_not_formula(inner):
+        # a quoted list of formulas (“两手硬、两战赢”, “八严禁、八不准”) counts each part
+        # when every part has a formula's shape
+        parts, start = [], qs
+        for part in ctx.text[qs:qe].split("、"):
+            parts.append((start, start + len(part)))
+            start += len(part) + 1
+        if len(parts) > 3 or not all(_quoted_label(ctx.text[s:e]) for s, e in parts):
             continue
-        short = _RE_QUOTED_SHORT.fullmatch(inner) and not any(c in _SEG_BAD for c in inner[1:])
-        if short or _quoted_numeral_phrase(inner) or _quoted_paired(inner):
-            out.append((qs, qe, "quoted"))
+        out += [(s, e, "quoted") for s, e in parts]
     return out
+
+
+def _quoted_label(inner: str) -> bool:
+    """The whole of a quotation (or of one part of a quoted list) is a formula's label."""
+    if not inner or _quoted_not_formula(inner):
+        return False
+    short = _RE_QUOTED_SHORT.fullmatch(inner) and not any(c in _SEG_BAD for c in inner[1:])
+    return bool(
+        short
+        or _quoted_numeral_phrase(inner)
+        or _quoted_paired(inner)
+        or _quoted_inner_numeral(inner)
+    )
 
 
 def rule_known(ctx: Context) -> list[Span]:
