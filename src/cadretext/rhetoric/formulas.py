@@ -28,7 +28,7 @@ _PRE_BAD = set("0123456789〇零一二三四五六七八九十百千万亿两第
 # characters that cannot be part of a formula's short segments (function words, units, time)
 _SEG_BAD = set(
     "的了和与及或是在有对为把被等也都就而并从向到于以之其个名位些样起定直次天年月日夜周时分"
-    "秒岁元万亿千百多余第点批种又届"
+    "秒岁元万亿千百多余第点批种又届间栋层座"  # 间栋层座: measure words (一栋两层楼, 三间牌楼)
 )
 _DIRECTIONS = set("东西南北上下左右前后内外中")
 _QUANT_PAIR = set("年月日天夜周时次回遍趟个名位口元斤米里亩吨岁步点地方")
@@ -179,8 +179,6 @@ def _paired_candidates(text: str, freq: dict[str, int]) -> list[tuple[int, int, 
                 continue  # 一对一; 一审二审, 三天两夜, 两地三方
             if text[i + 1 + len(segs[0])] == text[i] and segs[1].startswith(segs[0]):
                 continue  # 一垄一垄掰, 一步一步走: one by one, not 一村一品
-            if text[i + 1 + len(segs[0])] == text[i] and segs[0][0] == segs[1][0]:
-                continue  # 一级抓一级, 一环扣一环: the same unit passed along, not a list
             if segs[0][0] == "要":
                 continue  # 一要统一思想、二要…: an enumeration of demands, not 三严三实
             if (
@@ -290,6 +288,22 @@ def rule_ge(ctx: Context) -> list[Span]:
     return out
 
 
+_SMALL_VALUES = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"两": 2}
+_RE_CLAUSE_BREAK = re.compile(r"[，。；：！？,;:!?\n（(《]")
+
+
+def _counts_a_list(text: str, s: int, value: int) -> bool:
+    """The numeral at ``s`` counts the items the clause has just listed: 毛家川、甜水堡、甜水南
+    三大煤矿, “粮、果、畜、菜”四大主导产业 (``value - 1`` enumeration commas since the clause
+    began), a summary of the report's own list rather than a label such as 十大攻坚战."""
+    if value < 2:
+        return False
+    start = s
+    while start > 0 and s - start < 60 and not _RE_CLAUSE_BREAK.match(text[start - 1]):
+        start -= 1
+    return text.count("、", start, s) == value - 1
+
+
 def rule_da(ctx: Context) -> list[Span]:
     """N大 + the next word (+ a suffix word): 十大攻坚战, 五大发展理念; not 二十大精神."""
     tk, _ = base.segmenter()
@@ -303,6 +317,8 @@ def rule_da(ctx: Context) -> list[Span]:
             continue
         if toks[0] in tables.da_not_heads or toks[0][0] in "的和与及是在":
             continue
+        if _counts_a_list(text, s, _SMALL_VALUES[m.group(1)]):
+            continue  # 毛家川、甜水堡、甜水南三大煤矿: the three just listed, counted
         head = toks[0]
         if len(toks) > 1 and toks[1] in tables.da_suffixes and len(head) + len(toks[1]) <= 6:
             head += toks[1]
@@ -372,9 +388,10 @@ def _quoted_paired(inner: str) -> bool:
 
 
 def _lists_nothing(x: str, y: str) -> bool:
-    """N x N y whose segments list nothing: the same segment twice (一审二审) or two
-    quantities (三天两夜, 两地三方, “一天两次”). Shared by the unquoted and the quoted shape."""
-    return x == y or (x in _QUANT_PAIR and y in _QUANT_PAIR)
+    """N x N y whose segments list nothing: the same unit twice (一审二审, 一级抓一级,
+    “一个一个过”) or two quantities (三天两夜, 两地三方, “一天两次”). Shared by the unquoted
+    and the quoted shape."""
+    return x[0] == y[0] or (x in _QUANT_PAIR and y in _QUANT_PAIR)
 
 
 def _quoted_not_formula(inner: str) -> bool:
