@@ -175,7 +175,13 @@ def test_quoted_paired_shapes_and_words_led_by_large_numerals():
 def test_idiom_supplement_version_5():
     text = "千家万户辞旧迎新之际，这是为数不多的新鲜事物，他深有感触，倡导合作共赢。"
     assert idioms(text)["item"].tolist() == ["千家万户", "辞旧迎新", "为数不多", "合作共赢"]
-    assert load_wordlist("idioms_supplement").version == "5"
+
+
+def test_idiom_supplement_version_6():
+    # added from the third and fourth pools; reduplications and the slogan's 绿水青山 dropped
+    text = "他们日日夜夜正风肃纪，千千万万人对号入座，守护绿水青山，红脸出汗。"
+    assert idioms(text)["item"].tolist() == ["正风肃纪", "对号入座", "红脸出汗"]
+    assert load_wordlist("idioms_supplement").version == "6"
 
 
 def test_a_literal_cue_inside_a_figure_is_no_evidence():
