@@ -193,3 +193,15 @@ def test_a_literal_cue_inside_a_figure_is_no_evidence():
     ]:
         assert metaphors(text)["item"].tolist() == ["一线"], text
     assert metaphors("部队官兵奋战在抗洪一线。").empty
+
+
+def test_genitive_frame_names_an_abstraction_by_a_thing():
+    # X之Y with Y a genitive head of lexicons/metaphor_genitive_heads.txt; not after a place
+    text = "补足精神之钙，打开智慧之门，把稳思想之舵。考察团来到长江之源，走上发展之路。"
+    df = metaphors(text)
+    assert df[["item", "domain", "rule"]].values.tolist() == [
+        ["精神之钙", "energy", "lexicon"],  # an entry of the lexicon already
+        ["智慧之门", "key", "frame"],
+        ["思想之舵", "journey", "frame"],
+    ]
+    assert load_wordlist("metaphor_genitive_heads").version == "1"

@@ -19,15 +19,17 @@ treasure) and is marked either plain (almost always figurative in these reports:
 ``frame``
     a simile or role frame licenses the word whatever its context: 像/如/犹如…一样/般 (the
     vehicle between them), 当好/争当/争做/甘当/甘做 + a quotation or entry (当好“店小二”,
-    争当排头兵), 是/成为/成了…的 + a quotation or entry (党校是干部的“加油站”).
+    争当排头兵), 是/成为/成了…的 + a quotation or entry (党校是干部的“加油站”), and the
+    genitive X之Y that names an abstraction by a thing (智慧之门, 思想之舵: the heads Y and
+    their families are ``metaphor_genitive_heads.txt``; not after a place, 泰山之巅).
 ``head``
     a word built on a family head (桥, 苗, 堡, 石 …: 致富桥, 连心桥, 新苗, 磨刀石), in a
     sentence without a literal cue, when jieba does not know the word as an ordinary one.
 
 The family tables (``lexicons/metaphors.txt``, ``metaphor_heads.txt``,
-``metaphor_literal_cues.txt``) are versioned files: the domain logic here is hand-written
-because no library models Chinese political metaphor, but every word it relies on can be read
-and edited.
+``metaphor_genitive_heads.txt``, ``metaphor_literal_cues.txt``) are versioned files: the
+domain logic here is hand-written because no library models Chinese political metaphor, but
+every word it relies on can be read and edited.
 """
 
 from __future__ import annotations
@@ -121,6 +123,8 @@ class _Lexicon:
     families: dict[str, str]
     ambiguous: frozenset[str]
     heads: dict[str, str]  # head -> family
+    genitive: Any  # compiled X之Y frame over the genitive heads
+    genitive_heads: dict[str, str]  # genitive head -> family
     cues: dict[str, frozenset[str]]  # family -> literal cue words
     version: str
 
@@ -143,6 +147,8 @@ def _lexicon(name: str) -> _Lexicon:
             ambiguous.add(w)
     heads_wl = load_wordlist("metaphor_heads")
     cues_wl = load_wordlist("metaphor_literal_cues")
+    gen_wl = load_wordlist("metaphor_genitive_heads")
+    gen_heads = sorted(gen_wl.words, key=len, reverse=True)
     cues: dict[str, set[str]] = {}
     for w in cues_wl.words:
         for fam in cues_wl.tags.get(w, "").split(","):
@@ -156,6 +162,8 @@ def _lexicon(name: str) -> _Lexicon:
         families=families,
         ambiguous=frozenset(ambiguous),
         heads={h: heads_wl.tags.get(h, "other") for h in heads_wl.words},
+        genitive=re.compile(rf"([{base.CJK}]{{2}})之({'|'.join(map(re.escape, gen_heads))})"),
+        genitive_heads={h: gen_wl.tags.get(h, "other") for h in gen_wl.words},
         cues={f: frozenset(ws) for f, ws in cues.items()},
         version=wl.version,
     )
@@ -240,6 +248,13 @@ def _common_noun(word: str) -> bool:
     return len(pairs) == 1 and pairs[0].flag in ("n", "ng")
 
 
+@lru_cache(maxsize=4096)
+def _names_a_place(word: str) -> bool:
+    """jieba tags ``word`` as a place (泰山, 长江), not an abstraction. (Its person-name tag is
+    not asked: jieba's dictionary tags 智慧 nr.)"""
+    return any(p.flag == "ns" for p in base.pos_segmenter().cut(word, HMM=False))
+
+
 def _frame_before(text: str, start: int, s0: int) -> bool:
     """A role or copula frame ends right before ``start`` (a quotation mark may sit between)."""
     before = text[max(s0, start - 16) : start].rstrip("“‘「『\"'")
@@ -302,6 +317,11 @@ def _doc_metaphors(doc: base.Doc, lex: _Lexicon, rules: frozenset[str]) -> list[
         ):
             continue  # 像往常一样, 像德吉一样 (a name): no figure
         cands.append((s, e, (lex.families.get(vehicle, "other"), "frame")))
+    # 3b. the genitive frame X之Y: 精神之钙, 智慧之门, 思想之舵 (not 泰山之巅: a place)
+    for m in lex.genitive.finditer(text):
+        if _names_a_place(m.group(1)):
+            continue
+        cands.append((m.start(1), m.end(), (lex.genitive_heads[m.group(2)], "frame")))
     # 4. unquoted compounds on a family head, taken from jieba's words
     if "head" in rules:
         for s0, s1 in doc.sentence_spans():
@@ -334,7 +354,7 @@ def metaphors(
 ) -> pd.DataFrame:
     """Metaphors: lexicon entries by source-domain family, plus frames, quotes and heads.
 
-    The lexicon (``lexicons/metaphors.txt``, version 6) maps each metaphor to its family
+    The versioned lexicon (``lexicons/metaphors.txt``) maps each metaphor to its family
     (:data:`FAMILIES`: war 出征/练兵/主战场, sport 接力棒/第一棒, theatre 舞台/拉开帷幕, school
     赶考/必修课, medicine 把脉/造血, building 基石/压舱石, journey 取经/新征程, energy
     充电/补钙, key 金钥匙, ice 破冰, agriculture 蹲苗/孵化, monument 丰碑/烙印, machine
