@@ -116,6 +116,10 @@ def test_report_is_complete_and_self_contained(rendered: Path, stem: str) -> Non
     assert "data:image/png;base64," in page
     assert not EXTERNAL.search(page)
     assert "Provenance." in page and "lexicon version" in page
+    # the stamp is one paragraph of small print that wraps the long lexicon version: the
+    # Markdown renderer once closed <small> before it, and the version ran off the page
+    stamp = re.search(r'<p class="provenance">(.*?)</p>', page, re.S)
+    assert stamp and "lexicon version" in stamp.group(1) and "metaphors:" in stamp.group(1)
     assert "Traceback" not in page
     assert 'data-mime-type="application/vnd.jupyter.stderr"' not in page  # no printed warnings
     assert not re.search(r'class="highlight hl-ipython3', page)  # code hidden by default

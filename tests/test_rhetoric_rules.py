@@ -45,6 +45,8 @@ CASES = [
         ["1+1+N", "15分钟生活圈", "3815"],
     ),
     ("quoted", "落实“双减”，践行“两山”理念，用时“三天”", ["双减", "两山"]),
+    # numerals read as a month and a day name a dated event, not a formula
+    ("quoted", "纪念“三一八”“九一八”，推行“三六八九”", ["三六八九"]),
     # a numeral inside a short quotation; not an ordinal, a count of places or a word
     (
         "quoted",

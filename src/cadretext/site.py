@@ -145,13 +145,16 @@ def stamp(
 
 
 def stamp_markdown(info: dict[str, Any]) -> str:
+    """The provenance stamp of a notebook page, as one HTML block of a Markdown cell (a
+    Markdown paragraph inside ``<small>`` would leave the small print, and the style that wraps
+    the long lexicon version, behind: the renderer closes the tag before the paragraph)."""
     versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items())
     return (
-        "<small>\n\n"
-        f"**Provenance.** Corpus `{html.escape(info['corpus'])}` ({info['documents']} documents, "
-        f"hash `{info['corpus_hash']}`); seed {info['seed']}; lexicon version "
-        f"{info['lexicon_version']} (`{info['lexicon_sha256']}`); rendered "
-        f"{info['rendered_utc']} UTC.  \n{html.escape(versions)}\n\n</small>"
+        '<p class="provenance"><strong>Provenance.</strong> Corpus '
+        f"<code>{html.escape(info['corpus'])}</code> ({info['documents']} documents, "
+        f"hash <code>{info['corpus_hash']}</code>); seed {info['seed']}; lexicon version "
+        f"{html.escape(info['lexicon_version'])} (<code>{info['lexicon_sha256']}</code>); "
+        f"rendered {info['rendered_utc']} UTC.<br>{html.escape(versions)}</p>"
     )
 
 
@@ -210,6 +213,7 @@ table.ct-table {{ border-collapse: collapse; font-size: 0.85rem; margin: 0.3rem 
 .jp-RenderedHTMLCommon table.ct-table td.na, table.ct-table td.na {{ color: #999; text-align: center; }}
 p.finding {{ margin: 0.5rem 0; }}
 .jp-RenderedHTMLCommon small {{ overflow-wrap: anywhere; }}
+p.provenance {{ font-size: 0.8rem; overflow-wrap: anywhere; }}
 div.seed-note {{ background: #eef4fb; padding: 0.4rem 0.6rem; border-left: 3px solid #1a4f8b;
   margin: 0.5rem 0; }}
 p.caveat {{ background: #fff8e1; padding: 0.4rem 0.6rem; border-left: 3px solid #e0a800; }}

@@ -117,7 +117,7 @@ def _quoted_numeral_phrase(inner: str) -> bool:
         return False
     rest = inner.lstrip(_NUM_PAIRED)
     if not rest:
-        return len(inner) >= 3  # “三六八九”, not “五一”
+        return len(inner) >= 3 and not _month_day(inner)  # “三六八九”, not “五一” or “三一八”
     if rest[0] in _SEG_BAD:
         return False
     return not (inner[0] == "一" and not any(c in _NUM_PAIRED or c == "多" for c in inner[1:]))
@@ -138,6 +138,22 @@ def _quoted_inner_numeral(inner: str) -> bool:
     if inner[i - 1] in _NOT_BEFORE_INNER or inner[i + 1 :] in _PLACE_UNITS:
         return False  # 第三方, 星期五; “内五区”: five districts counted
     return not (_ordinary_word(inner[i - 1 : i + 1]) or _ordinary_word(inner[i : i + 2]))
+
+
+_DIGIT_VALUES = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
+
+
+def _month_day(numerals: str) -> bool:
+    """Numerals read digit by digit as a month and a day: the names of dated events
+    (“三一八”, “九一八”, “一二九”, “四一二”), not a formula's label (“三六八九”)."""
+    if not all(c in _DIGIT_VALUES for c in numerals):
+        return False
+    digits = "".join(str(_DIGIT_VALUES[c]) for c in numerals)
+    return any(
+        1 <= int(digits[:k]) <= 12 and 1 <= int(digits[k:]) <= 31 and digits[k] != "0"
+        for k in (1, 2)
+        if k < len(digits) and digits[0] != "0"
+    )
 
 
 def _numeral_start_ok(text: str, i: int) -> bool:
