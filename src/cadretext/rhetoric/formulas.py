@@ -117,7 +117,7 @@ def _quoted_numeral_phrase(inner: str) -> bool:
         return False
     rest = inner.lstrip(_NUM_PAIRED)
     if not rest:
-        return len(inner) >= 3 and not _month_day(inner)  # “三六八九”, not “五一” or “三一八”
+        return len(inner) >= 3  # “三六八九”, not “五一”
     if rest[0] in _SEG_BAD:
         return False
     return not (inner[0] == "一" and not any(c in _NUM_PAIRED or c == "多" for c in inner[1:]))
@@ -144,10 +144,10 @@ _DIGIT_VALUES = {c: i for i, c in enumerate("〇一二三四五六七八九")} |
 
 
 def _month_day(numerals: str) -> bool:
-    """Numerals read digit by digit as a month and a day: the names of dated events
-    (“三一八”, “九一八”, “一二九”, “四一二”), not a formula's label (“三六八九”)."""
-    if not all(c in _DIGIT_VALUES for c in numerals):
-        return False
+    """Three or four numerals read digit by digit as a month and a day: the names of dated
+    events (“三一八”, “九一八”, “一二九”, “四一二”), not a formula's label (“三六八九”)."""
+    if len(numerals) < 3 or not all(c in _DIGIT_VALUES for c in numerals):
+        return False  # two numerals: “五一” is in the list of dates, “八五” (普法) a plan
     digits = "".join(str(_DIGIT_VALUES[c]) for c in numerals)
     return any(
         1 <= int(digits[:k]) <= 12 and 1 <= int(digits[k:]) <= 31 and digits[k] != "0"
@@ -412,12 +412,12 @@ def _lists_nothing(x: str, y: str) -> bool:
 
 def _quoted_not_formula(inner: str) -> bool:
     """A numeral-led quotation that labels nothing: a congress or a date (“十七大精神解读”,
-    “七一讲话”), a count of people or a bare count (“三人军事小组”, “两大”), a numeral-led
+    “七一讲话”, “三一八”), a count of people or a bare count (“三人军事小组”, “两大”), a numeral-led
     nickname of a province (“八闽首邑”, ``formula_place_names``), an ordinary word led by
     百/千/万 with no second numeral (“万事好通”), or a metaphor of the lexicon (“二传手”,
     “三板斧”)."""
-    if _RE_CONGRESS_OR_DATE.match(inner):
-        return True
+    if _RE_CONGRESS_OR_DATE.match(inner) or _month_day(inner):
+        return True  # “三一八”, “九一八”: a dated event
     rest = inner.lstrip(_NUM_PAIRED)
     second = any(c in _NUM_PAIRED for c in rest)
     if rest and not second and (rest[0] in _COUNTED_FIRST or rest in _BARE_COUNT):
