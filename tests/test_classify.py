@@ -174,6 +174,13 @@ def test_explain_returns_real_sentences_and_positions(clf):
     assert lex["cadre_context"] is True
 
 
+def test_evidence_shows_a_repeated_sentence_once(clf):
+    # reposts repeat paragraphs: the same sentence three times is one piece of evidence
+    line = "娄底市选派年轻干部赴杭州跟班学习，为期三个月。学员们在党校参加封闭式培训。"
+    record = clf.predict_records(["\n".join([line] * 3)])[0]
+    assert record["evidence"] and len(record["evidence"]) == len(set(record["evidence"]))
+
+
 def test_explain_of_other_has_no_program_evidence(clf):
     out = clf.explain(UNRELATED)
     assert out["label"] == "other"

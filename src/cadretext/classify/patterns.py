@@ -506,15 +506,19 @@ def sentence_index(spans: list[tuple[int, int, str]]):
 def evidence_sentences(
     matches: Sequence[Match], spans: list[tuple[int, int, str]], label: str, k: int = 3
 ) -> list[str]:
-    """The ``k`` sentences carrying most positive evidence for ``label``, most first."""
+    """The ``k`` distinct sentences carrying most positive evidence for ``label``, most first
+    (a sentence a page repeats, as reposts do, is shown once, with the weight of all its
+    copies)."""
     if not spans:
         return []
     find = sentence_index(spans)
-    weight: dict[int, float] = {}
+    weight: dict[str, float] = {}
+    first: dict[str, int] = {}
     for m in matches:
         if m.type == label and m.weight > 0:
             i = find(m.start)
             if i is not None:
-                weight[i] = weight.get(i, 0.0) + m.weight
-    best = sorted(weight, key=lambda i: (-weight[i], i))[:k]
-    return [spans[i][2].strip() for i in best]
+                sentence = spans[i][2].strip()
+                weight[sentence] = weight.get(sentence, 0.0) + m.weight
+                first[sentence] = min(first.get(sentence, i), i)
+    return sorted(weight, key=lambda s: (-weight[s], first[s]))[:k]
