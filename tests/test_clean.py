@@ -184,6 +184,23 @@ def test_common_page_furniture_removed() -> None:
     assert [r["line"] for r in removed] == [1, 3, 5, 6]
 
 
+def test_breadcrumb_lines_in_their_many_wordings_are_removed() -> None:
+    # 您当前的位置, 您现在所在的位置, 本页位置 ... followed by a colon or an arrow: the site's
+    # breadcrumb trail; a sentence about a position is kept
+    raw = (
+        "您当前的位置 : 东北网 > 经济\n"
+        "您现在所在的位置:首页\n"
+        "本页位置: 首页 → 新闻中心\n"
+        "当前我国所处的历史位置决定了干部培训的方向。\n"
+        "市委组织部选派干部赴深圳跟班学习。"
+    )
+    text, removed = clean_text(raw, return_removed=True)
+    assert (
+        text == "当前我国所处的历史位置决定了干部培训的方向。\n市委组织部选派干部赴深圳跟班学习。"
+    )
+    assert [(r["kind"], r["line"]) for r in removed] == [("site_footer", i) for i in (1, 2, 3)]
+
+
 # The rule normalize_whitespace implements, written as the regular expression it replaced (the
 # per-gap loop is several times faster on long lines); the loop must agree with it everywhere.
 _WIDE = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
