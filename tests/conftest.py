@@ -49,3 +49,11 @@ def output_of_piped_code(code: str, cwd: Path) -> str:
     )
     assert run.returncode == 0, run.stderr[-2000:]
     return run.stdout.strip()
+
+
+def font_characters(path: Path) -> set[str]:
+    """The characters a font file maps (a report folder's web font, read with fontTools)."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path) as font:
+        return {chr(code) for code in font.getBestCmap()}

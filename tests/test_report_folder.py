@@ -17,7 +17,7 @@ from cadretext.errors import OutputError, ParameterError
 from cadretext.report import NOTEBOOKS, REPORT_MANIFEST, NotebookError, render_reports
 from cadretext.webfont import REPORT_FONT
 
-from .conftest import SEEDS
+from .conftest import SEEDS, font_characters
 
 HEADER = """# %% tags=["parameters"]
 CORPUS = "../seeds"
@@ -107,11 +107,8 @@ def test_only_keeps_the_other_pages_and_the_index_lists_them_all(tmp_path: Path)
 
 
 def test_the_folder_carries_a_font_for_the_chinese_of_every_page(tmp_path: Path) -> None:
-    from fontTools.ttLib import TTFont
-
     def covered() -> set[str]:
-        with TTFont(out / REPORT_FONT) as font:
-            return {chr(c) for c in font.getBestCmap()}
+        return font_characters(out / REPORT_FONT)
 
     corpus, out = _corpus(tmp_path), tmp_path / "out"
     render_reports(corpus, out, notebooks=_notebooks(tmp_path / "nb1", word="党校"), progress=False)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
-
 from cadretext.site import decorate, index_html
 from cadretext.webfont import (
     FONT_FACE_CSS,
@@ -16,13 +14,7 @@ from cadretext.webfont import (
     write_report_font,
 )
 
-
-def _covered(path: Path) -> set[str]:
-    font = TTFont(path)
-    try:
-        return {chr(code) for code in font.getBestCmap()}
-    finally:
-        font.close()
+from .conftest import font_characters
 
 
 def test_the_font_holds_exactly_the_chinese_characters_of_the_pages(tmp_path: Path) -> None:
@@ -33,7 +25,7 @@ def test_the_font_holds_exactly_the_chinese_characters_of_the_pages(tmp_path: Pa
     assert path == tmp_path / REPORT_FONT
     assert path.read_bytes()[:4] == b"wOFF"
     expected = set("党校学员“充电”挂职锻炼，半军事化…")
-    assert _covered(path) == expected
+    assert font_characters(path) == expected
     first = path.read_bytes()
     write_report_font(tmp_path)  # deterministic: the same pages give the same file
     assert path.read_bytes() == first
