@@ -140,15 +140,17 @@ def _quoted_inner_numeral(inner: str) -> bool:
     return not (_ordinary_word(inner[i - 1 : i + 1]) or _ordinary_word(inner[i : i + 2]))
 
 
-_DIGIT_VALUES = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
+# the value of a single numeral: digits read one by one (“三一八”) and small counts (三大)
+_NUMERAL_VALUES = {c: i for i, c in enumerate("〇一二三四五六七八九十")} | {"零": 0, "两": 2}
+_DIGITS = "〇零一二三四五六七八九"
 
 
 def _month_day(numerals: str) -> bool:
     """Three or four numerals read digit by digit as a month and a day: the names of dated
     events (“三一八”, “九一八”, “一二九”, “四一二”), not a formula's label (“三六八九”)."""
-    if len(numerals) < 3 or not all(c in _DIGIT_VALUES for c in numerals):
+    if len(numerals) < 3 or not all(c in _DIGITS for c in numerals):
         return False  # two numerals: “五一” is in the list of dates, “八五” (普法) a plan
-    digits = "".join(str(_DIGIT_VALUES[c]) for c in numerals)
+    digits = "".join(str(_NUMERAL_VALUES[c]) for c in numerals)
     return any(
         1 <= int(digits[:k]) <= 12 and 1 <= int(digits[k:]) <= 31 and digits[k] != "0"
         for k in (1, 2)
@@ -192,9 +194,7 @@ def _paired_candidates(text: str, freq: dict[str, int]) -> list[tuple[int, int, 
             ends = nxt
         for end, segs in spans:
             if segs[0] == "对" or _lists_nothing(segs[0], segs[1]):
-                continue  # 一对一; 一审二审, 三天两夜, 两地三方
-            if text[i + 1 + len(segs[0])] == text[i] and segs[1].startswith(segs[0]):
-                continue  # 一垄一垄掰, 一步一步走: one by one, not 一村一品
+                continue  # 一对一; 一审二审, 一垄一垄掰, 一级抓一级, 三天两夜, 两地三方
             if segs[0][0] == "要":
                 continue  # 一要统一思想、二要…: an enumeration of demands, not 三严三实
             if (
@@ -304,7 +304,6 @@ def rule_ge(ctx: Context) -> list[Span]:
     return out
 
 
-_SMALL_VALUES = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"两": 2}
 _RE_CLAUSE_BREAK = re.compile(r"[，。；：！？,;:!?\n（(《]")
 
 
@@ -333,7 +332,7 @@ def rule_da(ctx: Context) -> list[Span]:
             continue
         if toks[0] in tables.da_not_heads or toks[0][0] in "的和与及是在":
             continue
-        if _counts_a_list(text, s, _SMALL_VALUES[m.group(1)]):
+        if _counts_a_list(text, s, _NUMERAL_VALUES[m.group(1)]):
             continue  # 毛家川、甜水堡、甜水南三大煤矿: the three just listed, counted
         head = toks[0]
         if len(toks) > 1 and toks[1] in tables.da_suffixes and len(head) + len(toks[1]) <= 6:
