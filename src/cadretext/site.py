@@ -212,7 +212,6 @@ table.ct-table {{ border-collapse: collapse; font-size: 0.85rem; margin: 0.3rem 
 .jp-RenderedHTMLCommon table.ct-table td.num, table.ct-table td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 .jp-RenderedHTMLCommon table.ct-table td.na, table.ct-table td.na {{ color: #999; text-align: center; }}
 p.finding {{ margin: 0.5rem 0; }}
-.jp-RenderedHTMLCommon small {{ overflow-wrap: anywhere; }}
 p.provenance {{ font-size: 0.8rem; overflow-wrap: anywhere; }}
 div.seed-note {{ background: #eef4fb; padding: 0.4rem 0.6rem; border-left: 3px solid #1a4f8b;
   margin: 0.5rem 0; }}
