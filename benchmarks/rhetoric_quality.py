@@ -82,8 +82,15 @@ History (overlap P / R on the held-out split unless said otherwise):
   held out**). First contact at commit 18d6e9a, after the poolD step: formulas 0.90 / 0.88,
   idioms 0.91 / 0.84, metaphors 0.86 / 0.61 (precision 0.896 and recall 0.613 to three
   decimals);
+* a **sixth pool** of 113 real pages on 110 sites (session 25, collected and annotated the
+  same way after the fifth, with copies of every earlier pool and all their sites dropped;
+  ``rhetoric_pool7_annotations.jsonl``, split ``poolF``, **all held out**). First contact at
+  commit f03d99c (the rhetoric code of the fifth pool's first contact, plus the dated-event
+  rule and without the genitive head 源): formulas 0.86 / 0.87, idioms 0.93 / 0.83,
+  metaphors 0.83 / 0.65 (0.833 / 0.651). The two fresh pools together: formulas
+  0.88 / 0.88, idioms 0.92 / 0.83, metaphors 0.85 / 0.63;
 * now: benchmarks/RHETORIC_QUALITY.txt (``--pool`` scores each pool whose pages are at
-  hand; pass the second to fifth pools' pages).
+  hand; pass the second to sixth pools' pages).
 
 Every row with a 95% interval is a percentile bootstrap over reports
 (:func:`cadretext.rhetoric.evaluate.bootstrap_interval`): the 62 held-out reports give metaphor precision 0.75 within 0.66-0.84, formulas 0.63 within
@@ -110,7 +117,15 @@ POOL4 = HERE / "rhetoric_pool4_annotations.jsonl"
 POOL5 = HERE / "rhetoric_pool5_annotations.jsonl"
 #: the fifth pool (session 25): the same, all of it held out (split ``poolE``)
 POOL6 = HERE / "rhetoric_pool6_annotations.jsonl"
-POOLS = {"second pool": POOL3, "third pool": POOL4, "fourth pool": POOL5, "fifth pool": POOL6}
+#: the sixth pool (session 25): the same, all of it held out (split ``poolF``)
+POOL7 = HERE / "rhetoric_pool7_annotations.jsonl"
+POOLS = {
+    "second pool": POOL3,
+    "third pool": POOL4,
+    "fourth pool": POOL5,
+    "fifth pool": POOL6,
+    "sixth pool": POOL7,
+}
 KINDS = {"formulas": "formula", "idioms": "idiom", "metaphors": "metaphor"}
 
 

@@ -183,7 +183,8 @@ def test_committed_pool_annotations_hold_item_lists_only_two_coders_per_page():
             "unsure"}  # fmt: skip
     sites: dict[str, set[str]] = {}
     for name in ("rhetoric_pool3_annotations", "rhetoric_pool4_annotations",
-                 "rhetoric_pool5_annotations", "rhetoric_pool6_annotations"):  # fmt: skip
+                 "rhetoric_pool5_annotations", "rhetoric_pool6_annotations",
+                 "rhetoric_pool7_annotations"):  # fmt: skip
         rows = [
             json.loads(line) for line in (bench / f"{name}.jsonl").read_text("utf-8").splitlines()
         ]
@@ -196,6 +197,12 @@ def test_committed_pool_annotations_hold_item_lists_only_two_coders_per_page():
             for i in {r["id"] for r in rows}
         )
         sites[name] = {r["site"] for r in rows}
+    assert not sites["rhetoric_pool7_annotations"] & (
+        sites["rhetoric_pool3_annotations"]
+        | sites["rhetoric_pool4_annotations"]
+        | sites["rhetoric_pool5_annotations"]
+        | sites["rhetoric_pool6_annotations"]
+    )
     assert not sites["rhetoric_pool6_annotations"] & (
         sites["rhetoric_pool3_annotations"]
         | sites["rhetoric_pool4_annotations"]
