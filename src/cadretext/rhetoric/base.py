@@ -334,9 +334,13 @@ RE_QUOTES = re.compile(
 
 
 def quote_spans(text: str) -> dict[tuple[int, int], str]:
-    """Inner spans of short quotations: (start, end) -> quote style."""
+    """Inner spans of short quotations: (start, end) -> quote style, a quotation nested in
+    another of a different style included (“…‘十一五’规划”)."""
     spans = {}
     for m in RE_QUOTES.finditer(text):
         g = m.lastindex  # one group per style, and only the matching one is set
-        spans[m.span(g)] = QUOTE_STYLES[g - 1]
+        s, e = m.span(g)
+        spans[(s, e)] = QUOTE_STYLES[g - 1]
+        for n in RE_QUOTES.finditer(text, s, e):
+            spans[n.span(n.lastindex)] = QUOTE_STYLES[n.lastindex - 1]
     return spans

@@ -31,7 +31,7 @@ _SEG_BAD = set(
     "秒岁元万亿千百多余第点批种又届间栋层座"  # 间栋层座: measure words (一栋两层楼, 三间牌楼)
 )
 _DIRECTIONS = set("东西南北上下左右前后内外中")
-_QUANT_PAIR = set("年月日天夜周时次回遍趟个名位口元斤米里亩吨岁步点地方")
+_QUANT_PAIR = set("年月日天夜周时次回遍趟个名位口元斤米里亩吨岁步点地方季餐家户")
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,7 @@ _PLACE_UNITS = set("省市区县州镇乡村国")
 
 
 _RE_QUOTED_LONG = re.compile(f"[{_NUM_PAIRED}][{base.CJK}]{{1,6}}")
+_RE_QUOTED_GE = re.compile(f"[二三四五六七八九十两]个[{base.CJK}]{{2,5}}")
 _PAIRED_SEG = f"([^{_NUM_PAIRED}\\W\\d]{{1,2}})"
 _RE_QUOTED_PAIRED = re.compile(f"[{_NUM_PAIRED}]{_PAIRED_SEG}[{_NUM_PAIRED}]{_PAIRED_SEG}")
 # “十七大” (a party congress), “十七大精神解读” (what follows a congress of two numerals is about
@@ -305,18 +306,24 @@ def rule_ge(ctx: Context) -> list[Span]:
 
 
 _RE_CLAUSE_BREAK = re.compile(r"[，。；：！？,;:!?\n（(《]")
+_RE_PAREN_LIST = re.compile(r"[^，。；：！？,;:!?\n（(]{2,12}[（(]([^）)\n]{2,60})[）)]")
 
 
 def _counts_a_list(text: str, s: int, value: int) -> bool:
     """The numeral at ``s`` counts the items the clause has just listed: 毛家川、甜水堡、甜水南
     三大煤矿, “粮、果、畜、菜”四大主导产业 (``value - 1`` enumeration commas since the clause
-    began), a summary of the report's own list rather than a label such as 十大攻坚战."""
+    began), or lists right after in parentheses (七大地理区域(华东、华北、…)): a summary of the
+    report's own list rather than a label such as 十大攻坚战."""
     if value < 2:
         return False
     start = s
     while start > 0 and s - start < 60 and not _RE_CLAUSE_BREAK.match(text[start - 1]):
         start -= 1
-    return text.count("、", start, s) == value - 1
+    if text.count("、", start, s) == value - 1:
+        return True
+    # or lists them right after, in parentheses: 七大地理区域(华东、华北、…)
+    m = _RE_PAREN_LIST.match(text, s)
+    return m is not None and m.group(1).count("、") == value - 1
 
 
 def rule_da(ctx: Context) -> list[Span]:
@@ -404,9 +411,9 @@ def _quoted_paired(inner: str) -> bool:
 
 def _lists_nothing(x: str, y: str) -> bool:
     """N x N y whose segments list nothing: the same unit twice (一审二审, 一级抓一级,
-    “一个一个过”) or two quantities (三天两夜, 两地三方, “一天两次”). Shared by the unquoted
-    and the quoted shape."""
-    return x[0] == y[0] or (x in _QUANT_PAIR and y in _QUANT_PAIR)
+    “一个一个过”) or two quantities (三天两夜, 两地三方, “一天两次”, 四季三餐中: a segment that
+    starts with a unit counts). Shared by the unquoted and the quoted shape."""
+    return x[0] == y[0] or (x[0] in _QUANT_PAIR and y[0] in _QUANT_PAIR)
 
 
 def _quoted_not_formula(inner: str) -> bool:
@@ -441,16 +448,20 @@ def rule_quoted(ctx: Context) -> list[Span]:
         for part in ctx.text[qs:qe].split("、"):
             parts.append((start, start + len(part)))
             start += len(part) + 1
-        if len(parts) > 3 or not all(_quoted_label(ctx.text[s:e]) for s, e in parts):
+        in_list = len(parts) > 1
+        if len(parts) > 3 or not all(_quoted_label(ctx.text[s:e], in_list) for s, e in parts):
             continue
         out += [(s, e, "quoted") for s, e in parts]
     return out
 
 
-def _quoted_label(inner: str) -> bool:
-    """The whole of a quotation (or of one part of a quoted list) is a formula's label."""
+def _quoted_label(inner: str, in_list: bool = False) -> bool:
+    """The whole of a quotation (or of one part of a quoted list) is a formula's label; in a
+    list, N个X too (“两个上台阶、四个走前列”: a whole “N个X” is :func:`rule_ge`'s)."""
     if not inner or _quoted_not_formula(inner):
         return False
+    if in_list and _RE_QUOTED_GE.fullmatch(inner):
+        return True
     short = _RE_QUOTED_SHORT.fullmatch(inner) and not any(c in _SEG_BAD for c in inner[1:])
     return bool(
         short
