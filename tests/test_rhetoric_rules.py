@@ -190,11 +190,16 @@ def test_idiom_supplement_version_5():
     assert idioms(text)["item"].tolist() == ["千家万户", "辞旧迎新", "为数不多", "合作共赢"]
 
 
+def test_idiom_supplement_version_7():
+    text = "他百忙之中来到村里，做到内化于心，开阔眼界，走遍东西南北，谈治国理政。"
+    assert idioms(text)["item"].tolist() == ["百忙之中", "内化于心"]
+    assert load_wordlist("idioms_supplement").version == "7"
+
+
 def test_idiom_supplement_version_6():
     # added from the third and fourth pools; reduplications and the slogan's 绿水青山 dropped
     text = "他们日日夜夜正风肃纪，千千万万人对号入座，守护绿水青山，红脸出汗。"
     assert idioms(text)["item"].tolist() == ["正风肃纪", "对号入座", "红脸出汗"]
-    assert load_wordlist("idioms_supplement").version == "6"
 
 
 def test_a_literal_cue_inside_a_figure_is_no_evidence():
