@@ -160,6 +160,8 @@ def _precision_recall(path: Path, key: str, extractor) -> tuple[float, float]:
 # sets (凝心聚力, 真抓实干, 勇毅前行, 勇挑重担, 久久为功, 艰苦奋斗) were added to their idioms then,
 # and with supplement version 2 eleven more the guide counts (担当作为 is its example; 敢闯敢试,
 # 急难险重, 走深走实, 互学互鉴, 学深悟透, 学思践悟, 干事创业, 比学赶超, 拒腐防变).
+# Supplement versions 6 and 7 follow the blind annotators of the real pages, who list 正风肃纪
+# and 量身定制 as idioms: the two eval sentences that hold them list them too.
 # Items are matched as benchmarks/rhetoric_quality.py does: exactly, or one containing the other.
 # Metaphor lexicon v3 (families, ~950 entries) finds figures these older sets did not annotate
 # but the guide counts (一线 for the front line of work, 舞台, 筑牢, 锚定): their metaphor floors
@@ -241,7 +243,7 @@ def test_idioms_sources_parameter():
 # --------------------------------------------------------------------------- metaphors
 def test_every_metaphor_is_one_token_and_found_in_context():
     lexicon = load_wordlist("metaphors")
-    assert lexicon.version == "10" and len(lexicon) >= 900
+    assert lexicon.version == "11" and len(lexicon) >= 900
     families = {lexicon.tags[w].partition(":")[0] for w in lexicon.words}  # every entry has one
     assert families <= {*FAMILIES, "not_metaphor"}
     entries = {w for w in lexicon.words if lexicon.tags[w] != "not_metaphor"}
