@@ -89,6 +89,11 @@ History (overlap P / R on the held-out split unless said otherwise):
   rule and without the genitive head 源): formulas 0.86 / 0.87, idioms 0.93 / 0.83,
   metaphors 0.83 / 0.65 (0.833 / 0.651). The two fresh pools together: formulas
   0.88 / 0.88, idioms 0.92 / 0.83, metaphors 0.85 / 0.63;
+* poolE then **spent on development** (session 25: nested quotations, quoted lists of N个
+  labels, formulas v7, idiom supplement v7, metaphor lexicon v11); after that step poolE
+  formulas 0.94 / 0.95, idioms 0.94 / 0.95, metaphors 0.92 / 0.73, and poolF, measured a
+  second time, formulas 0.87 / 0.89, idioms 0.93 / 0.83, metaphors 0.83 / 0.65: what one
+  pool taught moved the other by at most a point and a half;
 * now: benchmarks/RHETORIC_QUALITY.txt (``--pool`` scores each pool whose pages are at
   hand; pass the second to sixth pools' pages).
 
