@@ -223,3 +223,11 @@ def test_genitive_frame_names_an_abstraction_by_a_thing():
         ["思想之舵", "journey", "frame"],
     ]
     assert load_wordlist("metaphor_genitive_heads").version == "1"
+
+
+def test_a_two_clause_saying_is_found_whatever_mark_divides_it():
+    # jionlp holds 不求有功，但求无过 and 眼观四路，耳听八方 with a full-width comma; pages write
+    # 、 or an ASCII comma too
+    for text in ("不求有功、但求无过", "不求有功,但求无过", "眼观四路、耳听八方"):
+        assert text in idioms(f"他常说{text}。")["item"].tolist()
+    assert idioms("内化于心，外化于行")["item"].tolist() == ["内化于心"]

@@ -25,7 +25,27 @@ def _idiom_automaton() -> Any:
             entries.pop(w, None)
         else:
             entries[w] = ("both", kind) if w in jion else ("supplement", kind)
+    # a two-clause saying is written with whatever mark the page uses between its clauses
+    # (不求有功，但求无过 / 不求有功、但求无过 / 不求有功,但求无过); the dictionaries hold one form
+    for w, value in list(entries.items()):
+        for variant in _clause_variants(w):
+            entries.setdefault(variant, value)
     return base.automaton(entries.items())
+
+
+_CLAUSE_MARKS = ("，", ",", "、", "；")
+
+
+def _clause_variants(word: str) -> list[str]:
+    """Other spellings of a two-clause saying: the mark between its clauses swapped for
+    another (眼观四路，耳听八方 -> 眼观四路、耳听八方), or one put between the two halves of an
+    eight-character entry written without it (不求有功但求无过 -> 不求有功、但求无过)."""
+    marks = [m for m in _CLAUSE_MARKS if m in word]
+    if len(marks) == 1 and word.count(marks[0]) == 1:
+        return [word.replace(marks[0], m) for m in _CLAUSE_MARKS if m != marks[0]]
+    if not marks and len(word) == 8:
+        return [word[:4] + m + word[4:] for m in _CLAUSE_MARKS]
+    return []
 
 
 _SOURCES = ("jionlp", "supplement")
