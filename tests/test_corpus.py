@@ -215,7 +215,10 @@ def test_malformed_jsonl_line_named(tmp_path: Path) -> None:
     (tmp_path / "x.jsonl").write_text(f"{good}\n{{not json\n{good}\n", encoding="utf-8")
     with pytest.raises(MalformedRecordError, match=r"x\.jsonl, line 2"):
         load_corpus(tmp_path / "x.jsonl", errors="raise")
-    with pytest.warns(SkippedInputWarning, match=r"x\.jsonl, line 2: invalid JSON"):
+    with pytest.warns(
+        SkippedInputWarning,
+        match=r"x\.jsonl, line 2: invalid JSON \(Expecting property name enclosed in double quotes, column 2\)",
+    ):
         df = load_corpus(tmp_path / "x.jsonl")
     assert list(df["doc_id"]) == ["x:1", "x:3"]
     assert df.attrs["skipped"] == [
@@ -496,6 +499,24 @@ def test_binary_with_nul_bytes_is_still_binary(tmp_path: Path) -> None:
     (tmp_path / "x.txt").write_bytes(bytes(range(256)) * 40)
     with pytest.raises(BinaryFileError, match=r"x\.txt"):
         load_corpus(tmp_path / "x.txt", errors="raise")
+
+
+def test_stray_nul_bytes_are_dropped_not_the_file(tmp_path: Path) -> None:
+    """A scraped file with a few NUL bytes (padding, a broken write) is text: it is read
+    without them, the encoding column says how many went, and no character is lost."""
+    text = "跟班学习干部赴常州\n" + PARAGRAPH
+    raw = text.encode("utf-8")
+    cut = raw.index("常".encode())
+    (tmp_path / "a.txt").write_bytes(b"\x00" + raw[:cut] + b"\x00\x00" + raw[cut:])
+    (tmp_path / "b.txt").write_bytes(text.encode("gb18030") + b"\x00")
+    good = json.dumps({"id": "r1", "text": PARAGRAPH}, ensure_ascii=False).encode()
+    (tmp_path / "c.jsonl").write_bytes(good + b"\n\x00\n" + good.replace(b"r1", b"r2") + b"\n")
+    df = load_corpus(tmp_path, errors="raise").set_index("path")
+    a, b = df.loc[str(tmp_path / "a.txt")], df.loc[str(tmp_path / "b.txt")]
+    assert a["raw_text"] == text and a["encoding"] == "utf-8 (3 stray NUL bytes dropped)"
+    assert b["raw_text"] == text and b["encoding"] == "gb18030 (1 stray NUL byte dropped)"
+    jsonl = df.loc[str(tmp_path / "c.jsonl")]
+    assert sorted(jsonl["doc_id"]) == ["r1", "r2"]
 
 
 def test_fifo_is_named_not_missing(tmp_path: Path) -> None:

@@ -45,14 +45,34 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
             if encoding == "utf-8-sig":
                 encoding = "utf-8"
             return check_text(text, path), f"{encoding} (BOM)"
-    head = data[:8192]
-    if b"\x00" in head:
-        found = _utf16_without_bom(data)
+    if b"\x00" in data:
+        found = _utf16_without_bom(data) if b"\x00" in data[:8192] else None
         if found is not None:
             return check_text(found[0], path), found[1]
-        raise BinaryFileError(
+        binary = BinaryFileError(
             path, "this is a binary file (it contains NUL bytes), not text; remove it or convert it"
         )
+        nuls = data.count(b"\x00")
+        if nuls > max(_STRAY_NULS, len(data) // 1000):
+            raise binary
+        # A few NUL bytes in otherwise readable text (a scraper's padding, a broken write)
+        # carry no content: the text is read without them, and the encoding says so. Random
+        # binary data holds one NUL in 256 bytes, more than this allows, and what slips
+        # through still has to decode and pass check_text's test for control characters.
+        try:
+            text, encoding = _decode_plain(data.replace(b"\x00", b""), path)
+        except DecodingError:
+            raise binary from None
+        return text, f"{encoding} ({nuls} stray NUL byte{'s' if nuls > 1 else ''} dropped)"
+    return _decode_plain(data, path)
+
+
+# A file may hold this many stray NUL bytes, or one per thousand bytes if that is more.
+_STRAY_NULS = 8
+
+
+def _decode_plain(data: bytes, path: str | Path) -> tuple[str, str]:
+    """Bytes without BOM or NUL: UTF-8 if they decode as it, else the detector's choice."""
     try:
         return check_text(data.decode("utf-8"), path), "utf-8"
     except UnicodeDecodeError:

@@ -292,9 +292,16 @@ class _RecordDocs:
 
 def _json_problem(exc: Exception) -> str:
     if isinstance(exc, json.JSONDecodeError):
-        return f"invalid JSON ({exc.msg})"
+        return f"invalid JSON ({_where(exc)})"
     reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
     return f"unreadable JSON ({reason})"  # a 5,000-digit number, [[[[...
+
+
+def _where(exc: json.JSONDecodeError) -> str:
+    """json's message with its column: its messages that end in "at" ("Invalid control
+    character at", "Unterminated string starting at") expect the position next."""
+    sep = " " if exc.msg.endswith(" at") else ", "
+    return f"{exc.msg}{sep}column {exc.colno}"
 
 
 def read_jsonl(path: Path, encoding: str | None, text_column: str, sink: Sink) -> list[Doc]:
@@ -322,7 +329,7 @@ def read_json(path: Path, encoding: str | None, text_column: str, sink: Sink) ->
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        problem = f"invalid JSON ({exc.msg}, column {exc.colno})"
+        problem = f"invalid JSON ({_where(exc)})"
         raise MalformedRecordError(path, problem, line=exc.lineno) from None
     except (ValueError, RecursionError) as exc:
         raise MalformedRecordError(path, _json_problem(exc)) from None
