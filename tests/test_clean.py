@@ -201,6 +201,25 @@ def test_breadcrumb_lines_in_their_many_wordings_are_removed() -> None:
     assert [(r["kind"], r["line"]) for r in removed] == [("site_footer", i) for i in (1, 2, 3)]
 
 
+def test_accessibility_furniture_of_government_sites_is_removed() -> None:
+    # Taiwanese and mainland government pages open with a skip link, accesskey anchors
+    # (":::") and accessibility switches; a sentence that mentions 无障碍 is kept
+    raw = (
+        "按Enter到主內容區\n"
+        ":::\n"
+        "无障碍浏览| 进入长者模式| 设为首页 | 加入收藏\n"
+        "跳转到主要内容\n"
+        "海峽交流基金會舉辦台商座談\n"
+        ":::\n"
+        "无障碍环境建设是县委党校培训的一个专题。"
+    )
+    text, removed = clean_text(raw, return_removed=True)
+    assert text == "海峡交流基金会举办台商座谈\n无障碍环境建设是县委党校培训的一个专题。"
+    assert [(r["kind"], r["line"]) for r in removed if r["kind"] != "t2s_converted"] == [
+        ("site_footer", i) for i in (1, 2, 3, 4, 6)
+    ]
+
+
 # The rule normalize_whitespace implements, written as the regular expression it replaced (the
 # per-gap loop is several times faster on long lines); the loop must agree with it everywhere.
 _WIDE = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"

@@ -296,7 +296,11 @@ _FOOTER = re.compile(
     r"欢迎您?访问|欢迎光临|本站|网站声明|投稿邮箱|举报电话|违法和不良信息举报|"
     r"当前位置|您的位置|您现在的位置|(?:您|当前|本页|所在)[^:：>\n]{0,6}位置\s*[:：>]|"
     r"扫一扫在手机|【?打印(?:本页)?】|【?关闭(?:窗口)?】|"
-    r"【字体|字体[:：]\s*[大中小])",
+    r"【字体|字体[:：]\s*[大中小]|"
+    # accessibility furniture of government sites: skip links (按Enter到主內容區), the
+    # accesskey anchor ":::" on a line of its own, 无障碍浏览 / 长者模式 switches
+    r"按\s*enter\s*键?(?:到|至)主内容区?|跳转?(?:到|至)主要?内容|:{3}\s*$|"
+    r"无障碍(?:浏览|阅读)|进入长者模式)",
     re.IGNORECASE,
 )
 # Footer phrases found anywhere in a line. Kept apart from the anchored list above (one pattern
