@@ -94,8 +94,14 @@ History (overlap P / R on the held-out split unless said otherwise):
   formulas 0.94 / 0.95, idioms 0.94 / 0.95, metaphors 0.92 / 0.73, and poolF, measured a
   second time, formulas 0.87 / 0.89, idioms 0.93 / 0.83, metaphors 0.83 / 0.65: what one
   pool taught moved the other by at most a point and a half;
+* a **seventh pool** of 112 real pages on 107 sites (session 26: collected the same way by
+  new queries on sectoral cadre classes, speeches and letters, provincial training sites, Hong
+  Kong, Macau and Taiwan press, with copies of every earlier pool and all their sites dropped;
+  ``rhetoric_pool8_annotations.jsonl``, split ``poolG``). First contact at commit 1987bc2
+  (the rhetoric code of session 25's end): formulas 0.80 / 0.91, idioms 0.92 / 0.83,
+  metaphors 0.85 / 0.59 (0.798 / 0.912, 0.922 / 0.827, 0.849 / 0.592);
 * now: benchmarks/RHETORIC_QUALITY.txt (``--pool`` scores each pool whose pages are at
-  hand; pass the second to sixth pools' pages).
+  hand; pass the second to seventh pools' pages).
 
 Every row with a 95% interval is a percentile bootstrap over reports
 (:func:`cadretext.rhetoric.evaluate.bootstrap_interval`): the 62 held-out reports give
@@ -121,16 +127,19 @@ POOL3 = HERE / "rhetoric_pool3_annotations.jsonl"
 POOL4 = HERE / "rhetoric_pool4_annotations.jsonl"
 #: the fourth pool (session 24): the same (split ``poolD``; held out until session 25)
 POOL5 = HERE / "rhetoric_pool5_annotations.jsonl"
-#: the fifth pool (session 25): the same, all of it held out (split ``poolE``)
+#: the fifth pool (session 25): the same (split ``poolE``; spent on development in session 25)
 POOL6 = HERE / "rhetoric_pool6_annotations.jsonl"
 #: the sixth pool (session 25): the same, all of it held out (split ``poolF``)
 POOL7 = HERE / "rhetoric_pool7_annotations.jsonl"
+#: the seventh pool (session 26): the same, all of it held out (split ``poolG``)
+POOL8 = HERE / "rhetoric_pool8_annotations.jsonl"
 POOLS = {
     "second pool": POOL3,
     "third pool": POOL4,
     "fourth pool": POOL5,
     "fifth pool": POOL6,
     "sixth pool": POOL7,
+    "seventh pool": POOL8,
 }
 KINDS = {"formulas": "formula", "idioms": "idiom", "metaphors": "metaphor"}
 

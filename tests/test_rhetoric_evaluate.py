@@ -182,9 +182,8 @@ def test_committed_pool_annotations_hold_item_lists_only_two_coders_per_page():
     keys = {"id", "url", "site", "split", "batch", "coder", "formulas", "idioms", "metaphors",
             "unsure"}  # fmt: skip
     sites: dict[str, set[str]] = {}
-    for name in ("rhetoric_pool3_annotations", "rhetoric_pool4_annotations",
-                 "rhetoric_pool5_annotations", "rhetoric_pool6_annotations",
-                 "rhetoric_pool7_annotations"):  # fmt: skip
+    names = [f"rhetoric_pool{k}_annotations" for k in range(3, 9)]  # in the order collected
+    for name in names:
         rows = [
             json.loads(line) for line in (bench / f"{name}.jsonl").read_text("utf-8").splitlines()
         ]
@@ -197,18 +196,6 @@ def test_committed_pool_annotations_hold_item_lists_only_two_coders_per_page():
             for i in {r["id"] for r in rows}
         )
         sites[name] = {r["site"] for r in rows}
-    assert not sites["rhetoric_pool7_annotations"] & (
-        sites["rhetoric_pool3_annotations"]
-        | sites["rhetoric_pool4_annotations"]
-        | sites["rhetoric_pool5_annotations"]
-        | sites["rhetoric_pool6_annotations"]
-    )
-    assert not sites["rhetoric_pool6_annotations"] & (
-        sites["rhetoric_pool3_annotations"]
-        | sites["rhetoric_pool4_annotations"]
-        | sites["rhetoric_pool5_annotations"]
-    )
-    assert not sites["rhetoric_pool5_annotations"] & (
-        sites["rhetoric_pool3_annotations"] | sites["rhetoric_pool4_annotations"]
-    )
-    assert not sites["rhetoric_pool4_annotations"] & sites["rhetoric_pool3_annotations"]
+    for i, name in enumerate(names[1:], start=1):
+        earlier = set().union(*(sites[n] for n in names[:i]))
+        assert not sites[name] & earlier, name
