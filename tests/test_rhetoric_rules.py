@@ -82,6 +82,19 @@ CASES = [
         "“5加2”“白加黑”，公布“12388”举报电话，“3815”精神",
         ["5加2", "3815"],
     ),
+    # a party congress by its number; people counted; a count of kinds in quotes names a list
+    ("N大+head", "党的七大明确提出，中共八大通过决议，打赢十大攻坚战", ["十大攻坚战"]),
+    (
+        "quoted",
+        "十八户村的“张氏三杰”，“竹林七贤”，做足“四种储备”，抓好“三类人员”",
+        ["四种储备", "三类人员"],
+    ),
+    # 一行 is a travelling party; 百姓 is a word whose 百 counts nothing
+    (
+        "paired",
+        "第三分局、四支部一行71位学员，一片叶子富一方百姓，推进一村一品",
+        ["一村一品"],
+    ),
     (
         "known",
         "坚持八八战略，编制十四五规划，回顾十一五，推进多规合一",

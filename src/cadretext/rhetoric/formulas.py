@@ -88,10 +88,13 @@ _INNER_NUMERALS = "二三四五六七八九十两双百千万"
 _RE_QUOTED_INNER = re.compile(f"[{base.CJK}]{{1,3}}[{_INNER_NUMERALS}][{base.CJK}]{{1,2}}")
 _NOT_BEFORE_INNER = set("第期周初高大星礼拜每这那几各")  # 第三方, 星期五, 初三, 高三
 _PLACE_UNITS = set("省市区县州镇乡村国")
+_PERSONS_COUNTED = set("杰贤英雄侠")
 
 
 _RE_QUOTED_LONG = re.compile(f"[{_NUM_PAIRED}][{base.CJK}]{{1,6}}")
 _RE_QUOTED_GE = re.compile(f"[二三四五六七八九十两]个[{base.CJK}]{{2,5}}")
+# “四种储备”, “三类人员”: a quoted count of kinds names a list, as “N个X” does
+_RE_QUOTED_KIND = re.compile(f"[二三四五六七八九十两][种类][{base.CJK}]{{2,4}}")
 _PAIRED_SEG = f"([^{_NUM_PAIRED}\\W\\d]{{1,2}})"
 _RE_QUOTED_PAIRED = re.compile(f"[{_NUM_PAIRED}]{_PAIRED_SEG}[{_NUM_PAIRED}]{_PAIRED_SEG}")
 # “十七大” (a party congress), “十七大精神解读” (what follows a congress of two numerals is about
@@ -138,6 +141,8 @@ def _quoted_inner_numeral(inner: str) -> bool:
     i = at[0]
     if inner[i - 1] in _NOT_BEFORE_INNER or inner[i + 1 :] in _PLACE_UNITS:
         return False  # 第三方, 星期五; “内五区”: five districts counted
+    if inner[i + 1] in _PERSONS_COUNTED:
+        return False  # “张氏三杰”, “竹林七贤”: people, not a label of measures
     return not (_ordinary_word(inner[i - 1 : i + 1]) or _ordinary_word(inner[i : i + 2]))
 
 
@@ -185,6 +190,8 @@ def _paired_candidates(text: str, freq: dict[str, int]) -> list[tuple[int, int, 
                     continue
                 if segs and text[pos] == "双" and text[i] != "双":
                     continue
+                if segs and text[pos] in "百千万" and _ordinary_word(text[pos : pos + 2]):
+                    continue  # 一方百姓: 百姓 is a word, its 百 counts nothing
                 for n in (1, 2):
                     seg = text[pos + 1 : pos + 1 + n]
                     if len(seg) == n and _segment_ok(seg, last=bool(segs)):
@@ -209,6 +216,8 @@ def _paired_candidates(text: str, freq: dict[str, int]) -> list[tuple[int, int, 
                 continue  # 一家三口, 一户五人: people counted
             if all(seg in _DIRECTIONS for seg in segs):
                 continue  # 一北一南, 一东一西: a description of where things are
+            if text[end - 2 : end] == "一行":
+                continue  # 第四支部一行71位学员: 一行 is the party that travels
             out.append((i, end, len(segs)))
     return out
 
@@ -339,6 +348,8 @@ def rule_da(ctx: Context) -> list[Span]:
             continue
         if toks[0] in tables.da_not_heads or toks[0][0] in "的和与及是在":
             continue
+        if text[max(0, s - 2) : s] in ("党的", "中共") or text[s - 1 : s] == "党":
+            continue  # 党的七大明确提出, 中共八大: a party congress, whatever follows
         if _counts_a_list(text, s, _NUMERAL_VALUES[m.group(1)]):
             continue  # 毛家川、甜水堡、甜水南三大煤矿: the three just listed, counted
         head = toks[0]
@@ -460,7 +471,7 @@ def _quoted_label(inner: str, in_list: bool = False) -> bool:
     list, N个X too (“两个上台阶、四个走前列”: a whole “N个X” is :func:`rule_ge`'s)."""
     if not inner or _quoted_not_formula(inner):
         return False
-    if in_list and _RE_QUOTED_GE.fullmatch(inner):
+    if (in_list and _RE_QUOTED_GE.fullmatch(inner)) or _RE_QUOTED_KIND.fullmatch(inner):
         return True
     short = _RE_QUOTED_SHORT.fullmatch(inner) and not any(c in _SEG_BAD for c in inner[1:])
     return bool(
