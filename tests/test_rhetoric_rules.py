@@ -206,7 +206,19 @@ def test_idiom_supplement_version_5():
 def test_idiom_supplement_version_7():
     text = "他百忙之中来到村里，做到内化于心，开阔眼界，走遍东西南北，谈治国理政。"
     assert idioms(text)["item"].tolist() == ["百忙之中", "内化于心"]
-    assert load_wordlist("idioms_supplement").version == "7"
+
+
+def test_idiom_supplement_version_8_and_sayings_written_without_their_mark():
+    text = "要学懂弄通，人心齐泰山移，吃水不忘挖井人，此情此景遥不可及；我们人心齐，泰山移。"
+    assert idioms(text)["item"].tolist() == [
+        "学懂弄通",
+        "人心齐泰山移",
+        "吃水不忘挖井人",
+        "此情此景",
+        "遥不可及",
+        "人心齐，泰山移",
+    ]
+    assert load_wordlist("idioms_supplement").version == "8"
 
 
 def test_idiom_supplement_version_6():

@@ -38,11 +38,15 @@ _CLAUSE_MARKS = ("，", ",", "、", "；")
 
 def _clause_variants(word: str) -> list[str]:
     """Other spellings of a two-clause saying: the mark between its clauses swapped for
-    another (眼观四路，耳听八方 -> 眼观四路、耳听八方), or one put between the two halves of an
+    another (眼观四路，耳听八方 -> 眼观四路、耳听八方) or left out when each clause has three
+    characters or more (人心齐，泰山移 -> 人心齐泰山移), or one put between the two halves of an
     eight-character entry written without it (不求有功但求无过 -> 不求有功、但求无过)."""
     marks = [m for m in _CLAUSE_MARKS if m in word]
     if len(marks) == 1 and word.count(marks[0]) == 1:
-        return [word.replace(marks[0], m) for m in _CLAUSE_MARKS if m != marks[0]]
+        swapped = [word.replace(marks[0], m) for m in _CLAUSE_MARKS if m != marks[0]]
+        left, right = word.split(marks[0])
+        joined = [left + right] if min(len(left), len(right)) >= 3 else []
+        return swapped + joined
     if not marks and len(word) == 8:
         return [word[:4] + m + word[4:] for m in _CLAUSE_MARKS]
     return []
