@@ -100,6 +100,11 @@ History (overlap P / R on the held-out split unless said otherwise):
   ``rhetoric_pool8_annotations.jsonl``, split ``poolG``). First contact at commit 1987bc2
   (the rhetoric code of session 25's end): formulas 0.80 / 0.91, idioms 0.92 / 0.83,
   metaphors 0.85 / 0.59 (0.798 / 0.912, 0.922 / 0.827, 0.849 / 0.592);
+* poolG then **spent on development** (session 26: formula grammar for congresses, 一行,
+  counted people and quoted counts of kinds; idiom supplement v8; metaphor lexicon v12 with 13
+  ambiguous entries made plain); after that step poolG formulas 0.85 / 0.93, idioms
+  0.93 / 0.94, metaphors 0.89 / 0.80, and poolF, measured a fourth time with no decision taken
+  on it, formulas 0.869 / 0.902, idioms 0.932 / 0.836, metaphors 0.821 / 0.680;
 * now: benchmarks/RHETORIC_QUALITY.txt (``--pool`` scores each pool whose pages are at
   hand; pass the second to seventh pools' pages).
 
