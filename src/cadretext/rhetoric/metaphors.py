@@ -385,8 +385,8 @@ def metaphors(
     >>> df = metaphors("到党校充电加油，取到真经。部队官兵在训练场练兵。学员们争当“店小二”。")
     >>> df[["item", "domain", "rule"]].values.tolist()
     [['充电', 'energy', 'lexicon'], ['加油', 'energy', 'context'], ['真经', 'journey', 'lexicon'], ['店小二', 'people', 'lexicon']]
-    >>> metaphors("在乡村振兴一线练兵。")[["item", "rule"]].values.tolist()
-    [['一线', 'context'], ['练兵', 'context']]
+    >>> metaphors("在乡村振兴的战场上练兵。")[["item", "rule"]].values.tolist()
+    [['战场', 'context'], ['练兵', 'context']]
     """
     if isinstance(rules, str):
         rules = (rules,)
