@@ -70,6 +70,8 @@ def _tables() -> _Tables:
 
 _CN_NUM = "〇零一二三四五六七八九十百两"
 _RE_GE = re.compile(rf"([{_CN_NUM[2:]}]{{1,2}})个")
+# after N个 + head, one of these makes the whole a count of places (两个革命中心)
+_PLACE_NOUNS = ("中心", "圣地", "根据地", "基地", "老区", "地区", "城市")
 _RE_DA = re.compile("([两三四五六七八九十])大")
 _RE_POLICY = re.compile(r"(\d{1,3}|[一二三四五六七八九十百两]{1,3})([条项件招张])")
 _RE_DIGIT_PLUS = re.compile(
@@ -302,6 +304,8 @@ def rule_ge(ctx: Context) -> list[Span]:
         head = next((h for h in _tables().ge_heads if rest.startswith(h)), None)
         if head and m.group(1) == "一" and rest[len(head) : len(head) + 1] == "的":
             continue  # 一个伟大的时代, 一个革命的...: a noun phrase, not 一个中心
+        if head and rest[len(head) :].startswith(_PLACE_NOUNS):
+            continue  # 两个革命中心, 两个革命根据地: places counted, not 两个维护
         if head:
             out.append((s, m.end() + len(head), "N个+head"))
             continue
