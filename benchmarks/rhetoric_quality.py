@@ -105,8 +105,15 @@ History (overlap P / R on the held-out split unless said otherwise):
   ambiguous entries made plain); after that step poolG formulas 0.85 / 0.93, idioms
   0.93 / 0.94, metaphors 0.89 / 0.80, and poolF, measured a fourth time with no decision taken
   on it, formulas 0.869 / 0.902, idioms 0.932 / 0.836, metaphors 0.821 / 0.680;
+* an **eighth pool** of 111 real pages on 102 sites (session 27: collected the same way by
+  new queries on further sectors (railways, courts, procuratorates, prisons, supply
+  cooperatives), speech and essay genres, and cities and training sites not queried before,
+  with copies of every earlier pool and all their sites dropped;
+  ``rhetoric_pool9_annotations.jsonl``, split ``poolH``). First contact at commit 2830156 (the
+  rhetoric code of session 26's end): formulas 0.835 / 0.899, idioms 0.947 / 0.863,
+  metaphors 0.855 / 0.599;
 * now: benchmarks/RHETORIC_QUALITY.txt (``--pool`` scores each pool whose pages are at
-  hand; pass the second to seventh pools' pages).
+  hand; pass the second to eighth pools' pages).
 
 Every row with a 95% interval is a percentile bootstrap over reports
 (:func:`cadretext.rhetoric.evaluate.bootstrap_interval`): the 62 held-out reports give
@@ -138,6 +145,8 @@ POOL6 = HERE / "rhetoric_pool6_annotations.jsonl"
 POOL7 = HERE / "rhetoric_pool7_annotations.jsonl"
 #: the seventh pool (session 26): the same, all of it held out (split ``poolG``)
 POOL8 = HERE / "rhetoric_pool8_annotations.jsonl"
+#: the eighth pool (session 27): the same (split ``poolH``)
+POOL9 = HERE / "rhetoric_pool9_annotations.jsonl"
 POOLS = {
     "second pool": POOL3,
     "third pool": POOL4,
@@ -145,6 +154,7 @@ POOLS = {
     "fifth pool": POOL6,
     "sixth pool": POOL7,
     "seventh pool": POOL8,
+    "eighth pool": POOL9,
 }
 KINDS = {"formulas": "formula", "idioms": "idiom", "metaphors": "metaphor"}
 
