@@ -97,6 +97,16 @@ CASES = [
         "第三分局、四支部一行71位学员，一片叶子富一方百姓，推进一村一品",
         ["一村一品"],
     ),
+    # a policy package nicknamed by its count of articles in digits; a run of different
+    # numerals naming tiers; not an article cited by number, a repeated numeral or five li
+    (
+        "quoted",
+        "落实“30条举措”“稳经济41条”，实施“十百千万人才培养工程”，依照“第3条”，"
+        "“万万千千的人”，“五里拉帕送君琳”",
+        ["30条举措", "稳经济41条", "十百千万人才培养工程"],
+    ),
+    # counts of a report's own key words and districts (version 5 of formula_da_not_heads)
+    ("N大+head", "聚焦三大关键词，划分为四大片区，打赢十大攻坚战", ["十大攻坚战"]),
     (
         "known",
         "坚持八八战略，编制十四五规划，回顾十一五，推进多规合一",
@@ -130,6 +140,10 @@ def test_not_formula_entries_are_dropped_even_when_a_rule_takes_them():
     assert [doc.text[s:e] for s, e, _ in formulas.RULES["quoted"](ctx)] == ["双赢"]
     assert formulas.formula_spans(doc) == []
     assert "双赢" in load_wordlist("formulas").words
+    # nor a span that such a word begins: 千禧 (millennium) counts nothing in 千禧一代
+    doc = base.Doc(0, "高扬“千禧”帆，千禧一代是最具创新热情的青年，坚持“两山”理念")
+    assert formulas.RULES["paired"](formulas.Context(doc))  # the shape alone takes 千禧一代
+    assert [doc.text[s:e] for s, e, _ in formulas.formula_spans(doc)] == ["两山"]
     assert load_wordlist("formulas").tags["双赢"] == "not_formula"
 
 

@@ -28,7 +28,8 @@ _PRE_BAD = set("0123456789〇零一二三四五六七八九十百千万亿两第
 # characters that cannot be part of a formula's short segments (function words, units, time)
 _SEG_BAD = set(
     "的了和与及或是在有对为把被等也都就而并从向到于以之其个名位些样起定直次天年月日夜周时分"
-    "秒岁元万亿千百多余第点批种又届间栋层座"  # 间栋层座: measure words (一栋两层楼, 三间牌楼)
+    # 间栋层座里: measure words (一栋两层楼, 三间牌楼, “五里拉帕送君琳”: five li of road)
+    "秒岁元万亿千百多余第点批种又届间栋层座里"
 )
 _DIRECTIONS = set("东西南北上下左右前后内外中")
 _QUANT_PAIR = set("年月日天夜周时次回遍趟个名位口元斤米里亩吨岁步点地方季餐家户")
@@ -97,6 +98,14 @@ _RE_QUOTED_LONG = re.compile(f"[{_NUM_PAIRED}][{base.CJK}]{{1,6}}")
 _RE_QUOTED_GE = re.compile(f"[二三四五六七八九十两]个[{base.CJK}]{{2,5}}")
 # “四种储备”, “三类人员”: a quoted count of kinds names a list, as “N个X” does
 _RE_QUOTED_KIND = re.compile(f"[二三四五六七八九十两][种类][{base.CJK}]{{2,4}}")
+# “稳经济41条”, “金融16条”, “30条举措”: the nickname of a policy package by its count of
+# articles, written in digits (the same in Chinese numerals, “招商十条”, is an inner numeral)
+_RE_QUOTED_ARTICLES = re.compile(
+    f"[{base.CJK}]{{1,6}}(?<!第)[1-9]\\d{{0,2}}条|[1-9]\\d{{0,2}}条[{base.CJK}]{{2,4}}"
+)
+# “十百千万人才培养工程”, “百千万工程”: a run of three or four different numerals labels the tiers
+# of a program
+_RE_QUOTED_NUMERAL_RUN = re.compile(f"([十百千万]{{3,4}})[{base.CJK}]{{2,8}}")
 _PAIRED_SEG = f"([^{_NUM_PAIRED}\\W\\d]{{1,2}})"
 _RE_QUOTED_PAIRED = re.compile(f"[{_NUM_PAIRED}]{_PAIRED_SEG}[{_NUM_PAIRED}]{_PAIRED_SEG}")
 # “十七大” (a party congress), “十七大精神解读” (what follows a congress of two numerals is about
@@ -473,9 +482,14 @@ def rule_quoted(ctx: Context) -> list[Span]:
 def _quoted_label(inner: str, in_list: bool = False) -> bool:
     """The whole of a quotation (or of one part of a quoted list) is a formula's label; in a
     list, N个X too (“两个上台阶、四个走前列”: a whole “N个X” is :func:`rule_ge`'s)."""
+    run = _RE_QUOTED_NUMERAL_RUN.fullmatch(inner)
+    if run and len(set(run.group(1))) == len(run.group(1)):  # not “万万千千的人”
+        return True  # before the counts of people: “十百千万人才培养工程” counts no 人
     if not inner or _quoted_not_formula(inner):
         return False
     if (in_list and _RE_QUOTED_GE.fullmatch(inner)) or _RE_QUOTED_KIND.fullmatch(inner):
+        return True
+    if _RE_QUOTED_ARTICLES.fullmatch(inner):
         return True
     short = _RE_QUOTED_SHORT.fullmatch(inner) and not any(c in _SEG_BAD for c in inner[1:])
     return bool(
@@ -520,16 +534,18 @@ def formula_spans(doc: base.Doc, known: str | None = "formulas") -> list[Span]:
     """``(start, end, rule)`` of the formulas in one document: every rule of :data:`RULES`,
     overlaps resolved leftmost-longest, numeral idioms (三心二意, 四面八方; but not the
     productive shapes, 三位一体) and the list's
-    ``not_formula`` entries (双赢, 双方) dropped."""
+    ``not_formula`` entries (双赢, 双方) dropped, with the spans they begin (千禧一代: the
+    numeral of 千禧 counts nothing, so the shape N X N Y is not there)."""
     ctx = Context(doc, known)
     cands = [span for rule in RULES.values() for span in rule(ctx)]
     idioms_set = _idiom_words()
-    _, not_formulas = _known_formulas(known)
+    _, not_formula_words = _known_formulas(known)
+    not_formulas = tuple(not_formula_words)
     return [
         (s, e, r)
         for s, e, r in base.longest_first(cands)
         if (doc.text[s:e] not in idioms_set or r == "productive")
-        and doc.text[s:e] not in not_formulas
+        and not doc.text.startswith(not_formulas, s, e)
     ]
 
 
