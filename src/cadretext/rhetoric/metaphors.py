@@ -127,6 +127,7 @@ class _Lexicon:
     genitive_heads: dict[str, str]  # genitive head -> family
     cues: dict[str, frozenset[str]]  # family -> literal cue words
     version: str
+    terms: frozenset[str] = frozenset()  # the domain lexicon's terms: quoted, they are terms
 
 
 @lru_cache(maxsize=8)
@@ -166,6 +167,7 @@ def _lexicon(name: str) -> _Lexicon:
         genitive_heads={h: gen_wl.tags.get(h, "other") for h in gen_wl.words},
         cues={f: frozenset(ws) for f, ws in cues.items()},
         version=wl.version,
+        terms=frozenset(load_wordlist("domain_words").words) - families.keys(),
     )
 
 
@@ -302,6 +304,9 @@ def _doc_metaphors(doc: base.Doc, lex: _Lexicon, rules: frozenset[str]) -> list[
                 _frame_before(text, s - 1, s0)
                 and word not in base.jionlp_idioms()
                 and not word.endswith("员")  # 当好“宣传员”: a real role, not a figure
+                # 是邮政事业发展的“关键少数”, 「形式主义」问题: a political term or a program
+                # name of the domain lexicon, quoted as a term, not a figure
+                and word not in lex.terms
                 and _common_noun(word)  # 当作工作的“第一需要”: a phrase, not a figure
             ):
                 cands.append((s, e, (lex.families.get(word, "other"), "frame")))
