@@ -112,6 +112,12 @@ History (overlap P / R on the held-out split unless said otherwise):
   ``rhetoric_pool9_annotations.jsonl``, split ``poolH``). First contact at commit 2830156 (the
   rhetoric code of session 26's end): formulas 0.835 / 0.899, idioms 0.947 / 0.863,
   metaphors 0.855 / 0.599;
+* poolH then **spent on development** (session 27: quoted packages named by their count of
+  articles and quoted runs of numerals, formulas v8, idiom supplement v9, metaphor lexicon v13,
+  a quoted domain term no frame figure); after that step poolH formulas 0.917 / 0.946, idioms
+  0.954 / 0.938, metaphors 0.905 / 0.709, and poolF, measured a fifth time with no decision
+  taken on it, formulas 0.869 / 0.902, idioms 0.933 / 0.843, metaphors 0.817 / 0.688; the 62
+  held-out reports, metaphors 0.72 / 0.57 (from 0.75 / 0.60);
 * now: benchmarks/RHETORIC_QUALITY.txt (``--pool`` scores each pool whose pages are at
   hand; pass the second to eighth pools' pages).
 
