@@ -283,3 +283,10 @@ def test_a_two_clause_saying_is_found_whatever_mark_divides_it():
     for text in ("不求有功、但求无过", "不求有功,但求无过", "眼观四路、耳听八方"):
         assert text in idioms(f"他常说{text}。")["item"].tolist()
     assert idioms("内化于心，外化于行")["item"].tolist() == ["内化于心"]
+
+
+def test_metaphor_lexicon_version_13_hubs_of_transport_are_literal():
+    # 枢纽 (a hub) is a figure for a person or an office, not in the names of real hubs
+    text = "社区书记是连接群众与政府的枢纽。加快国家物流枢纽建设，建设交通枢纽城市，发展枢纽经济。"
+    assert metaphors(text)["item"].tolist() == ["枢纽"]
+    assert load_wordlist("metaphors").version == "13"
