@@ -118,8 +118,14 @@ History (overlap P / R on the held-out split unless said otherwise):
   0.954 / 0.938, metaphors 0.905 / 0.709, and poolF, measured a fifth time with no decision
   taken on it, formulas 0.869 / 0.902, idioms 0.933 / 0.843, metaphors 0.817 / 0.688; the 62
   held-out reports, metaphors 0.72 / 0.57 (from 0.75 / 0.60);
+* a **ninth pool** of 116 real pages on 113 sites (session 27, after that step: collected the
+  same way by new queries on state enterprises (banks, mines, ports, publishers), genres of
+  self-criticism and family letters, and border and island regions, with copies of every
+  earlier pool and all their sites dropped; ``rhetoric_pool10_annotations.jsonl``, split
+  ``poolI``, **all held out**). First contact at commit 0aa3281: formulas 0.915 / 0.890,
+  idioms 0.965 / 0.860, metaphors 0.788 / 0.634;
 * now: benchmarks/RHETORIC_QUALITY.txt (``--pool`` scores each pool whose pages are at
-  hand; pass the second to eighth pools' pages).
+  hand; pass the second to ninth pools' pages).
 
 Every row with a 95% interval is a percentile bootstrap over reports
 (:func:`cadretext.rhetoric.evaluate.bootstrap_interval`): the 62 held-out reports give
@@ -153,6 +159,8 @@ POOL7 = HERE / "rhetoric_pool7_annotations.jsonl"
 POOL8 = HERE / "rhetoric_pool8_annotations.jsonl"
 #: the eighth pool (session 27): the same (split ``poolH``)
 POOL9 = HERE / "rhetoric_pool9_annotations.jsonl"
+#: the ninth pool (session 27): the same, all of it held out (split ``poolI``)
+POOL10 = HERE / "rhetoric_pool10_annotations.jsonl"
 POOLS = {
     "second pool": POOL3,
     "third pool": POOL4,
@@ -161,6 +169,7 @@ POOLS = {
     "sixth pool": POOL7,
     "seventh pool": POOL8,
     "eighth pool": POOL9,
+    "ninth pool": POOL10,
 }
 KINDS = {"formulas": "formula", "idioms": "idiom", "metaphors": "metaphor"}
 

@@ -182,7 +182,7 @@ def test_committed_pool_annotations_hold_item_lists_only_two_coders_per_page():
     keys = {"id", "url", "site", "split", "batch", "coder", "formulas", "idioms", "metaphors",
             "unsure"}  # fmt: skip
     sites: dict[str, set[str]] = {}
-    names = [f"rhetoric_pool{k}_annotations" for k in range(3, 10)]  # in the order collected
+    names = [f"rhetoric_pool{k}_annotations" for k in range(3, 11)]  # in the order collected
     for name in names:
         rows = [
             json.loads(line) for line in (bench / f"{name}.jsonl").read_text("utf-8").splitlines()
