@@ -751,3 +751,33 @@ def test_site_under_the_date_is_one_name_not_authors_or_an_issue() -> None:
     assert (
         extract_metadata(f"标题一二三四五\n2024-11-27\n某某研究 2024年5期\n{body}")["site"] is None
     )
+
+
+def test_undecodable_file_name_and_surrogates_in_fields_load(tmp_path: Path) -> None:
+    # a file name in a legacy encoding reaches Python as lone surrogates, which pandas' Arrow
+    # strings refuse: the name comes back with its bytes escaped, fields with U+FFFD
+    text = "市委组织部选派年轻干部赴杭州跟班学习半年。"
+    (tmp_path / os.fsdecode(b"gbk\xb8\xc9\xb2\xbf.txt")).write_text(text, encoding="utf-8")
+    record = '{"id": "r1", "title": "题\\ud800目", "text": "' + text + '"}\n'
+    (tmp_path / "r.jsonl").write_text(record, encoding="utf-8")
+    df = load_corpus(tmp_path)
+    name = b"gbk\xb8\xc9\xb2\xbf".decode("utf-8", "backslashreplace")  # \xc9\xb2 is UTF-8
+    assert sorted(df["doc_id"]) == [name, "r1"] and "\\xb8" in name
+    assert df.loc[df["doc_id"] == "r1", "title"].item() == "题\ufffd目"
+    assert all(p.endswith((".txt", ".jsonl")) for p in df["path"])
+    df.to_json(tmp_path / "out.json")  # every string column can be written as UTF-8
+
+
+def test_csv_with_semicolons_and_a_text_that_is_not_text(tmp_path: Path) -> None:
+    text = "市委组织部选派年轻干部赴杭州跟班学习半年。"
+    (tmp_path / "a.csv").write_text(
+        f'id;text\n1;"{text}\n第二段"\n2;{text}\n', encoding="utf-8-sig"
+    )
+    df = load_corpus(tmp_path / "a.csv")
+    assert df["doc_id"].tolist() == ["1", "2"] and df["text"].iloc[0].endswith("第二段")
+    (tmp_path / "b.jsonl").write_text(
+        '{"id": "x", "text": 12345}\n{"id": "y", "text": "' + text + '"}\n'
+    )
+    with pytest.warns(SkippedInputWarning, match=r"b.jsonl, line 1: column 'text' holds a number"):
+        df = load_corpus(tmp_path / "b.jsonl")
+    assert df["doc_id"].tolist() == ["y"]

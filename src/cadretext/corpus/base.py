@@ -3,6 +3,8 @@ the sink that collects skipped records."""
 
 from __future__ import annotations
 
+import os
+import re
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +13,22 @@ from ..errors import (
     CadretextError,
     MalformedRecordError,
 )
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(value: Any) -> Any:
+    """``value`` as it can be stored in a table and written out: a string holding lone
+    surrogates, which pandas' Arrow strings and UTF-8 refuse, gets them replaced. A file name's
+    undecodable bytes (which Python keeps as the surrogates U+DC80-U+DCFF) come back as
+    backslash escapes (``name\\xff.txt``), any other lone surrogate as U+FFFD. Anything else is
+    returned unchanged."""
+    if not isinstance(value, str) or _SURROGATE.search(value) is None:
+        return value
+    try:
+        return os.fsencode(value).decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no file name decoding makes (JSON's "\ud800")
+        return _SURROGATE.sub("\ufffd", value)
 
 
 class SkippedInputWarning(UserWarning):

@@ -23,7 +23,7 @@ from ..errors import (
     ParameterError,
     UnsupportedFormatError,
 )
-from .base import Doc, Sink, missing, skip
+from .base import Doc, Sink, missing, skip, without_surrogates
 from .decode import read_text_file
 from .duplicates import flag_near_duplicates
 from .metadata import extract_metadata, normalise_date
@@ -336,6 +336,8 @@ def _build_frame(
         for field in ("title", "source", "site"):
             if missing(meta.get(field)) and header.get(field):
                 meta[field] = header[field]
+        # names and fields may hold lone surrogates (undecodable file names, JSON's "\udc80")
+        meta = {without_surrogates(k): without_surrogates(v) for k, v in meta.items()}
         given_date = meta.pop("date", None)  # the manifest's or the record's own
         date, date_precision, date_source = find_date(
             doc.raw_text,
@@ -345,7 +347,7 @@ def _build_frame(
         )
         if date is None and not missing(given_date):
             date, date_source = normalise_date(given_date), "manifest"  # kept as given
-        doc_id = str(meta.pop("doc_id", None) or doc.doc_id)
+        doc_id = without_surrogates(str(meta.pop("doc_id", None) or doc.doc_id))
         if doc_id in used_ids:
             # the next free "<id>~n": an input may itself hold an id of that shape
             base = doc_id
@@ -369,7 +371,7 @@ def _build_frame(
             "program_type": meta.pop("program_type", None),
             "text": text,
             "raw_text": doc.raw_text if audit else None,
-            "path": doc.path,
+            "path": without_surrogates(doc.path),
             "site": meta.pop("site", None),
             "encoding": doc.encoding,
             "n_chars": len(text),

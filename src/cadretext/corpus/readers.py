@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -53,7 +54,13 @@ def _record_doc(
     record: dict[str, Any], path: Path, line: int, text_column: str, encoding: str
 ) -> Doc:
     value = record.get(text_column)
-    if not isinstance(value, str) or not value.strip():
+    if value is not None and not isinstance(value, str):
+        kind = {bool: "true/false", int: "a number", float: "a number", list: "a list"}.get(
+            type(value), "an object"
+        )
+        problem = f"column {text_column!r} holds {kind}, not text"
+        raise MalformedRecordError(path, problem, line=line)
+    if value is None or not value.strip():
         raise MalformedRecordError(path, f"record has no text in column {text_column!r}", line=line)
     doc_id = next((str(record[k]) for k in _ID_KEYS if record.get(k) not in (None, "")), None)
     meta = {
@@ -350,7 +357,9 @@ def read_json(path: Path, encoding: str | None, text_column: str, sink: Sink) ->
 
 def read_csv(path: Path, encoding: str | None, text_column: str, sink: Sink) -> list[Doc]:
     def parse(stream: Any, used: str, problems: _Problems) -> list[Doc]:
-        reader = csv.reader(stream)
+        lines = iter(stream)
+        first = next(lines, "")
+        reader = csv.reader(itertools.chain([first], lines), delimiter=_delimiter(first))
         try:
             header = [h.strip().lstrip("\ufeff") for h in next(reader)]
         except (StopIteration, csv.Error) as exc:
@@ -404,3 +413,12 @@ def read_csv(path: Path, encoding: str | None, text_column: str, sink: Sink) -> 
 
 
 _CSV_FIELD_LIMIT = 2**31 - 1  # the largest value the C long of every platform holds
+
+
+def _delimiter(header: str) -> str:
+    """The field separator of a CSV file, read off its header line: a comma when the header has
+    one, else a semicolon, tab or bar (what spreadsheets write in locales whose decimal mark is
+    the comma: ``id;text``), else a comma."""
+    if "," in header:
+        return ","
+    return next((d for d in ";\t|" if d in header), ",")
