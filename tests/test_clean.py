@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
@@ -427,3 +428,16 @@ def test_spam_header_removed_prose_that_names_its_words_kept() -> None:
     lower = "\n".join([body, body, body, spam])
     assert clean_text(lower) == lower
     assert clean_text(spam + "。\n" + body).startswith(spam)
+
+
+def test_audit_of_a_removed_line_with_a_lone_surrogate_can_be_written() -> None:
+    # the removed line is quoted as the file has it, but a lone surrogate (recorded on its own)
+    # is U+FFFD there: the report writes the audit as UTF-8
+    text, removed = clean_text(
+        "干部培训开班。\n版权所有\udc81：某某网站\n正文。", return_removed=True
+    )
+    assert text == "干部培训开班。\n正文。"
+    assert {"kind": "surrogate", "text": "U+DC81", "line": 2} in removed
+    footer = next(r for r in removed if r["kind"] == "site_footer")
+    assert footer["text"] == "版权所有\ufffd：某某网站" and footer["line"] == 2
+    json.dumps(removed, ensure_ascii=False).encode("utf-8")

@@ -111,6 +111,7 @@ def test_format_table_keeps_a_named_index_as_a_column() -> None:
 
 
 def test_figures_are_numbered_with_caption_and_alt_text(tmp_path: Path) -> None:
+    plt.close("all")  # figures another test left open are not this page's
     page, shown = _page(tmp_path)
     for i in range(2):
         fig, ax = plt.subplots()
@@ -178,3 +179,18 @@ def test_documents_are_labelled_by_title_and_labels_are_unique() -> None:
     assert labels[2] == labels[0] + " (2)"
     assert len(set(labels)) == 3
     assert all(re.fullmatch(r"[^\n]+", label) for label in labels)
+
+
+def test_a_glyph_the_cjk_font_lacks_is_drawn_without_a_warning_on_the_page(tmp_path: Path) -> None:
+    # U+FFFD (undecodable bytes in a title) comes from DejaVu Sans; a character no font has is
+    # drawn as a box without the warning being printed on the page
+    import warnings
+
+    page, shown = _page(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for label in ("题\ufffd目", "表情\U0001f600"):
+            fig, ax = plt.subplots()
+            ax.set_title(label)
+            page.figure(fig, "A title.")
+    assert len(shown) == 2

@@ -582,8 +582,12 @@ def clean_text(
             removed.append({"kind": "t2s_converted", "text": f"{n} characters", "line": None})
         text = converted
     if remove_boilerplate:
+        # the audit quotes removed lines as the file has them, lone surrogates excepted (they
+        # are recorded on their own above, and no UTF-8 writer takes them)
         raw_lines = (
-            [] if removed is None else raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            []
+            if removed is None
+            else _SURROGATE.sub("\ufffd", raw).replace("\r\n", "\n").replace("\r", "\n").split("\n")
         )
         text = _strip_boilerplate(text, removed, raw_lines)
     if normalize:

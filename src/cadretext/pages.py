@@ -28,6 +28,7 @@ import html
 import io
 import json
 import re
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -314,7 +315,13 @@ class Page:
         # more (a quarter of the time of saving). Others are cropped, so no label is cut off.
         tight = None if fig.get_layout_engine() is not None else "tight"
         # no timestamp or software tag in the PNG: the same figure gives the same bytes
-        fig.savefig(buf, format="png", dpi=dpi, bbox_inches=tight, metadata={"Software": None})
+        with warnings.catch_warnings():
+            # a character no font has (a rare ideograph, an emoji) is drawn as a box; the
+            # warning would be printed on the page, where it says nothing about the corpus
+            warnings.filterwarnings(
+                "ignore", message="Glyph .* missing from font", category=UserWarning
+            )
+            fig.savefig(buf, format="png", dpi=dpi, bbox_inches=tight, metadata={"Software": None})
         plt.close(fig)
         self._figures += 1
         data = base64.b64encode(buf.getvalue()).decode("ascii")

@@ -60,7 +60,9 @@ def setup_cjk_font() -> str:
     sans = [name, *[f for f in plt.rcParams["font.sans-serif"] if f != name]]
     plt.rcParams.update(
         {
-            "font.family": "sans-serif",
+            # matplotlib's own DejaVu Sans after it: a glyph Noto Sans SC lacks (U+FFFD, which
+            # stands for undecodable bytes in titles) is drawn from it, not as a warning
+            "font.family": [name, "DejaVu Sans"],
             "font.sans-serif": sans,
             "axes.unicode_minus": False,  # the CJK font's minus sign; avoids a glyph warning
             "figure.dpi": 100,
