@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import io
 import json
 import math
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -385,6 +387,28 @@ def test_cli_keyness(tmp_path: Path, capsys) -> None:
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert records[0]["term"] == "跟班学习"
     assert cli.main([*argv[:-1], "nonexistent", "--no-cache"]) == 2
+
+
+def test_cli_keyness_of_an_unlabelled_folder_groups_by_predicted_type(
+    tmp_path: Path, capsys
+) -> None:
+    # no manifest: the program types come from the default classifier, as in the report, and
+    # stderr says so; a column other than program_type must hold values
+    from cadretext import cli
+
+    folder = tmp_path / "reports"
+    shutil.copytree(SEEDS, folder, ignore=shutil.ignore_patterns("manifest*"))
+    argv = ["keyness", str(folder), "--target", "secondment", "--n", "3", "--no-cache"]
+    assert cli.main(argv) == 0
+    captured = capsys.readouterr()
+    assert "program_type predicted by the default classifier for 5 of 5 reports" in captured.err
+    assert len(pd.read_csv(io.StringIO(captured.out))) == 3
+    undated = tmp_path / "undated"
+    undated.mkdir()
+    for i, text in enumerate(["干部赴深圳挂职锻炼，学习先进经验。", "在市委党校主体班学习理论。"]):
+        (undated / f"{i}.txt").write_text(text, encoding="utf-8")
+    assert cli.main([argv[0], str(undated), *argv[2:], "--by", "date"]) == 2
+    assert "column 'date' has no values" in capsys.readouterr().err
 
 
 def test_fixture_corpus_by_paragraph(tmp_path: Path) -> None:

@@ -198,6 +198,30 @@ def register_keyness(sub: Any) -> None:
     p.set_defaults(func=cmd_keyness)
 
 
+def _grouped(corpus: Any, by: str) -> Any:
+    """The corpus with a usable ``--by`` column: ``program_type`` missing from the manifest (or
+    with no manifest at all) is filled by the default classifier, as the report does, and the
+    number predicted is said; any other column must exist and hold values."""
+    if by == "program_type":
+        from .classify import fill_program_types
+
+        filled = fill_program_types(corpus)
+        n = int((filled["program_type_source"] == "predicted").sum())
+        if n:
+            print(
+                f"cadretext: program_type predicted by the default classifier for {n} of "
+                f"{len(filled)} reports (column program_type_source says which)",
+                file=sys.stderr,
+            )
+        return filled
+    if by not in corpus.columns:
+        shown = ", ".join(c for c in corpus.columns if c not in ("text", "raw_text", "removed"))
+        raise ParameterError(f"--by: the corpus has no column {by!r} (columns: {shown})")
+    if corpus[by].isna().all():
+        raise ParameterError(f"--by: column {by!r} has no values (from a manifest or the records)")
+    return corpus
+
+
 def cmd_keyness(args: argparse.Namespace) -> int:
     import pandas as pd
 
@@ -206,10 +230,7 @@ def cmd_keyness(args: argparse.Namespace) -> int:
 
     if args.n < 0:
         raise ParameterError(f"--n must be >= 0, not {args.n}")
-    corpus = _load(args)
-    if args.by not in corpus.columns:
-        shown = ", ".join(c for c in corpus.columns if c not in ("text", "raw_text", "removed"))
-        raise ParameterError(f"--by: the corpus has no column {args.by!r} (columns: {shown})")
+    corpus = _grouped(_load(args), args.by)
     units = split_units(corpus, args.unit)
     tokens = _tokenize(args, units["text"].tolist())
     table = keyness(
@@ -372,14 +393,10 @@ def cmd_rhetoric(args: argparse.Namespace) -> int:
                 _emit(args, (_dumps(r) for r in items.to_dict("records")))
         return 0
     corpus = _load(args)
-    if args.by and args.by not in corpus.columns:
-        shown = ", ".join(c for c in corpus.columns if c not in ("text", "raw_text", "removed"))
-        raise ParameterError(f"--by: the corpus has no column {args.by!r} (columns: {shown})")
     if args.flow:
         table = place_flow(corpus)
     elif args.by:
-        if corpus[args.by].isna().all():
-            raise ParameterError(f"--by: column {args.by!r} is empty (no manifest?)")
+        corpus = _grouped(corpus, args.by)
         table = shared_rhetoric(corpus, by=args.by, kinds=kinds)
     else:
         table = extract_all(corpus, kinds=kinds)
