@@ -587,7 +587,7 @@ def clean_text(
         raw_lines = (
             []
             if removed is None
-            else _SURROGATE.sub("\ufffd", raw).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            else replace_surrogates(raw).replace("\r\n", "\n").replace("\r", "\n").split("\n")
         )
         text = _strip_boilerplate(text, removed, raw_lines)
     if normalize:

@@ -4,17 +4,15 @@ the sink that collects skipped records."""
 from __future__ import annotations
 
 import os
-import re
 import warnings
 from dataclasses import dataclass
 from typing import Any
 
+from ..clean import replace_surrogates
 from ..errors import (
     CadretextError,
     MalformedRecordError,
 )
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def without_surrogates(value: Any) -> Any:
@@ -23,12 +21,15 @@ def without_surrogates(value: Any) -> Any:
     undecodable bytes (which Python keeps as the surrogates U+DC80-U+DCFF) come back as
     backslash escapes (``name\\xff.txt``), any other lone surrogate as U+FFFD. Anything else is
     returned unchanged."""
-    if not isinstance(value, str) or _SURROGATE.search(value) is None:
+    if not isinstance(value, str):
+        return value
+    replaced = replace_surrogates(value)
+    if replaced is value:  # none (most strings)
         return value
     try:
         return os.fsencode(value).decode("utf-8", "backslashreplace")
     except UnicodeEncodeError:  # a surrogate no file name decoding makes (JSON's "\ud800")
-        return _SURROGATE.sub("\ufffd", value)
+        return replaced
 
 
 class SkippedInputWarning(UserWarning):
