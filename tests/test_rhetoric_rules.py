@@ -144,6 +144,9 @@ def test_not_formula_entries_are_dropped_even_when_a_rule_takes_them():
     doc = base.Doc(0, "高扬“千禧”帆，千禧一代是最具创新热情的青年，坚持“两山”理念")
     assert formulas.RULES["paired"](formulas.Context(doc))  # the shape alone takes 千禧一代
     assert [doc.text[s:e] for s, e, _ in formulas.formula_spans(doc)] == ["两山"]
+    # a number of the list (十九) blocks itself only, not the spans it begins
+    doc = base.Doc(0, "出台十九条措施")
+    assert [doc.text[s:e] for s, e, _ in formulas.formula_spans(doc)] == ["十九条措施"]
     assert load_wordlist("formulas").tags["双赢"] == "not_formula"
 
 

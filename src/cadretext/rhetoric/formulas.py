@@ -534,18 +534,20 @@ def formula_spans(doc: base.Doc, known: str | None = "formulas") -> list[Span]:
     """``(start, end, rule)`` of the formulas in one document: every rule of :data:`RULES`,
     overlaps resolved leftmost-longest, numeral idioms (三心二意, 四面八方; but not the
     productive shapes, 三位一体) and the list's
-    ``not_formula`` entries (双赢, 双方) dropped, with the spans they begin (千禧一代: the
-    numeral of 千禧 counts nothing, so the shape N X N Y is not there)."""
+    ``not_formula`` entries (双赢, 双方) dropped, with the spans a word among them begins
+    (千禧一代: the numeral of 千禧 counts nothing, so the shape N X N Y is not there; but
+    十九条措施 stays, since 十九 is a number)."""
     ctx = Context(doc, known)
     cands = [span for rule in RULES.values() for span in rule(ctx)]
     idioms_set = _idiom_words()
-    _, not_formula_words = _known_formulas(known)
-    not_formulas = tuple(not_formula_words)
+    _, not_formulas = _known_formulas(known)
+    words = tuple(w for w in not_formulas if not all(c in base.NUMERALS for c in w))
     return [
         (s, e, r)
         for s, e, r in base.longest_first(cands)
         if (doc.text[s:e] not in idioms_set or r == "productive")
-        and not doc.text.startswith(not_formulas, s, e)
+        and doc.text[s:e] not in not_formulas
+        and not doc.text.startswith(words, s, e)
     ]
 
 
