@@ -234,16 +234,18 @@ def _paired_candidates(text: str, freq: dict[str, int]) -> list[tuple[int, int, 
 
 
 @lru_cache(maxsize=4)
-def _known_formulas(name: str | None) -> tuple[Any, frozenset[str]]:
-    """The known-formula automaton and the ``not_formula`` entries of the same list (numeral
-    words the grammar would otherwise take: 双赢, 双方, 两岸)."""
+def _known_formulas(name: str | None) -> tuple[Any, frozenset[str], tuple[str, ...]]:
+    """The known-formula automaton, the ``not_formula`` entries of the same list (numeral
+    words the grammar would otherwise take: 双赢, 双方, 两岸) and those of them that are words
+    rather than numbers (千禧, not 十九), which also block the spans they begin."""
     if name is None:
-        return base.automaton([]), frozenset()
+        return base.automaton([]), frozenset(), ()
     from ..lexicons import load_wordlist
 
     wl = load_wordlist(name)
     stop = frozenset(w for w in wl.words if wl.tags.get(w) == "not_formula")
-    return base.automaton((w, None) for w in wl.words if w not in stop), stop
+    words = tuple(sorted(w for w in stop if not all(c in base.NUMERALS for c in w)))
+    return base.automaton((w, None) for w in wl.words if w not in stop), stop, words
 
 
 Span = tuple[int, int, str]  # (start, end, rule)
@@ -540,8 +542,7 @@ def formula_spans(doc: base.Doc, known: str | None = "formulas") -> list[Span]:
     ctx = Context(doc, known)
     cands = [span for rule in RULES.values() for span in rule(ctx)]
     idioms_set = _idiom_words()
-    _, not_formulas = _known_formulas(known)
-    words = tuple(w for w in not_formulas if not all(c in base.NUMERALS for c in w))
+    _, not_formulas, words = _known_formulas(known)
     return [
         (s, e, r)
         for s, e, r in base.longest_first(cands)
